@@ -1,0 +1,40 @@
+"""The normalized record every stage after reading works with."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+def article_id(path: str, part: int | None = None) -> str:
+    """A short id that stays the same while the file stays where it is.
+
+    Derived from the absolute path (plus the record number for `.jsonl`), not from the
+    content, so `show ID` keeps working after the article is edited and re-indexed.
+    """
+    key = path if part is None else f"{path}#{part}"
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+@dataclass
+class Article:
+    """One clean article: what search matches and what `show` prints."""
+
+    id: str
+    path: str
+    title: str
+    body: str
+    date: date | None = None
+    source: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    # Notes about what ingest had to drop or could not understand (e.g. an implausible
+    # date); they end up in the index summary, never in the searchable text.
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["date"] = self.date.isoformat() if self.date else None
+        d.pop("warnings")
+        return d

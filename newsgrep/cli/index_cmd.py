@@ -1,0 +1,45 @@
+"""`newsgrep index PATH...`"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import index_option, json_option, resolved_index
+
+
+@click.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@index_option
+@click.option("--full", is_flag=True, help="Re-read every file, not just changed ones.")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+              help="Processes for parsing (default: every core).")
+@click.option("--max-size", "max_mb", type=click.FloatRange(0.001), default=50, show_default=True,
+              help="Skip files larger than this many MB.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no skipped-file list.")
+@click.option("-v", "--verbose", is_flag=True, help="List every skipped file.")
+@json_option
+@click.pass_context
+def index_cmd(ctx: click.Context, paths: tuple[str, ...], full: bool, jobs: int | None,
+              max_mb: float, quiet: bool, verbose: bool, as_json: bool) -> None:
+    """Read the articles under PATH... (files or folders) into the index.
+
+    Reads .txt, .md, .html/.htm, .json and .jsonl; hidden files are skipped.
+    A second run re-reads only changed files and drops articles whose files are gone.
+    Bad files are skipped with a reason; the run always ends with a summary.
+
+    \b
+    newsgrep index ~/articles
+    newsgrep index --json new-batch/ > summary.json
+    """
+    from ..ingest import index_paths
+    from ..render import make_console, print_index_summary, progress_bar
+
+    show_bar = not quiet and not as_json and sys.stderr.isatty()
+    with progress_bar(show_bar) as progress:
+        summary = index_paths(paths, resolved_index(ctx), full=full, jobs=jobs,
+                              max_bytes=int(max_mb * 1024 * 1024), progress=progress)
+    limit = 0 if quiet else (None if verbose else 10)
+    print_index_summary(summary.to_dict(), make_console(), make_console(stderr=True),
+                        as_json=as_json, limit=limit)

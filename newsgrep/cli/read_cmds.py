@@ -1,0 +1,59 @@
+"""`newsgrep show`, `sources`, `stats`: reading what is in the index."""
+
+from __future__ import annotations
+
+import click
+
+from .common import color_option, index_option, json_option, resolved_index
+
+
+@click.command("show")
+@click.argument("ref", metavar="ID|PATH")
+@index_option
+@click.option("--query", "-q", "query", metavar="QUERY", help="Highlight these matches.")
+@json_option
+@color_option
+@click.pass_context
+def show_cmd(ctx: click.Context, ref: str, query: str | None, as_json: bool, color: str) -> None:
+    """Print one normalized article (title, date, source, url, language, body).
+
+    \b
+    newsgrep show 3f2a9c0d1e4b
+    newsgrep show corpus/seeds/000_2af2d4676b6d9f59.txt --json
+    """
+    from ..render import make_console, print_article
+    from ..search import show
+
+    article = show(ref, resolved_index(ctx))
+    marks = None
+    if query and not as_json:
+        from ..engine import open_engine
+
+        marks = open_engine(resolved_index(ctx)).highlight_article(article, query)
+    print_article(article, make_console(color), as_json=as_json, marks=marks)
+
+
+@click.command("sources")
+@index_option
+@json_option
+@color_option
+@click.pass_context
+def sources_cmd(ctx: click.Context, as_json: bool, color: str) -> None:
+    """Every source with its article count and date range."""
+    from ..render import make_console, print_sources
+    from ..search import sources
+
+    print_sources(sources(resolved_index(ctx)), make_console(color), as_json=as_json)
+
+
+@click.command("stats")
+@index_option
+@json_option
+@color_option
+@click.pass_context
+def stats_cmd(ctx: click.Context, as_json: bool, color: str) -> None:
+    """Articles, sources, languages, date range and size of the index."""
+    from ..render import make_console, print_stats
+    from ..search import stats
+
+    print_stats(stats(resolved_index(ctx)), make_console(color), as_json=as_json)

@@ -1,0 +1,83 @@
+"""Find the article files under the paths a user gives."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".json", ".jsonl"})
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    path: str  # absolute, symlinks resolved
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> Iterator[FileInfo | Skipped]:
+    """Yield every article file under `paths` (files or folders, recursively).
+
+    Hidden files and folders are skipped; so are symlink loops (each real folder is
+    visited once) and files that vanish or cannot be stat'ed (reported as Skipped).
+    Yields in sorted order so runs are reproducible.
+    """
+    seen_dirs: set[str] = set()
+    seen_files: set[str] = set()
+    for given in paths:
+        p = Path(given).expanduser()
+        if p.is_dir():
+            yield from _walk(p, seen_dirs, seen_files)
+        else:
+            info = _file(p, seen_files, explicit=True)
+            if info is not None:
+                yield info
+
+
+def _file(p: Path, seen: set[str], explicit: bool = False) -> FileInfo | Skipped | None:
+    if not explicit and p.suffix.lower() not in ARTICLE_SUFFIXES:
+        return None
+    try:
+        real = os.path.realpath(p)
+        st = os.stat(real)
+    except OSError as e:
+        return Skipped(str(p.absolute()), f"cannot read: {e.strerror or e}")
+    if real in seen:
+        return None
+    seen.add(real)
+    if explicit and p.suffix.lower() not in ARTICLE_SUFFIXES:
+        return Skipped(real, f"unsupported file type {p.suffix or '(none)'}")
+    return FileInfo(real, st.st_size, st.st_mtime_ns)
+
+
+def _walk(root: Path, seen_dirs: set[str], seen_files: set[str]) -> Iterator[FileInfo | Skipped]:
+    real_root = os.path.realpath(root)
+    if real_root in seen_dirs:
+        return
+    seen_dirs.add(real_root)
+    try:
+        entries = sorted(os.scandir(real_root), key=lambda e: e.name)
+    except OSError as e:
+        yield Skipped(real_root, f"cannot list folder: {e.strerror or e}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(Path(entry.path), seen_dirs, seen_files)
+        else:
+            info = _file(Path(entry.path), seen_files)
+            if info is not None:
+                yield info

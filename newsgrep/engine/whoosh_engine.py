@@ -1,0 +1,415 @@
+"""The Whoosh engine: every Whoosh call newsgrep makes lives in this package.
+
+Layout of an index folder: Whoosh's own files, plus `manifest.db` (see manifest.py),
+which is engine-independent. Article bodies are stored zlib-compressed in a STORED
+field (not in the postings), so `show` and snippets need no second store and the index
+stays small.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+
+from whoosh import highlight, index, query, scoring
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.qparser import (
+    AndGroup,
+    FuzzyTermPlugin,
+    GtLtPlugin,
+    MultifieldParser,
+    OrGroup,
+    PlusMinusPlugin,
+)
+
+from ..article import Article
+from ..errors import NewsgrepError
+from ..hits import Hit, SearchResult, Snippet
+from ..query import SearchRequest
+from .analysis import FoldStemFilter, fold, text_analyzer
+
+INDEX_NAME = "MAIN"
+TITLE_BOOST = 2.0  # BM25F field weight of the title relative to the body
+# Whoosh raises LockError at once by default; wait a little for a writer that is about
+# to finish before telling the user another run is active.
+LOCK_TIMEOUT = 3.0
+PID_FILE = "writer.pid"
+
+# Sentinels for the highlighter: control characters are stripped from article text at
+# ingest, so these can never occur in it.
+_MARK_ON, _MARK_OFF, _FRAG_SEP = "\x02", "\x03", "\x1e"
+
+
+def _schema() -> Schema:
+    text = text_analyzer(stem=True)
+    plain = RegexTokenizer() | LowercaseFilter() | FoldStemFilter(stem=False)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=ID(stored=True),
+        title=TEXT(analyzer=text, stored=True, field_boost=1.0),
+        body=TEXT(analyzer=text, stored=False),
+        body_z=STORED(),
+        date=DATETIME(stored=True, sortable=True),
+        source=TEXT(analyzer=plain, stored=True),
+        source_key=ID(),
+        domain=ID(stored=True),
+        url=STORED(),
+        lang=ID(stored=True),
+    )
+
+
+class _MarkFormatter(highlight.Formatter):
+    """Marks matched words with sentinels; printers turn them into styles."""
+
+    between = _FRAG_SEP
+
+    def format_token(self, text, token, replace=False):
+        return _MARK_ON + highlight.get_text(text, token, replace) + _MARK_OFF
+
+
+def _parse_marked(marked: str) -> list[Snippet]:
+    snippets: list[Snippet] = []
+    for frag in marked.split(_FRAG_SEP):
+        pieces: Snippet = []
+        for i, part in enumerate(frag.split(_MARK_ON)):
+            if i == 0:
+                if part:
+                    pieces.append((part, False))
+                continue
+            hit, _, rest = part.partition(_MARK_OFF)
+            pieces.append((hit, True))
+            if rest:
+                pieces.append((rest, False))
+        if pieces:
+            snippets.append(pieces)
+    return snippets
+
+
+def _day_start(d: date) -> datetime:
+    return datetime.combine(d, time.min)
+
+
+def _day_end(d: date) -> datetime:
+    return datetime.combine(d, time.max)
+
+
+def _doc_fields(a: Article) -> dict:
+    fields = {
+        "id": a.id,
+        "path": a.path,
+        "title": a.title,
+        "body": a.body,
+        "body_z": zlib.compress(a.body.encode("utf-8"), 6),
+        "url": a.url,
+    }
+    if a.date:
+        fields["date"] = _day_start(a.date)
+    if a.source:
+        fields["source"] = a.source
+        fields["source_key"] = a.source.lower()
+    from ..normalize import domain_of
+
+    if dom := domain_of(a.url) or (domain_of(a.source) if a.source else None):
+        fields["domain"] = dom
+    if a.lang:
+        fields["lang"] = a.lang
+    return fields
+
+
+def _article(stored: dict) -> Article:
+    body_z = stored.get("body_z")
+    d = stored.get("date")
+    return Article(
+        id=stored["id"],
+        path=stored["path"],
+        title=stored.get("title") or "",
+        body=zlib.decompress(body_z).decode("utf-8") if body_z else "",
+        date=d.date() if isinstance(d, datetime) else None,
+        source=stored.get("source"),
+        url=stored.get("url"),
+        lang=stored.get("lang"),
+    )
+
+
+def _has_null(q: query.Query) -> str | None:
+    """Why part of the parsed query is empty (an unrecognised clause), if it is."""
+    if isinstance(q, query.qcore._NullQuery) or getattr(q, "error", None):
+        return str(getattr(q, "error", None) or "empty clause")
+    for child in q.children():
+        if (why := _has_null(child)) is not None:
+            return why
+    return None
+
+
+class WhooshWriter:
+    """A batch of changes; nothing is visible to searches until commit()."""
+
+    def __init__(self, engine: WhooshEngine, procs: int = 1, limitmb: int = 256):
+        self._engine = engine
+        ix = engine.ix
+        try:
+            if procs > 1:
+                # procs>1 only works with multisegment=True (whoosh-pitfalls #2).
+                self._w = ix.writer(timeout=LOCK_TIMEOUT, procs=procs, limitmb=limitmb,
+                                    multisegment=True)
+            else:
+                self._w = ix.writer(timeout=LOCK_TIMEOUT, limitmb=limitmb)
+        except index.LockError:
+            pid = engine.writer_pid()
+            who = f" (PID {pid})" if pid else ""
+            raise NewsgrepError(
+                f"another newsgrep index run{who} is updating {engine.path}; "
+                "wait for it to finish and try again"
+            ) from None
+        engine._write_pid()
+
+    def delete_path(self, path: str) -> None:
+        self._w.delete_by_term("path", path)
+
+    def add(self, article: Article) -> None:
+        self._w.add_document(**_doc_fields(article))
+
+    def commit(self, optimize: bool = False) -> None:
+        try:
+            self._w.commit(optimize=optimize)
+        finally:
+            self._engine._clear_pid()
+
+    def cancel(self) -> None:
+        try:
+            self._w.cancel()
+        finally:
+            self._engine._clear_pid()
+
+
+class WhooshEngine:
+    """Open (or create) the Whoosh index in a folder."""
+
+    name = "whoosh"
+
+    def __init__(self, path: str | os.PathLike, create: bool = False):
+        self.path = Path(path)
+        if index.exists_in(self.path, INDEX_NAME):
+            self.ix = index.open_dir(str(self.path), indexname=INDEX_NAME)
+        elif create:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.ix = index.create_in(str(self.path), _schema(), indexname=INDEX_NAME)
+            except OSError as e:
+                raise NewsgrepError(f"cannot create index at {self.path}: {e.strerror}") from None
+        else:
+            raise NewsgrepError(
+                f"no index at {self.path}: run 'newsgrep index FOLDER' first "
+                "(or pass --index / set NEWSGREP_INDEX)"
+            )
+
+    # -- writing -------------------------------------------------------------------
+    def writer(self, procs: int = 1, limitmb: int = 256) -> WhooshWriter:
+        return WhooshWriter(self, procs=procs, limitmb=limitmb)
+
+    def _write_pid(self) -> None:
+        try:
+            (self.path / PID_FILE).write_text(str(os.getpid()))
+        except OSError:
+            pass
+
+    def _clear_pid(self) -> None:
+        try:
+            (self.path / PID_FILE).unlink()
+        except OSError:
+            pass
+
+    def writer_pid(self) -> int | None:
+        try:
+            return int((self.path / PID_FILE).read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    # -- reading -------------------------------------------------------------------
+    def doc_count(self) -> int:
+        return self.ix.doc_count()
+
+    def get(self, article_id: str) -> Article | None:
+        with self.ix.searcher() as s:
+            stored = s.document(id=article_id)
+            return _article(stored) if stored else None
+
+    def get_by_path(self, path: str) -> list[Article]:
+        with self.ix.searcher() as s:
+            return [_article(d) for d in s.documents(path=path)]
+
+    def iter_articles(self, with_body: bool = False) -> Iterator[Article]:
+        with self.ix.searcher() as s:
+            for stored in s.all_stored_fields():
+                if not with_body:
+                    stored = {k: v for k, v in stored.items() if k != "body_z"}
+                yield _article(stored)
+
+    def _parse(self, req: SearchRequest) -> query.Query:
+        schema = self.ix.schema
+        group = OrGroup if req.any_words else AndGroup
+        parser = MultifieldParser(["title", "body"], schema,
+                                  fieldboosts={"title": TITLE_BOOST, "body": 1.0}, group=group)
+        parser.add_plugin(FuzzyTermPlugin())
+        parser.add_plugin(GtLtPlugin())
+        parser.add_plugin(PlusMinusPlugin())
+        text = req.query.strip()
+        if not text:
+            raise NewsgrepError("empty query: give at least one word")
+        try:
+            q = parser.parse(text)
+        except Exception as e:  # Whoosh raises assorted errors on odd syntax
+            raise NewsgrepError(f"cannot parse query {text!r}: {e}") from None
+        if (why := _has_null(q)) is not None:
+            raise NewsgrepError(f"part of the query was not understood ({why}): {text!r}")
+        return q
+
+    def _filter(self, req: SearchRequest) -> query.Query | None:
+        parts: list[query.Query] = []
+        if req.has_date_filter:
+            start = _day_start(req.date_from) if req.date_from else None
+            end = _day_end(req.date_to) if req.date_to else None
+            parts.append(query.DateRange("date", start, end))
+        if req.sources:
+            alts: list[query.Query] = []
+            for name in req.sources:
+                key = name.strip().lower()
+                if not key:
+                    continue
+                alts.append(query.Term("source_key", key))
+                alts.append(query.Term("domain", key.removeprefix("www.")))
+                words = [fold(w) for w in _words(key)]
+                if words:
+                    alts.append(query.And([query.Term("source", w) for w in words]))
+            parts.append(query.Or(alts))
+        if req.lang:
+            parts.append(query.Term("lang", req.lang))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else query.And(parts)
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        q = self._parse(req)
+        flt = self._filter(req)
+        weighting = scoring.BM25F(B=0.75, K1=1.2)
+        with self.ix.searcher(weighting=weighting) as s:
+            kwargs: dict = {"filter": flt, "limit": req.limit}
+            if req.sort != "relevance":
+                kwargs["sortedby"] = "date"
+                kwargs["reverse"] = req.sort == "newest"
+            try:
+                results = s.search(q, **kwargs)
+            except Exception as e:  # e.g. "field has no positions" for phrases
+                raise NewsgrepError(f"cannot run query {req.query!r}: {e}") from None
+            total = len(results)
+            if req.sort != "relevance":
+                # Undated articles sort among dated ones in Whoosh; show them last.
+                ordered = sorted(results, key=lambda h: h.get("date") is None)
+            else:
+                ordered = list(results)
+            hits = [self._hit(results, h, i + 1, req) for i, h in enumerate(ordered)]
+            suggestion = None
+            if total == 0:
+                suggestion = self._suggest(s, q, req.query)
+            return SearchResult(hits=hits, total=total, suggestion=suggestion)
+
+    def count(self, req: SearchRequest) -> int:
+        q = self._parse(req)
+        with self.ix.searcher() as s:
+            return len(s.search(q, filter=self._filter(req), limit=1))
+
+    def _hit(self, results, h, rank: int, req: SearchRequest) -> Hit:
+        stored = h.fields()
+        d = stored.get("date")
+        hit = Hit(
+            rank=rank,
+            id=stored["id"],
+            path=stored["path"],
+            title=stored.get("title") or "",
+            date=d.date() if isinstance(d, datetime) else None,
+            source=stored.get("source"),
+            url=stored.get("url"),
+            lang=stored.get("lang"),
+            score=float(h.score) if h.score is not None else 0.0,
+        )
+        if req.snippets:
+            results.formatter = _MarkFormatter()
+            results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
+            body_z = stored.get("body_z")
+            body = zlib.decompress(body_z).decode("utf-8") if body_z else ""
+            marked = h.highlights("body", text=body, top=req.snippets) if body else ""
+            hit.snippets = _parse_marked(marked) if marked else []
+            if not hit.snippets and body:
+                hit.snippets = [[(_lead(body), False)]]
+            results.fragmenter = highlight.WholeFragmenter()
+            tmarked = h.highlights("title", text=hit.title, top=1)
+            hit.title_marks = (_parse_marked(tmarked) or [[(hit.title, False)]])[0]
+        return hit
+
+    def highlight_article(self, article: Article, text_query: str) -> list[Snippet]:
+        """The whole body with the words matching `text_query` marked."""
+        q = self._parse(SearchRequest(text_query))
+        with self.ix.searcher() as s:
+            terms = {t for f, t in q.existing_terms(s.reader(), expand=True) if f == "body"}
+        terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
+        marked = highlight.highlight(
+            article.body, terms, self.ix.schema["body"].analyzer, highlight.WholeFragmenter(),
+            _MarkFormatter(), top=1,
+        )
+        return _parse_marked(marked) if marked else [[(article.body, False)]]
+
+    def _suggest(self, searcher, q: query.Query, text: str) -> str | None:
+        try:
+            corrected = searcher.correct_query(q, text, maxdist=2, prefix=1)
+        except Exception:
+            return None
+        if corrected.query != q and corrected.string and corrected.string != text:
+            return corrected.string
+        return None
+
+    # -- summaries -----------------------------------------------------------------
+    def sources(self) -> list[dict]:
+        stats: dict[str, dict] = {}
+        for a in self.iter_articles():
+            name = a.source or "(none)"
+            st = stats.setdefault(name, {"source": a.source, "articles": 0,
+                                         "first_date": None, "last_date": None})
+            st["articles"] += 1
+            if a.date:
+                if st["first_date"] is None or a.date < st["first_date"]:
+                    st["first_date"] = a.date
+                if st["last_date"] is None or a.date > st["last_date"]:
+                    st["last_date"] = a.date
+        return sorted(stats.values(), key=lambda s: (-s["articles"], s["source"] or ""))
+
+    def stats(self) -> dict:
+        langs: Counter[str] = Counter()
+        sources: set[str] = set()
+        first = last = None
+        n = 0
+        for a in self.iter_articles():
+            n += 1
+            if a.lang:
+                langs[a.lang] += 1
+            if a.source:
+                sources.add(a.source)
+            if a.date:
+                first = a.date if first is None or a.date < first else first
+                last = a.date if last is None or a.date > last else last
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        return {"articles": n, "sources": len(sources), "languages": dict(langs.most_common()),
+                "first_date": first, "last_date": last, "index_bytes": size}
+
+
+def _words(text: str) -> list[str]:
+    return [t.text for t in (RegexTokenizer() | LowercaseFilter())(text)]
+
+
+def _lead(body: str, n: int = 200) -> str:
+    return body[:n].rsplit(" ", 1)[0] + " …" if len(body) > n else body
+

@@ -1,0 +1,23 @@
+"""Language identification for article bodies (ISO 639-1 codes)."""
+
+from __future__ import annotations
+
+_identifier = None
+
+
+def detect_language(text: str) -> str | None:
+    """Best-guess ISO 639-1 code of `text`, or None when there is too little text to tell.
+
+    py3langid: pure-Python/numpy, ~0.2 ms per article once its model is loaded (~0.7 s,
+    once per process), 97 languages. Good enough for choosing analysis and for `--lang`.
+    """
+    global _identifier
+    sample = text[:3000]
+    if sum(ch.isalpha() for ch in sample[:400]) < 12:
+        return None
+    if _identifier is None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    lang, prob = _identifier.classify(sample)
+    return lang if prob >= 0.5 else None

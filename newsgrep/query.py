@@ -1,0 +1,83 @@
+"""What the user asked for, engine-neutral: query text plus filters, validated.
+
+The query string itself is parsed by the engine (it owns the field analysis); this
+module turns CLI-style options (dates, relative dates, sources) into a SearchRequest.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .errors import NewsgrepError
+
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass
+class SearchRequest:
+    query: str
+    any_words: bool = False
+    date_from: date | None = None
+    date_to: date | None = None
+    sources: list[str] = field(default_factory=list)
+    lang: str | None = None
+    limit: int | None = 10
+    sort: str = "relevance"
+    snippets: int = 3  # fragments per hit; 0 = none (faster, for -l / --count)
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise NewsgrepError(f"unknown sort {self.sort!r}: use one of {', '.join(SORTS)}")
+        if self.limit is not None and self.limit < 1:
+            raise NewsgrepError("--limit must be at least 1")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise NewsgrepError(
+                f"--from {self.date_from} is after --to {self.date_to}: nothing can match"
+            )
+        if self.lang:
+            self.lang = self.lang.lower()
+
+    @property
+    def has_date_filter(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def date_bound(value: str, end: bool, *, relative: bool = False, today: date | None = None
+               ) -> date:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or, with end=True, last) day of the
+    period it names. With relative=True also "3 days", "last month", "yesterday"..."""
+    text = value.strip()
+    m = _PARTIAL.match(text)
+    if m:
+        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+        try:
+            if mo is None:
+                return date(y, 12, 31) if end else date(y, 1, 1)
+            mo_i = int(mo)
+            if d is None:
+                last = calendar.monthrange(y, mo_i)[1]
+                return date(y, mo_i, last) if end else date(y, mo_i, 1)
+            return date(y, mo_i, int(d))
+        except ValueError:
+            raise NewsgrepError(f"invalid date {value!r}") from None
+    if relative:
+        from .dates import parse_relative
+
+        rel = parse_relative(text, today=today)
+        if rel is not None:
+            return rel
+        raise NewsgrepError(
+            f"cannot read date {value!r}: use YYYY, YYYY-MM, YYYY-MM-DD or e.g. '3 days', "
+            "'2 weeks', 'last month', 'yesterday'"
+        )
+    raise NewsgrepError(f"cannot read date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+def day_before(d: date) -> date:
+    return d - timedelta(days=1)

@@ -1,0 +1,50 @@
+"""Library entry points for reading an index: search, show, sources, stats.
+
+The CLI calls these; so can any Python program:
+
+    from newsgrep.search import search
+    from newsgrep.query import SearchRequest
+    result = search(SearchRequest("troops", sources=["balticword.com"]), "/path/to/index")
+"""
+
+from __future__ import annotations
+
+import os
+
+from .article import Article, article_id
+from .engine import open_engine
+from .errors import NewsgrepError
+from .hits import SearchResult
+from .query import SearchRequest
+
+
+def search(req: SearchRequest, index_dir: str | os.PathLike) -> SearchResult:
+    return open_engine(index_dir).search(req)
+
+
+def count(req: SearchRequest, index_dir: str | os.PathLike) -> int:
+    return open_engine(index_dir).count(req)
+
+
+def show(ref: str, index_dir: str | os.PathLike) -> Article:
+    """An article by id, or by the path of its file (the first record of a .jsonl)."""
+    engine = open_engine(index_dir)
+    if (a := engine.get(ref)) is not None:
+        return a
+    if os.path.exists(ref):
+        path = os.path.realpath(ref)
+        if (a := engine.get(article_id(path))) is not None:
+            return a
+        found = engine.get_by_path(path)
+        if found:
+            return found[0]
+        raise NewsgrepError(f"{ref} is not in the index: run 'newsgrep index {ref}' first")
+    raise NewsgrepError(f"no article with id or path {ref!r} in the index")
+
+
+def sources(index_dir: str | os.PathLike) -> list[dict]:
+    return open_engine(index_dir).sources()
+
+
+def stats(index_dir: str | os.PathLike) -> dict:
+    return open_engine(index_dir).stats()

@@ -1,0 +1,183 @@
+"""Searching the demo corpus through the CLI, as a user would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import SEED_000, SEED_004, jsonl, run
+
+
+def test_troops_from_balticword_is_seed_000_with_its_polish_date(demo_index):
+    res = run("search", "troops", "--source", "balticword.com", "--json", index=demo_index)
+    assert res.exit_code == 0
+    hits = jsonl(res.output)
+    assert len(hits) == 1
+    hit = hits[0]
+    assert hit["path"] == str(SEED_000)
+    assert hit["date"] == "2022-02-01"
+    assert hit["source"] == "BalticWord.com"
+    assert hit["url"] == "https://www.balticword.com"
+    assert hit["title"] == "The military conflict in the Baltics will lead to the destruction"
+    for key in ("id", "path", "title", "date", "source", "url", "lang", "score", "snippet"):
+        assert key in hit
+    assert hit["lang"] == "en"
+    assert "troops" in hit["snippet"].lower()
+
+
+def test_source_filter_is_case_insensitive_and_accepts_the_name(demo_index):
+    for name in ("BALTICWORD.COM", "balticword.com", "BalticWord.com"):
+        res = run("search", "troops", "--source", name, "-l", index=demo_index)
+        assert res.output.split() == [str(SEED_000)]
+    res = run("search", "Golunov OR Москве", "--source", "meduza", "--json", "-n", "50",
+              index=demo_index)
+    assert res.exit_code == 0
+    assert {h["source"] for h in jsonl(res.output)} == {"Meduza"}
+
+
+def test_furniture_words_are_not_searchable(demo_index):
+    for word in ("Akismet", "Massacre", "Girgens", '"Leave a Reply"'):
+        res = run("search", word, index=demo_index)
+        assert res.exit_code == 1, (word, res.output)
+
+
+def test_seed_004_has_no_date_and_no_source(demo_index):
+    res = run("show", str(SEED_004), "--json", index=demo_index)
+    assert res.exit_code == 0
+    rec = jsonl(res.output)[0]
+    assert rec["title"].startswith("Latvia has started coordinating the issue")
+    assert rec["date"] is None
+    assert rec["source"] is None
+    assert "Akismet" not in rec["body"] and "Others are currently reading" not in rec["body"]
+    assert rec["body"].endswith("if it attacked Ukraine.")
+
+
+def test_accents_and_case_do_not_matter(demo_index):
+    res = run("search", "anusauskas", "-l", index=demo_index)
+    assert res.exit_code == 0
+    assert str(SEED_000) in res.output.split()
+
+
+def test_stemming_matches_other_word_forms(demo_index):
+    # "deployments" is not in seed 000, "deploying" is.
+    res = run("search", "deployments", "--source", "balticword.com", "-l", index=demo_index)
+    assert res.output.split() == [str(SEED_000)]
+
+
+def test_russian_text_is_searchable(demo_index):
+    res = run("search", "липы", "--json", index=demo_index)
+    assert res.exit_code == 0
+    hits = jsonl(res.output)
+    assert hits and all(h["lang"] == "ru" for h in hits)
+    assert any("Липы" in h["title"] for h in hits)
+
+
+def test_date_filters_cover_whole_partial_periods(demo_index):
+    res = run("search", "the", "--from", "2020-03", "--to", "2020-03", "--json", "-n", "100",
+              index=demo_index)
+    assert res.exit_code == 0
+    dates = [h["date"] for h in jsonl(res.output)]
+    assert dates and all(d.startswith("2020-03") for d in dates)
+    n_march = len(dates)
+    res = run("search", "the", "--from", "2020", "--to", "2020", "--count", index=demo_index)
+    assert int(res.output) > n_march
+
+
+def test_undated_articles_are_left_out_under_a_date_filter(demo_index):
+    res = run("search", "Galkins", "-l", index=demo_index)
+    assert str(SEED_004) in res.output
+    res = run("search", "Galkins", "--from", "2000", "-l", index=demo_index)
+    assert res.exit_code == 1
+
+
+def test_count_matches_the_number_of_hits(demo_index):
+    res = run("search", "president", "--count", index=demo_index)
+    n = int(res.output)
+    res = run("search", "president", "--json", "-n", "1000", index=demo_index)
+    assert len(jsonl(res.output)) == n
+    res = run("search", "president", "--from", "2019-06", "--count", index=demo_index)
+    m = int(res.output)
+    res = run("search", "president", "--from", "2019-06", "-l", index=demo_index)
+    assert 0 < m < n and len(res.output.split()) == m
+
+
+def test_sort_newest_and_oldest(demo_index):
+    res = run("search", "election", "--sort", "newest", "--json", "-n", "20", index=demo_index)
+    dates = [h["date"] for h in jsonl(res.output) if h["date"]]
+    assert dates == sorted(dates, reverse=True) and len(dates) > 2
+    res = run("search", "election", "--sort", "oldest", "--json", "-n", "20", index=demo_index)
+    dates = [h["date"] for h in jsonl(res.output) if h["date"]]
+    assert dates == sorted(dates)
+
+
+def test_phrase_and_boolean_queries(demo_index):
+    res = run("search", '"Baltic states"', "-l", index=demo_index)
+    paths = res.output.split()
+    assert str(SEED_000) in paths and str(SEED_004) in paths
+    res = run("search", '"Baltic states" NOT Galkins', "-l", index=demo_index)
+    assert str(SEED_004) not in res.output.split()
+    assert str(SEED_000) in res.output.split()
+
+
+def test_terminal_output_shows_rank_title_date_source_path_and_snippet(demo_index):
+    res = run("search", "troops", "--source", "balticword.com", index=demo_index)
+    out = res.output
+    assert " 1. The military conflict in the Baltics" in out
+    assert "2022-02-01" in out and "BalticWord.com" in out and str(SEED_000) in out
+    assert "troops" in out
+    assert "\x1b[" not in out  # NO_COLOR and not a terminal
+
+
+def test_colour_only_when_asked_and_never_with_no_color(demo_index):
+    res = run("search", "troops", "--color", "always", index=demo_index, env={"NO_COLOR": ""})
+    assert "\x1b[" in res.output
+    res = run("search", "troops", "--color", "always", index=demo_index, env={"NO_COLOR": "1"})
+    assert "\x1b[" not in res.output
+
+
+def test_no_hits_exit_1_and_suggests_a_spelling(demo_index):
+    res = run("search", "troopps", index=demo_index)
+    assert res.exit_code == 1
+    assert "no matches" in res.output
+    assert "did you mean" in res.output
+
+
+def test_errors_are_one_line_with_exit_2(demo_index, tmp_path):
+    cases = [
+        (["search", "troops", "--from", "2022-13"], demo_index),
+        (["search", "troops", "--from", "yesterday-ish"], demo_index),
+        (["search", "troops"], tmp_path / "missing"),
+        (["search", "date:>notadate"], demo_index),
+        (["show", "nosuchid"], demo_index),
+    ]
+    for args, idx in cases:
+        proc = subprocess.run([sys.executable, "-m", "newsgrep", "--index", str(idx), *args],
+                              capture_output=True, text=True)
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("newsgrep: error:"), proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_show_by_id_gives_the_clean_record(demo_index):
+    res = run("search", "troops", "--source", "balticword.com", "--json", index=demo_index)
+    hit_id = jsonl(res.output)[0]["id"]
+    res = run("show", hit_id, "--json", index=demo_index)
+    rec = jsonl(res.output)[0]
+    assert rec["id"] == hit_id and rec["date"] == "2022-02-01"
+    assert "Source:" not in rec["body"] and "1 lutego 2022" not in rec["body"]
+    assert rec["body"].startswith("NATO's capacity-building")
+    res = run("show", hit_id, index=demo_index)
+    assert "NATO's capacity-building" in res.output
+
+
+def test_sources_and_stats(demo_index):
+    res = run("sources", "--json", index=demo_index)
+    rows = {r["source"]: r for r in jsonl(res.output)[0]}
+    assert rows["Meduza"]["articles"] == 100
+    assert rows["Wikinews (English)"]["first_date"] == "2019-01-04"
+    res = run("stats", "--json", index=demo_index)
+    st = jsonl(res.output)[0]
+    assert st["articles"] == 395
+    assert st["languages"]["ru"] == 100
+    assert st["index_bytes"] > 0
