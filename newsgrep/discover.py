@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".json", ".jsonl"})
+# A corpus folder's own documentation (README.md, LICENSE.txt...) is not an article; it
+# is still read when named explicitly on the command line.
+_DOC_NAMES = ("readme", "license", "licence", "copying", "changelog")
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[FileInfo | Skipped]
 
 
 def _file(p: Path, seen: set[str], explicit: bool = False) -> FileInfo | Skipped | None:
-    if not explicit and p.suffix.lower() not in ARTICLE_SUFFIXES:
+    if not explicit and (p.suffix.lower() not in ARTICLE_SUFFIXES
+                         or p.name.lower().startswith(_DOC_NAMES)):
         return None
     try:
         real = os.path.realpath(p)

@@ -18,16 +18,18 @@ Three rules, applied in this order:
    "Sign up for our newsletter", cookie notices, copyright, comment-form boilerplate) are
    dropped wherever they are.
 
-All phrase lists below are data: tuples of regex fragments keyed by language, compiled once at
-import into a few big alternations. Fragments are lower-case regex source (matching ignores
-case); a plain space in a fragment matches any run of whitespace, so do not put a literal
-space inside a character class.
+All pattern lists below are data, keyed by language, so that adding a language or a site's
+wording is a one-line change. Most are tuples of lower-case regex fragments (matching ignores
+case; a plain space matches any run of whitespace, " ?" optional whitespace, so do not put a
+literal space inside a character class); `FURNITURE_PHRASES` and `FURNITURE_LINE_END` are plain
+text. Everything is compiled once at import. The big alternations are split by first character
+(see `_Bucketed`) because Python's `re` would otherwise try hundreds of alternatives per line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 __all__ = ["strip_furniture"]
 
@@ -41,9 +43,9 @@ TAIL_MARKERS: dict[str, tuple[str, ...]] = {
     "en": (
         r"leave a reply(?: to .{1,80}?)?(?: cancel reply)?",
         r"leave a comment", r"add (?:a |your )?comment", r"post a comment",
-        r"write a comment", r"comments?(?: \(\d+\)| \d+)?", r"\d+ comments?",
+        r"write a comment", r"comments(?: \(\d+\)| \d+)?", r"comment \(\d+\)", r"\d+ comments?",
         r"(?:show|view|read|load) (?:all )?(?:\d+ )?comments", r"comments are closed",
-        r"join the (?:discussion|conversation)", r"what do you think\?",
+        r"join the (?:discussion|conversation)",
     ),
     "lv": (
         r"atstāt komentāru", r"atstāj komentāru", r"pievienot komentāru", r"komentāri",
@@ -111,7 +113,8 @@ LIST_MARKERS: dict[str, tuple[str, ...]] = {
         r"others are (?:currently |now )?reading", r"people are (?:also )?reading",
         r"what others are reading", r"read also", r"also read", r"read more",
         r"read more (?:from|on|about) .{1,60}?", r"read next", r"read this next",
-        r"related", r"related (?:articles?|stories|story|news|posts?|content|coverage|links|reading)",
+        r"related",
+        r"related (?:articles?|stories|story|news|posts?|content|coverage|links|reading)",
         r"see related", r"see also", r"more stories", r"more news", r"more from .{1,60}?",
         r"more on this(?: story| topic)?", r"more", r"you (?:may|might) also like",
         r"you (?:may|might) (?:also )?be interested in", r"most read", r"most (?:popular|viewed)",
@@ -225,10 +228,12 @@ FURNITURE_EXACT: dict[str, tuple[str, ...]] = {
     "en": (
         r"advertisement", r"advertising", r"ad", r"ads", r"ad feedback", r"sponsored",
         r"sponsored content", r"paid content", r"promoted(?: content)?", r"partner content",
-        r"(?:advertisement )?continue reading the main story", r"story continues below(?: advertisement)?",
+        r"(?:advertisement )?continue reading the main story",
+        r"story continues below(?: advertisement)?",
         r"story continued below", r"continue reading below", r"article continues below",
         r"scroll to continue(?: with content)?", r"skip advertisement", r"loading\.*",
-        r"cookie (?:policy|settings|preferences|notice)", r"(?:accept|reject|allow) (?:all )?cookies",
+        r"cookie (?:policy|settings|preferences|notice)",
+        r"(?:accept|reject|allow) (?:all )?cookies",
         r"manage (?:cookies|preferences)", r"cancel reply", r"post comment", r"submit comment",
         r"name ?\*", r"e-?mail(?: address)? ?\*", r"website", r"comment ?\*",
         r"slideshow \(\d+ images?\)", r"(?:next|prev) image \d+ of \d+",
@@ -291,7 +296,7 @@ FURNITURE_PREFIX: dict[str, tuple[str, ...]] = {
         r"share (?:on|via|to|with) (?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit"
         r"|pinterest|email|e-mail|messenger|social media|your friends)",
         r"share this(?: (?:article|story|post|page))?:", r"read or share this story",
-        r"follow us", r"follow me", r"follow @", r"like us on", r"find us on", r"join us on",
+        r"follow us", r"follow me", r"follow @\w+", r"like us on", r"find us on", r"join us on",
         r"follow\b.{0,80}?\bon (?:twitter|facebook|instagram|telegram|x|linkedin|youtube"
         r"|tiktok|threads|bluesky|mastodon|google news)",
         r"subscribe", r"sign up", r"get (?:our|the) .{0,60}?newsletter", r"newsletter sign-?up",
@@ -304,26 +309,30 @@ FURNITURE_PREFIX: dict[str, tuple[str, ...]] = {
         r"by (?:continuing to (?:use|browse)|using) (?:this|our) (?:web)?site",
         # comment form
         r"your e-?mail(?: address)? will not be published", r"required fields are marked",
-        r"save my name,? e-?mail,? and website", r"notify me of (?:follow-up|new) (?:comments|posts)",
+        r"save my name,? e-?mail,? and website",
+        r"notify me of (?:follow-up|new) (?:comments|posts)",
         r"you must be logged in to post a comment",
         # copyright
-        r"copyright ?(?:©|\(c\)|\d{4})", r"©", r"\(c\) ?\d{4}", r"image copyright",
+        r"copyright ?(?:©|\(c\)|\d{4})", r"©(?: ?\d{4})?", r"\(c\) ?\d{4}",
+        r"image copyright(?!.*\bimage caption\b)",  # a caption after the credit is content
         r"this material may not be published",
         # image widgets
-        r"enlarge this image", r"image caption",
+        r"enlarge this image",
     ),
     "lv": (
         r"seko mums", r"sekojiet mums", r"seko .{0,60}? (?:facebook|twitter|instagram|telegram|x)",
         r"abonē", r"abonējiet", r"piesakies", r"pieraksties", r"spied šeit", r"klikšķini šeit",
         r"noklikšķiniet šeit", r"(?:šī )?vietne izmanto sīkdatnes", r"mēs izmantojam sīkdatnes",
         r"šajā vietnē tiek izmantotas sīkdatnes",
-        r"(?:tava|jūsu) e-pasta adrese netiks publicēta", r"(?:obligātie|nepieciešamie) lauki ir atzīmēti",
+        r"(?:tava|jūsu) e-pasta adrese netiks publicēta",
+        r"(?:obligātie|nepieciešamie) lauki ir atzīmēti",
         r"dalies (?:ar|facebook|twitter)",
     ),
     "pl": (
         r"obserwuj nas", r"śledź nas", r"dołącz do nas", r"zapisz się", r"zasubskrybuj",
         r"subskrybuj", r"kliknij tutaj", r"kliknij tu", r"udostępnij na",
-        r"(?:ta |nasza )?strona (?:internetowa )?(?:używa|korzysta z|wykorzystuje) (?:plików )?cookies?",
+        r"(?:ta |nasza )?strona (?:internetowa )?(?:używa|korzysta z|wykorzystuje)"
+        r" (?:plików )?cookies?",
         r"ten serwis (?:używa|korzysta z|wykorzystuje) (?:plików )?cookies?",
         r"używamy (?:plików )?cookies?",
         r"twój adres e-?mail nie zostanie opublikowany", r"wymagane pola są oznaczone",
@@ -340,15 +349,18 @@ FURNITURE_PREFIX: dict[str, tuple[str, ...]] = {
         r"підписуйтесь", r"підписуйтеся", r"підпишіться", r"підписатися на", r"слідкуйте за нами",
         r"стежте за нами", r"читайте нас у", r"читайте нас в", r"приєднуйтесь до нас",
         r"натисніть тут", r"натисніть сюди", r"клікніть тут", r"поділитися в",
-        r"(?:цей |наш )?сайт використовує (?:файли )?cookies?", r"ми використовуємо (?:файли )?cookies?",
+        r"(?:цей |наш )?сайт використовує (?:файли )?cookies?",
+        r"ми використовуємо (?:файли )?cookies?",
         r"ваша (?:e-?mail )?адреса (?:e-?mail )?не (?:оприлюднюватиметься|буде опублікована)",
         r"обов[’'ʼ]язкові поля позначені",
     ),
     "et": (
         r"jälgi meid", r"jälgige meid", r"liitu meiega", r"telli (?:meie )?uudiskiri",
-        r"liitu uudiskirjaga", r"kliki siia", r"klõpsa siia", r"vajuta siia", r"jaga (?:facebookis|twitteris)",
+        r"liitu uudiskirjaga", r"kliki siia", r"klõpsa siia", r"vajuta siia",
+        r"jaga (?:facebookis|twitteris)",
         r"(?:see|meie) (?:veebi)?(?:leht|sait) kasutab küpsiseid", r"kasutame küpsiseid",
-        r"(?:sinu|teie) e-posti aadressi ei avaldata", r"(?:kohustuslikud|nõutavad) väljad on tähistatud",
+        r"(?:sinu|teie) e-posti aadressi ei avaldata",
+        r"(?:kohustuslikud|nõutavad) väljad on tähistatud",
     ),
     "lt": (
         r"sekite mus", r"sek mus", r"prisijunkite prie mūsų", r"prenumeruokite",
@@ -361,9 +373,11 @@ FURNITURE_PREFIX: dict[str, tuple[str, ...]] = {
     "de": (
         r"folgen sie uns", r"folge uns", r"folgt uns", r"abonnieren sie", r"jetzt abonnieren",
         r"newsletter abonnieren", r"melden sie sich .{0,40}?newsletter", r"hier anmelden",
-        r"klicken sie hier", r"hier klicken", r"klicke hier", r"auf (?:facebook|twitter|whatsapp) teilen",
+        r"klicken sie hier", r"hier klicken", r"klicke hier",
+        r"auf (?:facebook|twitter|whatsapp) teilen",
         r"(?:diese|unsere) (?:web)?seite (?:verwendet|nutzt) cookies",
-        r"(?:diese|unsere) website (?:verwendet|nutzt) cookies", r"wir (?:verwenden|nutzen) cookies",
+        r"(?:diese|unsere) website (?:verwendet|nutzt) cookies",
+        r"wir (?:verwenden|nutzen) cookies",
         r"(?:deine|ihre) e-mail-adresse wird nicht veröffentlicht",
         r"(?:erforderliche felder|pflichtfelder) sind mit",
     ),
@@ -384,7 +398,8 @@ FURNITURE_PREFIX: dict[str, tuple[str, ...]] = {
         r"los campos obligatorios están marcados",
     ),
     "it": (
-        r"seguici", r"seguiteci", r"iscriviti", r"abbonati", r"clicca qui", r"cliccate qui",
+        r"seguici", r"seguiteci", r"iscriviti", r"abbonati (?:a|ora|subito)", r"clicca qui",
+        r"cliccate qui",
         r"condividi su", r"(?:questo|il nostro) sito (?:web )?(?:utilizza|usa) (?:i )?cookies?",
         r"(?:utilizziamo|usiamo) (?:i )?cookies?",
         r"il tuo indirizzo (?:e-?mail )?non sarà pubblicato",
@@ -415,7 +430,8 @@ FURNITURE_PREFIX: dict[str, tuple[str, ...]] = {
         r"(?:krævede|påkrævede) felter er markeret",
     ),
     "fi": (
-        r"seuraa meitä", r"tilaa", r"klikkaa tästä", r"napsauta tästä", r"jaa facebookissa",
+        r"seuraa meitä", r"tilaa (?:\S+ ){0,3}?(?:uutiskirje\w*|nyt)", r"klikkaa tästä",
+        r"napsauta tästä", r"jaa facebookissa",
         r"tämä (?:verkko)?sivusto käyttää evästeitä", r"käytämme evästeitä",
         r"sähköpostiosoitettasi ei julkaista", r"pakolliset kentät on merkitty",
     ),
@@ -436,36 +452,60 @@ FURNITURE_PREFIX: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Rule 3d. Short lines that contain one of these anywhere (they are unambiguous on their own,
-# or anchored to a sentence start / the end of the line inside the fragment).
-FURNITURE_ANYWHERE: dict[str, tuple[str, ...]] = {
+# Rule 3d. Plain phrases (not regexes) that mark a short line as furniture wherever they occur
+# in it; checked with a case-insensitive substring test, which is much faster than a regex.
+FURNITURE_PHRASES: dict[str, tuple[str, ...]] = {
+    "en": ("akismet", "all rights reserved"),
+    "lv": ("visas tiesības aizsargātas",),
+    "pl": ("wszelkie prawa zastrzeżone",),
+    "ru": ("все права защищены",),
+    "uk": ("усі права захищені", "всі права захищені", "всі права захищено"),
+    "et": ("kõik õigused kaitstud",),
+    "lt": ("visos teisės saugomos",),
+    "de": ("alle rechte vorbehalten",),
+    "fr": ("tous droits réservés",),
+    "es": ("todos los derechos reservados",),
+    "it": ("tutti i diritti riservati",),
+    "nl": ("alle rechten voorbehouden",),
+    "sv": ("alla rättigheter förbehållna",),
+    "no": ("alle rettigheter reservert",),
+    "da": ("alle rettigheder forbeholdes", "alle rettigheder forbeholdt"),
+    "fi": ("kaikki oikeudet pidätetään",),
+    "cs": ("všechna práva vyhrazena",),
+    "pt": ("todos os direitos reservados",),
+}
+
+# Rule 3e. Plain phrases (not regexes) that close a short line as a call to action after some
+# text: "For more coverage, click here." / "... newsletter. Sign up here." / Guardian-style
+# "Some headline Read more". Trailing punctuation is ignored; the phrase must start a word.
+FURNITURE_LINE_END: dict[str, tuple[str, ...]] = {
     "en": (
-        r"\bakismet\b",
-        r"\ball rights reserved\b",
-        # "... Sign up here." / "... Click here." / "For more coverage, click here."
-        r"\b(?:sign up|subscribe) (?:here|now|today)\W*$", r"(?:^|[.!?:]\s)\s*sign up to receive\b",
-        r"(?:^|[.!?:]\s)\s*(?:sign up|subscribe) (?:for|to) (?:our|the|free|daily|weekly)\b",
-        r"\bclick here\W*$", r"[.!?:]\s+click here\b(?!\s*,)",
-        # Guardian-style related link: "Some headline Read more"
-        r"[^\W_]\s+read more$",
+        "sign up here", "sign up now", "sign up today", "subscribe here", "subscribe now",
+        "subscribe today", "click here", "read more",
     ),
-    "lv": (r"\bvisas tiesības aizsargātas\b",),
-    "pl": (r"\bwszelkie prawa zastrzeżone\b",),
-    "ru": (r"\bвсе права защищены\b",),
-    "uk": (r"\b(?:усі|всі) права захищен[іо]\b",),
-    "et": (r"\bkõik õigused kaitstud\b",),
-    "lt": (r"\bvisos teisės saugomos\b",),
-    "de": (r"\balle rechte vorbehalten\b",),
-    "fr": (r"\btous droits réservés\b",),
-    "es": (r"\btodos los derechos reservados\b",),
-    "it": (r"\btutti i diritti riservati\b",),
-    "nl": (r"\balle rechten voorbehouden\b",),
-    "sv": (r"\balla rättigheter förbehållna\b",),
-    "no": (r"\balle rettigheter reservert\b",),
-    "da": (r"\balle rettigheder forbeholdes\b", r"\balle rettigheder forbeholdt\b"),
-    "fi": (r"\bkaikki oikeudet pidätetään\b",),
-    "cs": (r"\bvšechna práva vyhrazena\b",),
-    "pt": (r"\btodos os direitos reservados\b",),
+    "pl": ("kliknij tutaj",),
+    "ru": ("нажмите здесь",),
+    "uk": ("натисніть тут",),
+    "de": ("hier klicken", "klicken sie hier"),
+    "fr": ("cliquez ici",),
+    "es": ("haz clic aquí", "haga clic aquí"),
+    "it": ("clicca qui",),
+    "nl": ("klik hier",),
+    "sv": ("klicka här",),
+    "no": ("klikk her",),
+    "da": ("klik her",),
+    "cs": ("klikněte zde",),
+    "pt": ("clique aqui",),
+}
+
+# Rule 3f. Calls to action that start a later sentence of a short line: "ProPublica is a
+# nonprofit newsroom. Sign up to receive our biggest stories." A comma after "click here"
+# means the phrase is being talked about, not offered ("Click here, he wrote, ...").
+FURNITURE_SENTENCE_START: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"sign up to receive", r"(?:sign up|subscribe) (?:for|to) (?:our|the|free|daily|weekly)\b",
+        r"click here\b(?!\s*,)",
+    ),
 }
 
 # Length limits. Furniture lines are short; a long line is a paragraph, whatever it starts with.
@@ -478,39 +518,125 @@ MAX_QUESTION_HEADLINE_LEN = 150  # see _is_question_headline
 # ---------------------------------------------------------------------------------------------
 
 # Decoration around labels: bullets, dashes, arrows, emoji pointers ("» Read also »", "▶ More").
-# Quotes are deliberately not decoration: a line opening with a quote is someone speaking.
-_LEAD = r"[\s\-–—•·*>»›►▶→➤➡⮕|#_~+=👉📌🔗📰\ufe0f]*"
+# It is stripped before matching. Quotes are deliberately not decoration: a line opening with a
+# quote is someone speaking.
+_LEAD_CHARS = "-–—•·*>»›►▶→➤➡⮕|#_~+=👉📌🔗📰\ufe0f\u200b\ufeff"
 _TRAIL = r"(?:\s*(?:[:：|»›>→►▶➤➡⮕⟶↓⬇⤵▼–—\-\ufe0f👇]|\.{2,}|…))*\s*"
-# What may separate an inline list heading from its headline ("Read also: X", "Related » X").
-# A bare hyphen must have a space before it, so "Related-party deals ..." is not a heading.
-_INLINE_SEP = r"(?:\s*[:：|»›>→►▶➤➡⮕]|\s+[–—\-]|\s*(?:\.{2,}|…))\s*"
+# What separates an inline list heading from its headline. A colon, bar or arrow is a strong
+# sign ("Read more: X", "Related » X"). A dash or an ellipsis also occurs in prose ("More - much
+# more - was at stake."), so after those the line must look like a headline too. A bare hyphen
+# needs a space before it, so "Related-party deals ..." is never a heading.
+_INLINE_SEP_STRONG = r"\s*[:：|»›>→►▶➤➡⮕]\s*"
+_INLINE_SEP_WEAK = r"(?:\s+[–—\-]|\s*(?:\.{2,}|…))\s*"
+_SHARE_SEP = r"[\s|/·•,:;]+"
+_FLAGS = re.IGNORECASE
+_REGEX_META = set("\\()[].^$|?*+{")
+_SPACE_RE = re.compile(r" ([?*])?")
 
 
-def _alternation(groups: Iterable[Mapping[str, tuple[str, ...]]]) -> str:
-    """Join every fragment of every language into one `(?:a|b|...)`, longest first."""
-    frags: list[str] = []
-    for group in groups:
-        for fragments in group.values():
-            frags.extend(f.replace(" ", r"\s+") for f in fragments)
-    # Longest first so that "related articles" wins over "related" where both could match.
-    frags = sorted(set(frags), key=len, reverse=True)
+def _space(m: re.Match[str]) -> str:
+    # " ?" / " *" -> optional whitespace; any other space -> one or more whitespace characters.
+    return r"\s*" if m.group(1) else r"\s+"
+
+
+def _fragments(*groups: Mapping[str, tuple[str, ...]]) -> list[str]:
+    frags = {_SPACE_RE.sub(_space, f) for group in groups for fs in group.values() for f in fs}
+    # Longest first so that "related articles" is tried before "related".
+    return sorted(frags, key=lambda f: (-len(f), f))
+
+
+def _first_char(fragment: str) -> str | None:
+    """The literal first character every match of `fragment` starts with, if there is one."""
+    if not fragment or fragment[0] in _REGEX_META or fragment[1:2] in ("?", "*", "{"):
+        return None
+    depth, i = 0, 0
+    while i < len(fragment):  # a top-level "a|b" could start with either letter
+        c = fragment[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":
+            i = fragment.find("]", i + 2)  # "[]...]" is not used in our fragments
+            if i < 0:
+                return None
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return None
+        i += 1
+    return fragment[0].lower()
+
+
+def _alt(frags: Iterable[str]) -> str:
     return "(?:" + "|".join(frags) + ")"
 
 
-_FLAGS = re.IGNORECASE
+class _Bucketed:
+    """One big alternation, split by the first character of each alternative.
 
-_TAIL_RE = re.compile(rf"{_LEAD}{_alternation([TAIL_MARKERS])}\s*[.!]?{_TRAIL}", _FLAGS)
-_MARKER_ALT = _alternation([LIST_MARKERS])
-_MARKER_RE = re.compile(rf"{_LEAD}{_MARKER_ALT}{_TRAIL}", _FLAGS)
-_INLINE_MARKER_RE = re.compile(rf"{_LEAD}{_MARKER_ALT}{_INLINE_SEP}\S", _FLAGS)
-_SHARE_ALT = _alternation([SHARE_WORDS])
-_EXACT_RE = re.compile(
-    rf"{_LEAD}(?:{_alternation([FURNITURE_EXACT])}"
-    rf"|{_SHARE_ALT}(?:[\s|/·•,:;]+{_SHARE_ALT})*){_TRAIL}",
-    _FLAGS,
+    Python's `re` tries the alternatives of a group one after another, so a 400-way
+    alternation is slow even when anchored. Every line is tested against it, and most lines
+    start with a character that only a handful of alternatives can start with, so we compile
+    one regex per first character (plus the alternatives with no fixed first character) and
+    pick the regex by looking at the line. `template` receives each bucket's alternation.
+    """
+
+    def __init__(self, frags: list[str], template: Callable[[list[str]], str]) -> None:
+        fixed: dict[str, list[str]] = {}
+        loose: list[str] = []
+        for f in frags:
+            c = _first_char(f)
+            if c is None:
+                loose.append(f)
+            else:
+                fixed.setdefault(c, []).append(f)
+        self._by_char = {
+            c: re.compile(template(fs + loose), _FLAGS) for c, fs in fixed.items()
+        }
+        self._loose = re.compile(template(loose), _FLAGS) if loose else None
+
+    def _regex(self, s: str) -> re.Pattern[str] | None:
+        return self._by_char.get(s[:1].lower(), self._loose)
+
+    def fullmatch(self, s: str) -> bool:
+        r = self._regex(s)
+        return r is not None and r.fullmatch(s) is not None
+
+    def match(self, s: str) -> bool:
+        r = self._regex(s)
+        return r is not None and r.match(s) is not None
+
+
+_TAIL = _Bucketed(_fragments(TAIL_MARKERS), lambda fs: _alt(fs) + r"\s*[.!]?" + _TRAIL)
+_MARKERS = _fragments(LIST_MARKERS)
+_MARKER = _Bucketed(_MARKERS, lambda fs: _alt(fs) + _TRAIL)
+_INLINE_STRONG = _Bucketed(_MARKERS, lambda fs: _alt(fs) + _INLINE_SEP_STRONG + r"\S")
+_INLINE_WEAK = _Bucketed(_MARKERS, lambda fs: _alt(fs) + _INLINE_SEP_WEAK + r"\S")
+_SHARE = _fragments(SHARE_WORDS)
+# A bucket of exact lines also holds the share words starting with that character; a row of
+# share buttons may continue with any share word.
+_EXACT = _Bucketed(
+    _fragments(FURNITURE_EXACT) + [f"{w}(?:{_SHARE_SEP}{_alt(_SHARE)})*" for w in _SHARE],
+    lambda fs: _alt(fs) + _TRAIL,
 )
-_PREFIX_RE = re.compile(rf"{_LEAD}{_alternation([FURNITURE_PREFIX])}(?=$|[^\w,])", _FLAGS)
-_ANYWHERE_RE = re.compile(_alternation([FURNITURE_ANYWHERE]), _FLAGS)
+_PREFIX = _Bucketed(_fragments(FURNITURE_PREFIX), lambda fs: _alt(fs) + r"(?=$|[^\w,])")
+# Substring tests are fast, but not forty of them on every line: index the multi-word phrases
+# by their first word and only test those whose first word occurs in the line as a word.
+# One-word phrases ("akismet") are few and are always tested, so "©Akismet" is caught too.
+_ONE_WORD_PHRASES: list[str] = []
+_PHRASES_BY_WORD: dict[str, list[str]] = {}
+for _p in sorted({p.lower() for fs in FURNITURE_PHRASES.values() for p in fs}):
+    if " " in _p:
+        _PHRASES_BY_WORD.setdefault(_p.split()[0], []).append(_p)
+    else:
+        _ONE_WORD_PHRASES.append(_p)
+_LINE_ENDS = tuple(sorted({p.lower() for fs in FURNITURE_LINE_END.values() for p in fs}))
+_LINE_END_WINDOW = 60  # characters at the end of a line that _ends_with_call looks at
+_TRAILING_PUNCT = " \t.!?:;,…)]}»\"”'’*"
+_SENTENCE_START_RE = re.compile(
+    r"[.!?:]\s+" + _alt(_fragments(FURNITURE_SENTENCE_START)), _FLAGS
+)
 
 # A sentence ends in . ! ? … : ; or , (a paragraph that stops mid-sentence is still body),
 # optionally followed by closing quotes/brackets. A closing quote straight after a letter
@@ -523,28 +649,64 @@ _QUESTION_END_RE = re.compile(r"[?!][\"”“’'»«)\]\s]*$")
 # ---------------------------------------------------------------------------------------------
 
 
+def _label(line: str) -> str:
+    """`line` without the bullets, arrows and spaces that may decorate a label."""
+    s = line
+    while True:
+        t = s.lstrip().lstrip(_LEAD_CHARS)
+        if t == s:
+            return s
+        s = t
+
+
 def _is_tail_marker(line: str) -> bool:
-    return len(line) <= MAX_FURNITURE_LEN and _TAIL_RE.fullmatch(line) is not None
+    return len(line) <= MAX_FURNITURE_LEN and _TAIL.fullmatch(_label(line))
 
 
 def _is_list_marker(line: str) -> bool:
     """A standalone heading of a list of headlines ("Read also", "Related:")."""
-    return len(line) <= MAX_FURNITURE_LEN and _MARKER_RE.fullmatch(line) is not None
+    return len(line) <= MAX_FURNITURE_LEN and _MARKER.fullmatch(_label(line))
 
 
 def _is_inline_marker(line: str) -> bool:
     """A heading with its headline on the same line ("Read also: Ministers meet in Riga")."""
-    return len(line) < MAX_HEADLINE_LEN and _INLINE_MARKER_RE.match(line) is not None
+    if len(line) >= MAX_HEADLINE_LEN:
+        return False
+    s = _label(line)
+    return _INLINE_STRONG.match(s) or (_INLINE_WEAK.match(s) and _is_headline(line))
 
 
 def _is_single_furniture(line: str) -> bool:
     if len(line) >= MAX_FURNITURE_LEN:
         return False
-    return (
-        _EXACT_RE.fullmatch(line) is not None
-        or _PREFIX_RE.match(line) is not None
-        or _ANYWHERE_RE.search(line) is not None
-    )
+    s = _label(line)
+    if _EXACT.fullmatch(s) or _PREFIX.match(s):
+        return True
+    low = line.lower()
+    return _has_phrase(low) or _ends_with_call(low) or _SENTENCE_START_RE.search(line) is not None
+
+
+def _has_phrase(low: str) -> bool:
+    if any(p in low for p in _ONE_WORD_PHRASES):
+        return True
+    words = low.split()
+    if _PHRASES_BY_WORD.keys().isdisjoint(words):
+        return False
+    norm = " ".join(words)  # scraped text is full of double and non-breaking spaces
+    return any(p in norm for w in words if w in _PHRASES_BY_WORD for p in _PHRASES_BY_WORD[w])
+
+
+def _ends_with_call(low: str) -> bool:
+    # Only the end matters; normalising its whitespace lets "click\xa0here" match too.
+    s = " ".join(low[-_LINE_END_WINDOW:].split()).rstrip(_TRAILING_PUNCT)
+    if not s.endswith(_LINE_ENDS):
+        return False
+    for p in _LINE_ENDS:
+        if s.endswith(p):
+            before = s[: len(s) - len(p)]
+            if not before or not (before[-1].isalnum() or before[-1] == "_"):
+                return True
+    return False
 
 
 def _is_headline(line: str) -> bool:

@@ -43,6 +43,7 @@ def snippet_text(snippets: list[Snippet], sep: str = " … ") -> tuple[str, list
             out.append(sep)
             pos += len(sep)
         for text, matched in snip:
+            text = " ".join(text.split("\n"))  # one line per snippet; offsets stay valid
             if matched:
                 marks.append([pos, pos + len(text)])
             out.append(text)

@@ -20,7 +20,8 @@ _SOURCE_LABELS = (
     "källa", "lähde", "zdroj", "forrás", "izvor", "kaynak", "sursa", "πηγή", "source originale",
 )
 _SOURCE_LINE = re.compile(
-    r"^[*_]*(?:" + "|".join(re.escape(s) for s in _SOURCE_LABELS) + r")[*_]*\s*[:：]\s*[*_]*(.+?)[*_]*$",
+    r"^[*_]*(?:" + "|".join(re.escape(s) for s in _SOURCE_LABELS)
+    + r")[*_]*\s*[:：]\s*[*_]*(.+?)[*_]*$",
     re.IGNORECASE,
 )
 _MD_LINK = re.compile(r"^\[([^\]]*)\]\(\s*(\S+?)\s*\)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from .article import Article
 from .hits import Hit, SearchResult, Snippet, snippet_text
 
 MATCH_STYLE = "bold black on yellow"
+_WS = re.compile(r"\s+")
 HIT_FIELDS = ("id", "path", "title", "date", "source", "url", "lang", "score", "snippet")
 
 
@@ -45,7 +47,7 @@ def _iso(d: date | None) -> str | None:
 def _snippet_text(snip: Snippet) -> Text:
     t = Text()
     for piece, matched in snip:
-        t.append(" ".join(piece.split()), style=MATCH_STYLE if matched else None)
+        t.append(_WS.sub(" ", piece), style=MATCH_STYLE if matched else None)
     return t
 
 
@@ -55,7 +57,7 @@ def hit_to_dict(hit: Hit) -> dict:
         "id": hit.id, "path": hit.path, "title": hit.title, "date": _iso(hit.date),
         "source": hit.source, "url": hit.url, "lang": hit.lang,
         "score": round(hit.score, 4), "rank": hit.rank,
-        "snippet": " ".join(snippet.split(" ")) if snippet else "", "highlights": marks,
+        "snippet": snippet, "highlights": marks,
     }
 
 
