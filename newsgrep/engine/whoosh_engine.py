@@ -35,6 +35,8 @@ from .analysis import FoldStemFilter, fold, text_analyzer
 
 INDEX_NAME = "MAIN"
 TITLE_BOOST = 2.0  # BM25F field weight of the title relative to the body
+BM25_B = 0.75  # length normalisation
+BM25_K1 = 1.2  # term-frequency saturation
 # Whoosh raises LockError at once by default; wait a little for a writer that is about
 # to finish before telling the user another run is active.
 LOCK_TIMEOUT = 3.0
@@ -296,7 +298,7 @@ class WhooshEngine:
     def search(self, req: SearchRequest) -> SearchResult:
         q = self._parse(req)
         flt = self._filter(req)
-        weighting = scoring.BM25F(B=0.75, K1=1.2)
+        weighting = scoring.BM25F(B=BM25_B, K1=BM25_K1)
         with self.ix.searcher(weighting=weighting) as s:
             kwargs: dict = {"filter": flt, "limit": req.limit}
             if req.sort != "relevance":
