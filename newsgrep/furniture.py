@@ -12,8 +12,9 @@ Three rules, applied in this order:
    standing on its own line ends the article; it and everything after it is dropped.
 2. List blocks: a standalone list heading ("Read also", "Others are currently reading",
    "Читайте также") is dropped together with the headline-like lines that follow it, up to
-   the first line that looks like a body paragraph again. A heading that carries its headline
-   inline ("Read also: Ministers meet in Riga") is a single line and only that line goes.
+   the first line that looks like a body paragraph again (long, or ending in sentence
+   punctuation; see `_is_headline`). A heading that carries its headline inline ("Read also:
+   Ministers meet in Riga") is a single line, and only that line goes.
 3. Single lines: short lines that strongly look like furniture (share buttons, "Advertisement",
    "Sign up for our newsletter", cookie notices, copyright, comment-form boilerplate) are
    dropped wherever they are.
@@ -21,9 +22,10 @@ Three rules, applied in this order:
 All pattern lists below are data, keyed by language, so that adding a language or a site's
 wording is a one-line change. Most are tuples of lower-case regex fragments (matching ignores
 case; a plain space matches any run of whitespace, " ?" optional whitespace, so do not put a
-literal space inside a character class); `FURNITURE_PHRASES` and `FURNITURE_LINE_END` are plain
-text. Everything is compiled once at import. The big alternations are split by first character
-(see `_Bucketed`) because Python's `re` would otherwise try hundreds of alternatives per line.
+literal space inside a character class); `FURNITURE_PHRASES`, `FURNITURE_LINE_END` and
+`FURNITURE_LINK_SUFFIX` are plain text. Everything is compiled once at import. The big
+alternations are split by first character (see `_Bucketed`) because Python's `re` would
+otherwise try hundreds of alternatives on every line.
 """
 
 from __future__ import annotations
@@ -107,15 +109,18 @@ TAIL_MARKERS: dict[str, tuple[str, ...]] = {
 }
 
 # Rule 2. Headings of "more headlines" boxes. Standalone, they are followed by a list of
-# unrelated headlines, one per line; with a separator they carry one headline inline.
+# unrelated headlines, one per line; with a separator they carry one headline inline. ("More
+# from <site>" stops before any separator, so "More from BBC: <headline>" is a heading with an
+# inline headline, not a longer heading.)
 LIST_MARKERS: dict[str, tuple[str, ...]] = {
     "en": (
         r"others are (?:currently |now )?reading", r"people are (?:also )?reading",
         r"what others are reading", r"read also", r"also read", r"read more",
-        r"read more (?:from|on|about) .{1,60}?", r"read next", r"read this next",
+        r"read more (?:from|on|about) [^:：|»›>→.!?]{1,60}?\.?", r"read next", r"read this next",
         r"related",
         r"related (?:articles?|stories|story|news|posts?|content|coverage|links|reading)",
-        r"see related", r"see also", r"more stories", r"more news", r"more from .{1,60}?",
+        r"see related", r"see also", r"more stories", r"more news",
+        r"more from [^:：|»›>→.!?]{1,60}?",
         r"more on this(?: story| topic)?", r"more", r"you (?:may|might) also like",
         r"you (?:may|might) (?:also )?be interested in", r"most read", r"most (?:popular|viewed)",
         r"popular(?: now| posts| stories| news)?", r"recommended(?: for you| stories| articles)?",
@@ -163,7 +168,7 @@ LIST_MARKERS: dict[str, tuple[str, ...]] = {
         r"ebenfalls interessant", r"mehr zum thema", r"zum thema", r"siehe auch",
         r"das könnte (?:sie|dich) auch interessieren", r"weitere artikel",
         r"verwandte artikel", r"ähnliche artikel", r"meistgelesen", r"meistgelesene artikel",
-        r"beliebt", r"empfohlen", r"mehr (?:aus|von) .{1,60}?", r"weiterlesen",
+        r"beliebt", r"empfohlen", r"mehr (?:aus|von) [^:：|»›>→.!?]{1,60}?", r"weiterlesen",
         r"andere lesen gerade",
     ),
     "fr": (
@@ -288,8 +293,8 @@ SHARE_WORDS: dict[str, tuple[str, ...]] = {
     "pt": (r"compartilhar", r"compartilhe", r"partilhar", r"partilhe", r"imprimir"),
 }
 
-# Rule 3c. Short lines that start with one of these calls to action or notices. The match has
-# to end at a word boundary that is not a comma, so "Click here, he wrote, ..." is a sentence.
+# Rule 3c. Short lines that start with one of these calls to action or notices (the match has
+# to end at the end of a word).
 FURNITURE_PREFIX: dict[str, tuple[str, ...]] = {
     "en": (
         # share / follow / subscribe
@@ -299,10 +304,13 @@ FURNITURE_PREFIX: dict[str, tuple[str, ...]] = {
         r"follow us", r"follow me", r"follow @\w+", r"like us on", r"find us on", r"join us on",
         r"follow\b.{0,80}?\bon (?:twitter|facebook|instagram|telegram|x|linkedin|youtube"
         r"|tiktok|threads|bluesky|mastodon|google news)",
-        r"subscribe", r"sign up", r"get (?:our|the) .{0,60}?newsletter", r"newsletter sign-?up",
+        # imperative + what to sign up for; "Sign up numbers rose" stays a sentence
+        r"(?:subscribe|sign up)(?: (?:for|to|here|now|today|free|on|at|with|and|via)\b|\W*$)",
+        r"get (?:our|the) .{0,60}?newsletter", r"newsletter sign-?up",
         r"want .{0,80}? in your inbox\?", r"by signing up,? you agree",
         # click here
-        r"click here", r"click to (?:get|read|watch|see|download|subscribe|view|learn)",
+        # "Click here, he wrote, ..." talks about the phrase; the call to action has no comma
+        r"click here(?! ?,)", r"click to (?:get|read|watch|see|download|subscribe|view|learn)",
         r"click for more",
         # cookies
         r"we use cookies", r"(?:this|our) (?:web)?site uses cookies",
@@ -481,7 +489,7 @@ FURNITURE_PHRASES: dict[str, tuple[str, ...]] = {
 FURNITURE_LINE_END: dict[str, tuple[str, ...]] = {
     "en": (
         "sign up here", "sign up now", "sign up today", "subscribe here", "subscribe now",
-        "subscribe today", "click here", "read more",
+        "subscribe today", "click here",
     ),
     "pl": ("kliknij tutaj",),
     "ru": ("нажмите здесь",),
@@ -498,7 +506,13 @@ FURNITURE_LINE_END: dict[str, tuple[str, ...]] = {
     "pt": ("clique aqui",),
 }
 
-# Rule 3f. Calls to action that start a later sentence of a short line: "ProPublica is a
+# Rule 3f. Link labels glued to the end of a headline, with nothing after them: Guardian-style
+# "Some headline Read more". Plain text; "Readers can read more." is a sentence and stays.
+FURNITURE_LINK_SUFFIX: dict[str, tuple[str, ...]] = {
+    "en": ("read more",),
+}
+
+# Rule 3g. Calls to action that start a later sentence of a short line: "ProPublica is a
 # nonprofit newsroom. Sign up to receive our biggest stories." A comma after "click here"
 # means the phrase is being talked about, not offered ("Click here, he wrote, ...").
 FURNITURE_SENTENCE_START: dict[str, tuple[str, ...]] = {
@@ -568,6 +582,11 @@ def _first_char(fragment: str) -> str | None:
     return fragment[0].lower()
 
 
+def _plain(group: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The plain-text phrases of `group`, lower-cased and with single spaces."""
+    return sorted({" ".join(p.lower().split()) for fs in group.values() for p in fs})
+
+
 def _alt(frags: Iterable[str]) -> str:
     return "(?:" + "|".join(frags) + ")"
 
@@ -620,18 +639,19 @@ _EXACT = _Bucketed(
     _fragments(FURNITURE_EXACT) + [f"{w}(?:{_SHARE_SEP}{_alt(_SHARE)})*" for w in _SHARE],
     lambda fs: _alt(fs) + _TRAIL,
 )
-_PREFIX = _Bucketed(_fragments(FURNITURE_PREFIX), lambda fs: _alt(fs) + r"(?=$|[^\w,])")
+_PREFIX = _Bucketed(_fragments(FURNITURE_PREFIX), lambda fs: _alt(fs) + r"(?!\w)")
 # Substring tests are fast, but not forty of them on every line: index the multi-word phrases
 # by their first word and only test those whose first word occurs in the line as a word.
 # One-word phrases ("akismet") are few and are always tested, so "©Akismet" is caught too.
 _ONE_WORD_PHRASES: list[str] = []
 _PHRASES_BY_WORD: dict[str, list[str]] = {}
-for _p in sorted({p.lower() for fs in FURNITURE_PHRASES.values() for p in fs}):
+for _p in _plain(FURNITURE_PHRASES):
     if " " in _p:
         _PHRASES_BY_WORD.setdefault(_p.split()[0], []).append(_p)
     else:
         _ONE_WORD_PHRASES.append(_p)
-_LINE_ENDS = tuple(sorted({p.lower() for fs in FURNITURE_LINE_END.values() for p in fs}))
+_LINE_ENDS = tuple(_plain(FURNITURE_LINE_END))
+_LINK_SUFFIXES = tuple(" " + p for p in _plain(FURNITURE_LINK_SUFFIX))
 _LINE_END_WINDOW = 60  # characters at the end of a line that _ends_with_call looks at
 _TRAILING_PUNCT = " \t.!?:;,…)]}»\"”'’*"
 _SENTENCE_START_RE = re.compile(
@@ -683,7 +703,12 @@ def _is_single_furniture(line: str) -> bool:
     if _EXACT.fullmatch(s) or _PREFIX.match(s):
         return True
     low = line.lower()
-    return _has_phrase(low) or _ends_with_call(low) or _SENTENCE_START_RE.search(line) is not None
+    return (
+        _has_phrase(low)
+        or _ends_with_call(low)
+        or low.endswith(_LINK_SUFFIXES)
+        or _SENTENCE_START_RE.search(line) is not None
+    )
 
 
 def _has_phrase(low: str) -> bool:

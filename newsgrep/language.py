@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 _identifier = None
+_LETTER = re.compile(r"[^\W\d_]")
+# py3langid's cost is linear in the sample (a Python loop over its bytes, ~0.4 ms per 1,000
+# characters); 1,200 characters of body text identify a language as well as 3,000 do.
+SAMPLE_CHARS = 1200
 
 
 def detect_language(text: str) -> str | None:
@@ -12,8 +18,8 @@ def detect_language(text: str) -> str | None:
     once per process), 97 languages. Good enough for choosing analysis and for `--lang`.
     """
     global _identifier
-    sample = text[:3000]
-    if sum(ch.isalpha() for ch in sample[:400]) < 12:
+    sample = text[:SAMPLE_CHARS]
+    if len(_LETTER.findall(sample, 0, 400)) < 12:
         return None
     if _identifier is None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
