@@ -8,10 +8,12 @@ interrupted run keeps every finished batch and the next run picks up the rest.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from .manifest import FileState, Manifest
 from .readers import DEFAULT_MAX_BYTES, parse_bytes, read_bytes
 
 BATCH_FILES = 5000  # files per commit: bounds the work an interruption can lose
+LOCK_FILE = "index-run.lock"
 
 
 @dataclass
@@ -99,6 +102,7 @@ def index_paths(
     jobs: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int, int], None] | None = None,
+    commit_every: int = BATCH_FILES,
 ) -> IndexSummary:
     """Bring the index up to date with the article files under `paths`.
 
@@ -112,90 +116,169 @@ def index_paths(
             raise NewsgrepError(f"no such file or folder: {p}")
         roots.append(os.path.realpath(p))
     engine = open_engine(index_dir, create=True)
-    manifest = Manifest(Path(index_dir))
     summary = IndexSummary()
-    try:
-        known = manifest.under(roots)
-        found: list[FileInfo] = []
-        for item in discover(roots):
-            if isinstance(item, Skipped):
-                summary.skipped.append({"path": item.path, "reason": item.reason})
-            else:
-                found.append(item)
-        found_paths = {f.path for f in found}
-        gone = [p for p in known if p not in found_paths]
-
-        todo: list[tuple[FileInfo, str | None, int]] = []
-        for info in found:
-            old = known.get(info.path)
-            if (not full and old is not None and old.size == info.size
-                    and old.mtime_ns == info.mtime_ns):
-                summary.unchanged += 1
-            else:
-                todo.append((info, None if full or old is None else old.digest, max_bytes))
-
-        total = len(todo)
-        if progress:
-            progress(0, total)
-        n_jobs = jobs or os.cpu_count() or 1
-        if todo:
-            _warm_up()
-        fresh_index = engine.doc_count() == 0
-        batch: list[_Outcome] = []
-        done = 0
-        for outcome in _parallel(todo, n_jobs):
-            batch.append(outcome)
-            done += 1
-            if progress:
-                progress(done, total)
-            if len(batch) >= BATCH_FILES:
-                _commit(engine, manifest, batch, [], known, summary, fresh_index)
-                fresh_index = False
-                batch = []
-        if batch or gone:
-            _commit(engine, manifest, batch, gone, known, summary, fresh_index)
-    finally:
-        manifest.close()
+    with run_lock(Path(index_dir), summary):
+        manifest = Manifest(Path(index_dir))
+        try:
+            _run(engine, manifest, roots, summary, full, jobs, max_bytes, progress,
+                 max(1, commit_every))
+        finally:
+            manifest.close()
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _commit(engine, manifest: Manifest, batch: list[_Outcome], gone: list[str],
-            known: dict[str, FileState], summary: IndexSummary, fresh_index: bool) -> None:
-    upserts: list[FileState] = []
-    deletes: list[str] = []
-    writer = engine.writer()
+def _run(engine, manifest: Manifest, roots: list[str], summary: IndexSummary, full: bool,
+         jobs: int | None, max_bytes: int, progress: Callable[[int, int], None] | None,
+         commit_every: int) -> None:
+    known = manifest.under(roots)
+    found: list[FileInfo] = []
+    for item in discover(roots):
+        if isinstance(item, Skipped):
+            summary.skipped.append({"path": item.path, "reason": item.reason})
+        else:
+            found.append(item)
+    found_paths = {f.path for f in found}
+    gone = [p for p in known if p not in found_paths]
+
+    todo: list[tuple[FileInfo, str | None, int]] = []
+    for info in found:
+        old = known.get(info.path)
+        if (not full and old is not None and old.size == info.size
+                and old.mtime_ns == info.mtime_ns):
+            summary.unchanged += 1
+        else:
+            todo.append((info, None if full or old is None else old.digest, max_bytes))
+
+    total = len(todo)
+    if progress:
+        progress(0, total)
+    n_jobs = jobs or os.cpu_count() or 1
+    if todo:
+        _warm_up()
+    batch = _Batch(engine, manifest, known, summary, fresh=engine.doc_count() == 0)
+    done = 0
     try:
-        for path in gone:
-            writer.delete_path(path)
-            deletes.append(path)
-        for o in batch:
-            info = o.info
-            if o.same_content:
-                summary.unchanged += 1
-                upserts.append(FileState(info.path, info.size, info.mtime_ns, o.digest or ""))
-                continue
-            if o.skip is not None:
-                summary.skipped.append({"path": info.path, "reason": o.skip})
-                if info.path in known:  # it was indexed before: its old record is stale now
-                    writer.delete_path(info.path)
-                    deletes.append(info.path)
-                continue
-            if info.path in known:
-                writer.delete_path(info.path)
-                summary.updated += 1
-            else:
-                if not fresh_index:  # a crashed run may have left records without a manifest row
-                    writer.delete_path(info.path)
-                summary.indexed += 1
-            for a in o.articles or []:
-                writer.add(a)
-                for w in a.warnings:
-                    summary.warnings.append({"path": info.path, "reason": w})
-            upserts.append(FileState(info.path, info.size, info.mtime_ns, o.digest or ""))
-        writer.commit()
+        for outcome in _parallel(todo, n_jobs):
+            batch.add(outcome)  # Whoosh analyses this while the workers parse ahead
+            done += 1
+            if progress:
+                progress(done, total)
+            if batch.files >= commit_every:
+                batch.commit()
+        batch.remove(gone)
+        batch.commit()
     except BaseException:
-        writer.cancel()
+        batch.cancel()
         raise
-    manifest.apply(upserts, deletes)
-    summary.removed += len(gone)
+
+
+@contextmanager
+def run_lock(index_dir: Path, summary: IndexSummary) -> Iterator[None]:
+    """One index run at a time per index (searches are never blocked).
+
+    A POSIX record lock: the kernel releases it when its holder dies, even by kill -9,
+    and unlike flock() it is not inherited by the forked parsing workers, which could
+    otherwise outlive a killed parent and keep it. The pid in the file only serves the
+    messages.
+    """
+    path = index_dir / LOCK_FILE
+    try:
+        fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
+    except OSError as e:
+        raise NewsgrepError(f"cannot write to the index at {index_dir}: {e.strerror}") from None
+    try:
+        fh.seek(0)
+        old_pid = fh.read().strip()
+        try:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise NewsgrepError(
+                f"another newsgrep index run (PID {old_pid or '?'}) is updating {index_dir}; "
+                "wait for it to finish and try again"
+            ) from None
+        if old_pid and old_pid != str(os.getpid()):
+            summary.warnings.append({"path": str(path), "reason":
+                                     f"cleared a lock left by PID {old_pid}, which is no "
+                                     "longer running; this run completes its work"})
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fh.flush()
+            fcntl.lockf(fh, fcntl.LOCK_UN)
+    finally:
+        fh.close()
+
+
+class _Batch:
+    """Changes since the last commit; the manifest follows each engine commit."""
+
+    def __init__(self, engine, manifest: Manifest, known: dict[str, FileState],
+                 summary: IndexSummary, fresh: bool):
+        self.engine, self.manifest, self.known, self.summary = engine, manifest, known, summary
+        self.fresh = fresh  # nothing committed yet: no stale records to delete
+        self.writer = None
+        self.files = 0
+        self.upserts: list[FileState] = []
+        self.deletes: list[str] = []
+        self.removed = 0
+
+    def _w(self):
+        if self.writer is None:
+            self.writer = self.engine.writer()
+        return self.writer
+
+    def add(self, o: _Outcome) -> None:
+        info, summary = o.info, self.summary
+        self.files += 1
+        if o.same_content:
+            summary.unchanged += 1
+            self.upserts.append(FileState(info.path, info.size, info.mtime_ns, o.digest or ""))
+            return
+        if o.skip is not None:
+            summary.skipped.append({"path": info.path, "reason": o.skip})
+            if info.path in self.known:  # indexed before: its old record is stale now
+                self._w().delete_path(info.path)
+                self.deletes.append(info.path)
+            return
+        w = self._w()
+        if info.path in self.known:
+            w.delete_path(info.path)
+            summary.updated += 1
+        else:
+            if not self.fresh:  # a crashed run may have left records without a manifest row
+                w.delete_path(info.path)
+            summary.indexed += 1
+        for a in o.articles or []:
+            w.add(a)
+            for note in a.warnings:
+                summary.warnings.append({"path": info.path, "reason": note})
+        self.upserts.append(FileState(info.path, info.size, info.mtime_ns, o.digest or ""))
+
+    def remove(self, paths: list[str]) -> None:
+        if paths:
+            w = self._w()
+            for path in paths:
+                w.delete_path(path)
+                self.deletes.append(path)
+            self.removed += len(paths)
+
+    def commit(self) -> None:
+        if self.writer is not None:
+            self.writer.commit()
+            self.writer = None
+            self.fresh = False
+        self.manifest.apply(self.upserts, self.deletes)
+        self.summary.removed += self.removed
+        self.upserts, self.deletes, self.files, self.removed = [], [], 0, 0
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None

@@ -17,12 +17,14 @@ from .common import index_option, json_option, resolved_index
               help="Processes for parsing (default: every core).")
 @click.option("--max-size", "max_mb", type=click.FloatRange(0.001), default=50, show_default=True,
               help="Skip files larger than this many MB.")
+@click.option("--commit-every", type=click.IntRange(1), default=5000, show_default=True,
+              help="Commit after this many files (an interrupted run keeps what was committed).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no skipped-file list.")
 @click.option("-v", "--verbose", is_flag=True, help="List every skipped file.")
 @json_option
 @click.pass_context
 def index_cmd(ctx: click.Context, paths: tuple[str, ...], full: bool, jobs: int | None,
-              max_mb: float, quiet: bool, verbose: bool, as_json: bool) -> None:
+              max_mb: float, commit_every: int, quiet: bool, verbose: bool, as_json: bool) -> None:
     """Read the articles under PATH... (files or folders) into the index.
 
     Reads .txt, .md, .html/.htm, .json and .jsonl; hidden files are skipped.
@@ -39,7 +41,8 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], full: bool, jobs: int 
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     with progress_bar(show_bar) as progress:
         summary = index_paths(paths, resolved_index(ctx), full=full, jobs=jobs,
-                              max_bytes=int(max_mb * 1024 * 1024), progress=progress)
+                              max_bytes=int(max_mb * 1024 * 1024), progress=progress,
+                              commit_every=commit_every)
     limit = 0 if quiet else (None if verbose else 10)
     print_index_summary(summary.to_dict(), make_console(), make_console(stderr=True),
                         as_json=as_json, limit=limit)

@@ -42,7 +42,6 @@ BM25_K1 = 1.2  # term-frequency saturation
 # Whoosh raises LockError at once by default; wait a little for a writer that is about
 # to finish before telling the user another run is active.
 LOCK_TIMEOUT = 3.0
-PID_FILE = "writer.pid"
 
 # Sentinels for the highlighter: control characters are stripped from article text at
 # ingest, so these can never occur in it.
@@ -206,13 +205,10 @@ class WhooshWriter:
                 if hasattr(self._w, "_flush_segment"):
                     self._w._flush_segment = types.MethodType(_flush_segment_fast, self._w)
         except index.LockError:
-            pid = engine.writer_pid()
-            who = f" (PID {pid})" if pid else ""
             raise NewsgrepError(
-                f"another newsgrep index run{who} is updating {engine.path}; "
+                f"another process is writing to the index at {engine.path}; "
                 "wait for it to finish and try again"
             ) from None
-        engine._write_pid()
 
     def delete_path(self, path: str) -> None:
         self._w.delete_by_term("path", path)
@@ -220,17 +216,11 @@ class WhooshWriter:
     def add(self, article: Article) -> None:
         self._w.add_document(**_doc_fields(article))
 
-    def commit(self, optimize: bool = False) -> None:
-        try:
-            self._w.commit(optimize=optimize)
-        finally:
-            self._engine._clear_pid()
+    def commit(self, optimize: bool = False, merge: bool = True) -> None:
+        self._w.commit(optimize=optimize, merge=merge)
 
     def cancel(self) -> None:
-        try:
-            self._w.cancel()
-        finally:
-            self._engine._clear_pid()
+        self._w.cancel()
 
 
 class WhooshEngine:
@@ -257,24 +247,6 @@ class WhooshEngine:
     # -- writing -------------------------------------------------------------------
     def writer(self, procs: int = 1, limitmb: int = 256) -> WhooshWriter:
         return WhooshWriter(self, procs=procs, limitmb=limitmb)
-
-    def _write_pid(self) -> None:
-        try:
-            (self.path / PID_FILE).write_text(str(os.getpid()))
-        except OSError:
-            pass
-
-    def _clear_pid(self) -> None:
-        try:
-            (self.path / PID_FILE).unlink()
-        except OSError:
-            pass
-
-    def writer_pid(self) -> int | None:
-        try:
-            return int((self.path / PID_FILE).read_text().strip())
-        except (OSError, ValueError):
-            return None
 
     # -- reading -------------------------------------------------------------------
     def doc_count(self) -> int:
