@@ -32,7 +32,8 @@ from ..article import Article
 from ..errors import NewsgrepError
 from ..hits import Hit, SearchResult, Snippet
 from ..query import SearchRequest
-from .analysis import FoldStemFilter, fold, text_analyzer
+from ..snippets import find_matches, mark, snippets
+from .analysis import FoldStemFilter, fold, normalize_term, text_analyzer
 from .fastformat import FastPositions
 
 INDEX_NAME = "MAIN"
@@ -145,6 +146,30 @@ def _article(stored: dict) -> Article:
     )
 
 
+def _match_terms(q: query.Query, reader) -> set[str]:
+    """Indexed title/body terms the query looks for (prefix and fuzzy terms expanded to
+    those in the index), leaving out anything under NOT: the words to highlight."""
+    out: set[str] = set()
+
+    def walk(node: query.Query) -> None:
+        if isinstance(node, query.Not):
+            return
+        if node.is_leaf():
+            try:
+                found = node.existing_terms(reader, phrases=True, expand=True)
+            except Exception:  # a leaf Whoosh cannot expand: nothing to highlight
+                return
+            for field, text in found:
+                if field in ("title", "body"):
+                    out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return out
+
+
 def _has_null(q: query.Query) -> str | None:
     """Why part of the parsed query is empty (an unrecognised clause), if it is."""
     if isinstance(q, query.qcore._NullQuery) or getattr(q, "error", None):
@@ -199,9 +224,9 @@ class WhooshWriter:
             if procs > 1:
                 # procs>1 only works with multisegment=True (whoosh-pitfalls #2).
                 self._w = ix.writer(timeout=LOCK_TIMEOUT, procs=procs, limitmb=limitmb,
-                                    multisegment=True)
+                                    multisegment=True, compound=False)
             else:
-                self._w = ix.writer(timeout=LOCK_TIMEOUT, limitmb=limitmb)
+                self._w = ix.writer(timeout=LOCK_TIMEOUT, limitmb=limitmb, compound=False)
                 if hasattr(self._w, "_flush_segment"):
                     self._w._flush_segment = types.MethodType(_flush_segment_fast, self._w)
         except index.LockError:
@@ -330,7 +355,8 @@ class WhooshEngine:
                 ordered = sorted(results, key=lambda h: h.get("date") is None)
             else:
                 ordered = list(results)
-            hits = [self._hit(results, h, i + 1, req) for i, h in enumerate(ordered)]
+            terms = _match_terms(q, s.reader()) if req.snippets else set()
+            hits = [self._hit(h, i + 1, req, terms) for i, h in enumerate(ordered)]
             suggestion = None
             if total == 0:
                 suggestion = self._suggest(s, q, req.query)
@@ -341,7 +367,7 @@ class WhooshEngine:
         with self.ix.searcher() as s:
             return len(s.search(q, filter=self._filter(req), limit=1))
 
-    def _hit(self, results, h, rank: int, req: SearchRequest) -> Hit:
+    def _hit(self, h, rank: int, req: SearchRequest, terms: set[str]) -> Hit:
         stored = h.fields()
         d = stored.get("date")
         hit = Hit(
@@ -356,17 +382,12 @@ class WhooshEngine:
             score=float(h.score) if h.score is not None else 0.0,
         )
         if req.snippets:
-            results.formatter = _MarkFormatter()
-            results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
             body_z = stored.get("body_z")
             body = zlib.decompress(body_z).decode("utf-8") if body_z else ""
-            marked = h.highlights("body", text=body, top=req.snippets) if body else ""
-            hit.snippets = _parse_marked(marked) if marked else []
+            hit.snippets = snippets(body, terms, normalize_term, top=req.snippets)
             if not hit.snippets and body:
                 hit.snippets = [[(_lead(body), False)]]
-            results.fragmenter = highlight.WholeFragmenter()
-            tmarked = h.highlights("title", text=hit.title, top=1)
-            hit.title_marks = (_parse_marked(tmarked) or [[(hit.title, False)]])[0]
+            hit.title_marks = mark(hit.title, find_matches(hit.title, terms, normalize_term))
         return hit
 
     def highlight_article(self, article: Article, text_query: str) -> list[Snippet]:
