@@ -32,9 +32,12 @@ class Article:
     # Notes about what ingest had to drop or could not understand (e.g. an implausible
     # date); they end up in the index summary, never in the searchable text.
     warnings: list[str] = field(default_factory=list)
+    # MinHash signature of the body (dedup.py), for finding reprints; not user-facing.
+    signature: bytes | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["date"] = self.date.isoformat() if self.date else None
         d.pop("warnings")
+        d.pop("signature")
         return d

@@ -24,6 +24,10 @@ class Hit:
     title_marks: Snippet = field(default_factory=list)
     snippets: list[Snippet] = field(default_factory=list)
     body: str | None = None  # only when asked for (show)
+    # Reprints of this story by other outlets, folded under it (search --collapse) or
+    # its estimated similarity to the article `similar` started from.
+    duplicates: list[Hit] = field(default_factory=list)
+    similarity: float | None = None
 
 
 @dataclass

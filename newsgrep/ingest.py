@@ -61,11 +61,14 @@ def _process(job: tuple[FileInfo, str | None, int]) -> _Outcome:
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         if digest == old_digest:
             return _Outcome(info, digest, same_content=True)
+        from .dedup import signature
         from .normalize import normalize
 
         articles = [normalize(raw) for raw in parse_bytes(info.path, data)]
         if not articles:
             return _Outcome(info, digest, skip="no articles in file")
+        for a in articles:
+            a.signature = signature(a.body)
         return _Outcome(info, digest, articles=articles)
     except SkipFile as e:
         return _Outcome(info, skip=str(e))
@@ -77,10 +80,12 @@ def _process(job: tuple[FileInfo, str | None, int]) -> _Outcome:
 
 def _warm_up() -> None:
     # Load the language model and parsers once in the parent so forked workers share them.
+    from .dedup import signature
     from .language import detect_language
     from .normalize import normalize  # noqa: F401
 
     detect_language("warm up the language identifier with a short english sentence")
+    signature("warm up the minhash permutations")
 
 
 def _parallel(jobs: list[tuple[FileInfo, str | None, int]], n_jobs: int) -> Iterator[_Outcome]:

@@ -27,6 +27,7 @@ class SearchRequest:
     limit: int | None = 10
     sort: str = "relevance"
     snippets: int = 3  # fragments per hit; 0 = none (faster, for -l / --count)
+    collapse: bool = False  # fold reprints of one story under its best-ranked hit
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:

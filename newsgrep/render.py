@@ -53,12 +53,18 @@ def _snippet_text(snip: Snippet) -> Text:
 
 def hit_to_dict(hit: Hit) -> dict:
     snippet, marks = snippet_text(hit.snippets)
-    return {
+    d = {
         "id": hit.id, "path": hit.path, "title": hit.title, "date": _iso(hit.date),
         "source": hit.source, "url": hit.url, "lang": hit.lang,
         "score": round(hit.score, 4), "rank": hit.rank,
         "snippet": snippet, "highlights": marks,
     }
+    if hit.similarity is not None:
+        d["similarity"] = round(hit.similarity, 3)
+    if hit.duplicates:
+        d["duplicates"] = [{"id": x.id, "path": x.path, "title": x.title, "date": _iso(x.date),
+                            "source": x.source, "url": x.url} for x in hit.duplicates]
+    return d
 
 
 def print_hits(result: SearchResult, console: Console, fmt: str = "terminal") -> None:
@@ -102,6 +108,8 @@ def _print_hit(hit: Hit, console: Console) -> None:
     meta.append("  ")
     meta.append(hit.source or "unknown source", style="green")
     meta.append(f"  [{hit.id}]", style="dim")
+    if hit.similarity is not None:
+        meta.append(f"  reprint, {hit.similarity:.0%} alike", style="magenta")
     console.print(meta)
     console.print(Text("    " + hit.path, style="dim"))
     for snip in hit.snippets:
@@ -109,6 +117,15 @@ def _print_hit(hit: Hit, console: Console) -> None:
         line.append_text(_snippet_text(snip))
         line.append(" …")
         console.print(line)
+    if hit.duplicates:
+        console.print(Text(f"    also reprinted by {len(hit.duplicates)}:", style="magenta"))
+        for x in hit.duplicates:
+            line = Text("      ")
+            line.append(_iso(x.date) or "no date", style="cyan")
+            line.append("  ")
+            line.append(x.source or "unknown source", style="green")
+            line.append(f"  [{x.id}]  {x.path}", style="dim")
+            console.print(line)
     console.print()
 
 
@@ -199,6 +216,39 @@ def print_stats(st: dict, console: Console, as_json: bool = False) -> None:
     table.add_row("date range", f"{d['first_date'] or '-'} .. {d['last_date'] or '-'}")
     table.add_row("index size", f"{d['index_bytes'] / 1e6:.1f} MB")
     console.print(table)
+
+
+def print_timeline(tl, console: Console, as_json: bool = False, width: int = 40) -> None:
+    """A bar per period; with sources, one coloured segment per source."""
+    if as_json:
+        console.file.write(json.dumps(tl.to_dict(), ensure_ascii=False) + "\n")
+        return
+    if not tl.buckets:
+        console.print(Text(f"no dated matches ({tl.undated} undated)"))
+        return
+    colours = ["cyan", "magenta", "green", "yellow", "blue", "red", "white"]
+    peak = max(b.count for b in tl.buckets) or 1
+    label_w = max(len(b.period) for b in tl.buckets)
+    for b in tl.buckets:
+        line = Text(b.period.ljust(label_w) + " ")
+        if tl.sources:
+            for i, name in enumerate(tl.sources):
+                n = b.sources.get(name, 0)
+                line.append("█" * round(n * width / peak), style=colours[i % len(colours)])
+        else:
+            line.append("█" * round(b.count * width / peak), style="cyan")
+        line.append(f" {b.count}")
+        console.print(line)
+    if tl.sources:
+        legend = Text("  ")
+        for i, name in enumerate(tl.sources):
+            legend.append("█ ", style=colours[i % len(colours)])
+            legend.append(name + "   ")
+        console.print(legend)
+    total = sum(b.count for b in tl.buckets)
+    note = f"{total} dated matches" + (f", {tl.undated} undated (not shown)" if tl.undated
+                                       else "")
+    console.print(Text(note, style="dim"))
 
 
 def print_error(message: str) -> None:

@@ -42,6 +42,21 @@ def show(ref: str, index_dir: str | os.PathLike) -> Article:
     raise NewsgrepError(f"no article with id or path {ref!r} in the index")
 
 
+def timeline(req: SearchRequest, index_dir: str | os.PathLike, by: str = "month",
+             by_source: bool = False, top_sources: int = 5):
+    """Matches per day/week/month/year (a timeline.Timeline)."""
+    from .timeline import build
+
+    matches = open_engine(index_dir).match_dates(req, with_source=by_source)
+    return build(matches, by=by, by_source=by_source, top_sources=top_sources)
+
+
+def similar(ref: str, index_dir: str | os.PathLike, limit: int = 10) -> SearchResult:
+    """Articles like the one with this id or path: reprints first (Hit.similarity set)."""
+    article = show(ref, index_dir)
+    return open_engine(index_dir).similar(article.id, limit=limit)
+
+
 def sources(index_dir: str | os.PathLike) -> list[dict]:
     return open_engine(index_dir).sources()
 

@@ -10,6 +10,7 @@ import click
 from .. import __version__
 from ..errors import NewsgrepError
 from .common import index_option
+from .explore_cmds import similar_cmd, timeline_cmd
 from .index_cmd import index_cmd
 from .read_cmds import show_cmd, sources_cmd, stats_cmd
 from .search_cmd import search_cmd
@@ -59,6 +60,8 @@ cli.add_command(search_cmd)
 cli.add_command(show_cmd)
 cli.add_command(sources_cmd)
 cli.add_command(stats_cmd)
+cli.add_command(timeline_cmd)
+cli.add_command(similar_cmd)
 
 
 def main() -> None:

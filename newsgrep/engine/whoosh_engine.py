@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
-from whoosh import highlight, index, query, scoring
+from whoosh import index, query, scoring
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.qparser import (
     AndGroup,
     FuzzyTermPlugin,
@@ -27,8 +27,10 @@ from whoosh.qparser import (
     OrGroup,
     PlusMinusPlugin,
 )
+from whoosh.util.times import long_to_datetime
 
 from ..article import Article
+from ..dedup import REPRINT_SIMILARITY, band_keys, similarity
 from ..errors import NewsgrepError
 from ..hits import Hit, SearchResult, Snippet
 from ..query import SearchRequest
@@ -37,16 +39,13 @@ from .analysis import FoldStemFilter, fold, normalize_term, text_analyzer
 from .fastformat import FastPositions
 
 INDEX_NAME = "MAIN"
+COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
 TITLE_BOOST = 2.0  # BM25F field weight of the title relative to the body
 BM25_B = 0.75  # length normalisation
 BM25_K1 = 1.2  # term-frequency saturation
 # Whoosh raises LockError at once by default; wait a little for a writer that is about
 # to finish before telling the user another run is active.
 LOCK_TIMEOUT = 3.0
-
-# Sentinels for the highlighter: control characters are stripped from article text at
-# ingest, so these can never occur in it.
-_MARK_ON, _MARK_OFF, _FRAG_SEP = "\x02", "\x03", "\x1e"
 
 
 def _text_field(analyzer, stored: bool) -> TEXT:
@@ -70,34 +69,9 @@ def _schema() -> Schema:
         domain=ID(stored=True),
         url=STORED(),
         lang=ID(stored=True),
+        lsh=KEYWORD(scorable=False),  # near-duplicate band keys (dedup.py)
+        sig=STORED(),
     )
-
-
-class _MarkFormatter(highlight.Formatter):
-    """Marks matched words with sentinels; printers turn them into styles."""
-
-    between = _FRAG_SEP
-
-    def format_token(self, text, token, replace=False):
-        return _MARK_ON + highlight.get_text(text, token, replace) + _MARK_OFF
-
-
-def _parse_marked(marked: str) -> list[Snippet]:
-    snippets: list[Snippet] = []
-    for frag in marked.split(_FRAG_SEP):
-        pieces: Snippet = []
-        for i, part in enumerate(frag.split(_MARK_ON)):
-            if i == 0:
-                if part:
-                    pieces.append((part, False))
-                continue
-            hit, _, rest = part.partition(_MARK_OFF)
-            pieces.append((hit, True))
-            if rest:
-                pieces.append((rest, False))
-        if pieces:
-            snippets.append(pieces)
-    return snippets
 
 
 def _day_start(d: date) -> datetime:
@@ -128,6 +102,9 @@ def _doc_fields(a: Article) -> dict:
         fields["domain"] = dom
     if a.lang:
         fields["lang"] = a.lang
+    if a.signature:
+        fields["lsh"] = " ".join(band_keys(a.signature))
+        fields["sig"] = a.signature
     return fields
 
 
@@ -147,6 +124,32 @@ def _article(stored: dict) -> Article:
 
 
 _WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
+
+
+def _long_to_date(value) -> date | None:
+    try:
+        return long_to_datetime(value).date() if value else None
+    except (OverflowError, ValueError, TypeError):
+        return None
+
+
+def _collapse(hits: list) -> list[tuple[object, list]]:
+    """Group hits that are reprints of one another (shared LSH band and similar
+    signatures), keeping rank order: each group is led by its best-ranked hit."""
+    groups: list[tuple[object, list]] = []
+    leaders: list[tuple[bytes, set[str], list]] = []
+    for h in hits:
+        sig = h.get("sig") or b""
+        keys = set(band_keys(sig)) if sig else set()
+        for lsig, lkeys, dups in leaders:
+            if keys & lkeys and similarity(sig, lsig) >= REPRINT_SIMILARITY:
+                dups.append(h)
+                break
+        else:
+            dups: list = []
+            leaders.append((sig, keys, dups))
+            groups.append((h, dups))
+    return groups
 
 
 def _total(searcher, results, q: query.Query, flt: query.Query | None, limit: int | None
@@ -360,7 +363,10 @@ class WhooshEngine:
         flt = self._filter(req)
         weighting = scoring.BM25F(B=BM25_B, K1=BM25_K1)
         with self.ix.searcher(weighting=weighting) as s:
-            kwargs: dict = {"filter": flt, "limit": req.limit}
+            limit = req.limit
+            if req.collapse and limit is not None:
+                limit = limit * COLLAPSE_DEPTH  # reprints fold away: look further down
+            kwargs: dict = {"filter": flt, "limit": limit}
             if req.sort != "relevance":
                 kwargs["sortedby"] = "date"
                 kwargs["reverse"] = req.sort == "newest"
@@ -368,18 +374,45 @@ class WhooshEngine:
                 results = s.search(q, **kwargs)
             except Exception as e:  # e.g. "field has no positions" for phrases
                 raise NewsgrepError(f"cannot run query {req.query!r}: {e}") from None
-            total = _total(s, results, q, flt, req.limit)
+            total = _total(s, results, q, flt, limit)
             if req.sort != "relevance":
                 # Undated articles sort among dated ones in Whoosh; show them last.
                 ordered = sorted(results, key=lambda h: h.get("date") is None)
             else:
                 ordered = list(results)
             terms = _match_terms(q, s.reader()) if req.snippets else set()
-            hits = [self._hit(h, i + 1, req, terms) for i, h in enumerate(ordered)]
+            if req.collapse:
+                groups = _collapse(ordered)[:req.limit]
+                hits = []
+                for i, (h, dups) in enumerate(groups):
+                    hit = self._hit(h, i + 1, req, terms)
+                    hit.duplicates = [self._hit(d, 0, req, set(), with_snippets=False)
+                                      for d in dups]
+                    hits.append(hit)
+            else:
+                hits = [self._hit(h, i + 1, req, terms) for i, h in enumerate(ordered)]
             suggestion = None
             if total == 0:
                 suggestion = self._suggest(s, q, req.query)
             return SearchResult(hits=hits, total=total, suggestion=suggestion)
+
+    def match_dates(self, req: SearchRequest, with_source: bool = False
+                    ) -> list[tuple[date | None, str | None]]:
+        """(date, source) of every article matching the request, for timelines."""
+        q = self._parse(req)
+        with self.ix.searcher() as s:
+            results = s.search(q, filter=self._filter(req), limit=None, scored=False)
+            if not with_source:
+                # Raw column values: an undated article holds a sentinel that Whoosh's
+                # own translation overflows on.
+                col = s.reader().column_reader("date", translate=False)
+                return [(_long_to_date(col[docnum]), None) for docnum in results.docs()]
+            out = []
+            for docnum in results.docs():
+                f = s.stored_fields(docnum)
+                d = f.get("date")
+                out.append((d.date() if isinstance(d, datetime) else None, f.get("source")))
+            return out
 
     def count(self, req: SearchRequest) -> int:
         q = self._parse(req)
@@ -387,8 +420,9 @@ class WhooshEngine:
         with self.ix.searcher() as s:
             return _total(s, s.search(q, filter=flt, limit=1), q, flt, 1)
 
-    def _hit(self, h, rank: int, req: SearchRequest, terms: set[str]) -> Hit:
-        stored = h.fields()
+    def _hit(self, h, rank: int, req: SearchRequest, terms: set[str],
+             with_snippets: bool = True) -> Hit:
+        stored = h.fields() if hasattr(h, "fields") else h
         d = stored.get("date")
         hit = Hit(
             rank=rank,
@@ -399,9 +433,9 @@ class WhooshEngine:
             source=stored.get("source"),
             url=stored.get("url"),
             lang=stored.get("lang"),
-            score=float(h.score) if h.score is not None else 0.0,
+            score=float(getattr(h, "score", None) or 0.0),
         )
-        if req.snippets:
+        if req.snippets and with_snippets:
             body_z = stored.get("body_z")
             body = zlib.decompress(body_z).decode("utf-8") if body_z else ""
             hit.snippets = snippets(body, terms, normalize_term, top=req.snippets)
@@ -410,17 +444,50 @@ class WhooshEngine:
             hit.title_marks = mark(hit.title, find_matches(hit.title, terms, normalize_term))
         return hit
 
+    def similar(self, article_id: str, limit: int = 10) -> SearchResult:
+        """Articles most like this one: reprints (by MinHash) first, then by content."""
+        req = SearchRequest("*", limit=limit, snippets=0)
+        with self.ix.searcher() as s:
+            docnum = s.document_number(id=article_id)
+            if docnum is None:
+                raise NewsgrepError(f"no article with id {article_id!r} in the index")
+            me = s.stored_fields(docnum)
+            found: list[tuple[int, dict, float]] = []
+            seen = {docnum}
+            sig = me.get("sig")
+            if sig:
+                cand = query.Or([query.Term("lsh", k) for k in band_keys(sig)])
+                for other in s.search(cand, limit=None, scored=False):
+                    if other.docnum in seen:
+                        continue
+                    sim = similarity(sig, other.get("sig") or b"")
+                    if sim >= REPRINT_SIMILARITY:
+                        found.append((other.docnum, other.fields(), sim))
+                        seen.add(other.docnum)
+                found.sort(key=lambda t: -t[2])
+            body_z = me.get("body_z")
+            text = (me.get("title") or "") + "\n" + (
+                zlib.decompress(body_z).decode("utf-8") if body_z else "")
+            if len(found) < limit:
+                more = s.more_like(docnum, "body", text=text, top=limit + len(seen),
+                                   numterms=15)
+                for h in more:
+                    if h.docnum not in seen and len(found) < limit:
+                        found.append((h.docnum, h.fields(), None))
+                        seen.add(h.docnum)
+        hits = []
+        for i, (_, stored, sim) in enumerate(found[:limit]):
+            hit = self._hit(stored, i + 1, req, set(), with_snippets=False)
+            hit.similarity = sim
+            hits.append(hit)
+        return SearchResult(hits=hits, total=len(hits))
+
     def highlight_article(self, article: Article, text_query: str) -> list[Snippet]:
         """The whole body with the words matching `text_query` marked."""
         q = self._parse(SearchRequest(text_query))
         with self.ix.searcher() as s:
-            terms = {t for f, t in q.existing_terms(s.reader(), expand=True) if f == "body"}
-        terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
-        marked = highlight.highlight(
-            article.body, terms, self.ix.schema["body"].analyzer, highlight.WholeFragmenter(),
-            _MarkFormatter(), top=1,
-        )
-        return _parse_marked(marked) if marked else [[(article.body, False)]]
+            terms = _match_terms(q, s.reader())
+        return [mark(article.body, find_matches(article.body, terms, normalize_term))]
 
     def _suggest(self, searcher, q: query.Query, text: str) -> str | None:
         try:

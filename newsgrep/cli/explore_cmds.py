@@ -1,0 +1,62 @@
+"""`newsgrep timeline` and `newsgrep similar`: following a story over time and outlets."""
+
+from __future__ import annotations
+
+import click
+
+from .common import color_option, index_option, json_option, resolved_index
+from .search_cmd import filter_options, request_from_options
+
+
+@click.command("timeline")
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@click.option("--by", type=click.Choice(["day", "week", "month", "year"]), default="month",
+              show_default=True, help="Period of each bar.")
+@click.option("--by-source", is_flag=True, help="Split each bar by the top sources.")
+@click.option("--top", type=click.IntRange(1, 12), default=5, show_default=True,
+              help="With --by-source: how many sources get their own colour.")
+@filter_options
+@json_option
+@color_option
+@click.pass_context
+def timeline_cmd(ctx: click.Context, query: tuple[str, ...], by: str, by_source: bool,
+                 top: int, as_json: bool, color: str, **filters) -> None:
+    """Matches of QUERY over time, as a bar chart (--json: the numbers).
+
+    \b
+    newsgrep timeline troops --by week --from 2022-01
+    newsgrep timeline '"Baltic states"' --by-source --json
+    """
+    from ..render import make_console, print_timeline
+    from ..search import timeline
+
+    req = request_from_options(" ".join(query), limit=None, snippets=0, **filters)
+    tl = timeline(req, resolved_index(ctx), by=by, by_source=by_source, top_sources=top)
+    print_timeline(tl, make_console(color), as_json=as_json)
+    ctx.exit(0 if tl.buckets or tl.undated else 1)
+
+
+@click.command("similar")
+@click.argument("ref", metavar="ID|PATH")
+@index_option
+@click.option("-n", "--limit", type=click.IntRange(1), default=10, show_default=True)
+@click.option("--json", "fmt", flag_value="json", help="JSON Lines, one object per article.")
+@click.option("-l", "--files-with-matches", "fmt", flag_value="paths", help="Only paths.")
+@color_option
+@click.pass_context
+def similar_cmd(ctx: click.Context, ref: str, limit: int, fmt: str | None, color: str) -> None:
+    """Articles most like ID|PATH: reprints of the same story by other outlets first
+    (with how alike they are), then articles on the same subject.
+
+    \b
+    newsgrep similar 3f2a9c0d1e4b
+    newsgrep similar corpus/seeds/000_2af2d4676b6d9f59.txt --json
+    """
+    from ..render import make_console, print_hits
+    from ..search import similar
+
+    result = similar(ref, resolved_index(ctx), limit=limit)
+    if not result.hits:
+        ctx.exit(1)
+    print_hits(result, make_console(color), fmt or "terminal")

@@ -1,0 +1,107 @@
+"""Matches over time: the picture of when a story started and who carried it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+PERIODS = ("day", "week", "month", "year")
+OTHER = "(other)"
+
+
+def period_start(d: date, by: str) -> date:
+    if by == "day":
+        return d
+    if by == "week":  # ISO weeks start on Monday
+        return d - timedelta(days=d.weekday())
+    if by == "month":
+        return d.replace(day=1)
+    return d.replace(month=1, day=1)
+
+
+def next_period(d: date, by: str) -> date:
+    if by == "day":
+        return d + timedelta(days=1)
+    if by == "week":
+        return d + timedelta(days=7)
+    if by == "month":
+        return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return date(d.year + 1, 1, 1)
+
+
+def period_label(d: date, by: str) -> str:
+    if by == "day":
+        return d.isoformat()
+    if by == "week":
+        y, w, _ = d.isocalendar()
+        return f"{y}-W{w:02d}"
+    if by == "month":
+        return f"{d.year}-{d.month:02d}"
+    return str(d.year)
+
+
+@dataclass
+class Bucket:
+    period: str
+    start: date
+    count: int = 0
+    sources: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Timeline:
+    by: str
+    buckets: list[Bucket]
+    undated: int
+    sources: list[str]  # the series shown, biggest first (OTHER last), if split by source
+
+    def to_dict(self) -> dict:
+        return {
+            "by": self.by,
+            "undated": self.undated,
+            "sources": self.sources,
+            "buckets": [{"period": b.period, "start": b.start.isoformat(), "count": b.count,
+                         **({"sources": b.sources} if self.sources else {})}
+                        for b in self.buckets],
+        }
+
+
+def build(matches: Iterable[tuple[date | None, str | None]], by: str = "month",
+          by_source: bool = False, top_sources: int = 5) -> Timeline:
+    """Count (date, source) matches per period, empty periods included."""
+    if by not in PERIODS:
+        raise ValueError(f"unknown period {by!r}")
+    counts: Counter[date] = Counter()
+    per_source: dict[date, Counter[str]] = {}
+    totals: Counter[str] = Counter()
+    undated = 0
+    for d, source in matches:
+        if d is None:
+            undated += 1
+            continue
+        start = period_start(d, by)
+        counts[start] += 1
+        if by_source:
+            name = source or "(unknown)"
+            per_source.setdefault(start, Counter())[name] += 1
+            totals[name] += 1
+    series: list[str] = []
+    if by_source:
+        series = [s for s, _ in totals.most_common(top_sources)]
+        if len(totals) > top_sources:
+            series.append(OTHER)
+    buckets: list[Bucket] = []
+    if counts:
+        cur, last = min(counts), max(counts)
+        while cur <= last:
+            b = Bucket(period_label(cur, by), cur, counts.get(cur, 0))
+            if by_source:
+                src = per_source.get(cur, Counter())
+                b.sources = {s: src.get(s, 0) for s in series if s != OTHER}
+                if OTHER in series:
+                    b.sources[OTHER] = b.count - sum(b.sources.values())
+            buckets.append(b)
+            cur = next_period(cur, by)
+    return Timeline(by, buckets, undated, series)
