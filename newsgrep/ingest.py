@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .article import Article
 from .discover import FileInfo, Skipped, discover
-from .engine import open_engine
+from .engine import EngineSpec, as_spec, open_engine
 from .errors import NewsgrepError, SkipFile
 from .manifest import FileState, Manifest
 from .readers import DEFAULT_MAX_BYTES, parse_bytes, read_bytes
@@ -101,7 +101,7 @@ def _parallel(jobs: list[tuple[FileInfo, str | None, int]], n_jobs: int) -> Iter
 
 def index_paths(
     paths: Iterable[str | os.PathLike],
-    index_dir: str | os.PathLike,
+    index_dir: EngineSpec | str | os.PathLike,
     *,
     full: bool = False,
     jobs: int | None = None,
@@ -120,10 +120,15 @@ def index_paths(
         if not os.path.exists(p):
             raise NewsgrepError(f"no such file or folder: {p}")
         roots.append(os.path.realpath(p))
-    engine = open_engine(index_dir, create=True)
+    spec = as_spec(index_dir)
+    engine = open_engine(spec, create=True)
+    try:
+        spec.path.mkdir(parents=True, exist_ok=True)  # manifest + lock, whatever the engine
+    except OSError as e:
+        raise NewsgrepError(f"cannot create index folder {spec.path}: {e.strerror}") from None
     summary = IndexSummary()
-    with run_lock(Path(index_dir), summary):
-        manifest = Manifest(Path(index_dir))
+    with run_lock(spec.path, summary):
+        manifest = Manifest(spec.path)
         try:
             _run(engine, manifest, roots, summary, full, jobs, max_bytes, progress,
                  max(1, commit_every))

@@ -12,21 +12,24 @@ from __future__ import annotations
 import os
 
 from .article import Article, article_id
-from .engine import open_engine
+from .engine import EngineSpec, open_engine
 from .errors import NewsgrepError
 from .hits import SearchResult
 from .query import SearchRequest
 
+# An index: a folder (the default Whoosh engine) or an EngineSpec naming another engine.
+Target = EngineSpec | str | os.PathLike
 
-def search(req: SearchRequest, index_dir: str | os.PathLike) -> SearchResult:
+
+def search(req: SearchRequest, index_dir: Target) -> SearchResult:
     return open_engine(index_dir).search(req)
 
 
-def count(req: SearchRequest, index_dir: str | os.PathLike) -> int:
+def count(req: SearchRequest, index_dir: Target) -> int:
     return open_engine(index_dir).count(req)
 
 
-def show(ref: str, index_dir: str | os.PathLike) -> Article:
+def show(ref: str, index_dir: Target) -> Article:
     """An article by id, or by the path of its file (the first record of a .jsonl)."""
     engine = open_engine(index_dir)
     if (a := engine.get(ref)) is not None:
@@ -42,7 +45,7 @@ def show(ref: str, index_dir: str | os.PathLike) -> Article:
     raise NewsgrepError(f"no article with id or path {ref!r} in the index")
 
 
-def timeline(req: SearchRequest, index_dir: str | os.PathLike, by: str = "month",
+def timeline(req: SearchRequest, index_dir: Target, by: str = "month",
              by_source: bool = False, top_sources: int = 5):
     """Matches per day/week/month/year (a timeline.Timeline)."""
     from .timeline import build
@@ -51,15 +54,15 @@ def timeline(req: SearchRequest, index_dir: str | os.PathLike, by: str = "month"
     return build(matches, by=by, by_source=by_source, top_sources=top_sources)
 
 
-def similar(ref: str, index_dir: str | os.PathLike, limit: int = 10) -> SearchResult:
+def similar(ref: str, index_dir: Target, limit: int = 10) -> SearchResult:
     """Articles like the one with this id or path: reprints first (Hit.similarity set)."""
     article = show(ref, index_dir)
     return open_engine(index_dir).similar(article.id, limit=limit)
 
 
-def sources(index_dir: str | os.PathLike) -> list[dict]:
+def sources(index_dir: Target) -> list[dict]:
     return open_engine(index_dir).sources()
 
 
-def stats(index_dir: str | os.PathLike) -> dict:
+def stats(index_dir: Target) -> dict:
     return open_engine(index_dir).stats()

@@ -9,7 +9,7 @@ import click
 
 from .. import __version__
 from ..errors import NewsgrepError
-from .common import index_option
+from .common import engine_options, index_option
 from .explore_cmds import similar_cmd, timeline_cmd
 from .index_cmd import index_cmd
 from .read_cmds import show_cmd, sources_cmd, stats_cmd
@@ -41,6 +41,7 @@ class NewsgrepGroup(click.Group):
 
 @click.group(cls=NewsgrepGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @index_option
+@engine_options
 @click.version_option(__version__, prog_name="newsgrep")
 def cli() -> None:
     """Full-text search for folders of news articles.

@@ -22,10 +22,34 @@ def index_option(f):
     )(f)
 
 
+def _store(key: str):
+    def callback(ctx: click.Context, _param: click.Parameter, value):
+        if value is not None:
+            ctx.ensure_object(dict)[key] = value
+        return value
+    return callback
+
+
+def engine_options(f):
+    """--engine and --url (global options)."""
+    f = click.option(
+        "--url", metavar="URL", envvar="NEWSGREP_URL", expose_value=False,
+        callback=_store("url"), is_eager=True,
+        help="With --engine opensearch: the cluster and index, e.g. "
+             "https://user:pass@host:9200/newsgrep ($NEWSGREP_URL).")(f)
+    return click.option(
+        "--engine", type=click.Choice(["whoosh", "opensearch"]), envvar="NEWSGREP_ENGINE",
+        expose_value=False, callback=_store("engine"), is_eager=True,
+        help="Search engine (default: whoosh, a local index folder; $NEWSGREP_ENGINE).")(f)
+
+
 def resolved_index(ctx: click.Context):
-    obj = ctx.find_root().ensure_object(dict)
-    own = ctx.ensure_object(dict).get("index")
-    return index_dir(own or obj.get("index"))
+    """The EngineSpec the options and environment name."""
+    from ..engine import EngineSpec
+
+    obj = ctx.ensure_object(dict)
+    return EngineSpec(index_dir(obj.get("index")), kind=obj.get("engine") or "whoosh",
+                      url=obj.get("url"))
 
 
 def color_option(f):

@@ -232,6 +232,32 @@ def _flush_segment_fast(self) -> None:
         pdr.close()
 
 
+def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.Query:
+    """Parse newsgrep's query language into a Whoosh query tree (title/body terms are
+    analysed: folded and stemmed). Raises NewsgrepError on anything not understood."""
+    schema = schema or _schema()
+    group = OrGroup if req.any_words else AndGroup
+    parser = MultifieldParser(["title", "body"], schema,
+                              fieldboosts={"title": TITLE_BOOST, "body": 1.0}, group=group)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(GtLtPlugin())
+    # `-word` excludes, only at the start of a word: the stock plugin turned
+    # "covid-19" into "covid NOT 19". No `+word`: every word is required already, and
+    # the plugin would make the other words optional.
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)",
+                                      minusexpr=_WORD_START + r"-(?=[\w\"(])"))
+    text = req.query.strip()
+    if not text:
+        raise NewsgrepError("empty query: give at least one word")
+    try:
+        q = parser.parse(text)
+    except Exception as e:  # Whoosh raises assorted errors on odd syntax
+        raise NewsgrepError(f"cannot parse query {text!r}: {e}") from None
+    if (why := _has_null(q)) is not None:
+        raise NewsgrepError(f"part of the query was not understood ({why}): {text!r}")
+    return q
+
+
 class WhooshWriter:
     """A batch of changes; nothing is visible to searches until commit()."""
 
@@ -312,27 +338,7 @@ class WhooshEngine:
                 yield _article(stored)
 
     def _parse(self, req: SearchRequest) -> query.Query:
-        schema = self.ix.schema
-        group = OrGroup if req.any_words else AndGroup
-        parser = MultifieldParser(["title", "body"], schema,
-                                  fieldboosts={"title": TITLE_BOOST, "body": 1.0}, group=group)
-        parser.add_plugin(FuzzyTermPlugin())
-        parser.add_plugin(GtLtPlugin())
-        # `-word` excludes, only at the start of a word: the stock plugin turned
-        # "covid-19" into "covid NOT 19". No `+word`: every word is required already, and
-        # the plugin would make the other words optional.
-        parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)",
-                                          minusexpr=_WORD_START + r"-(?=[\w\"(])"))
-        text = req.query.strip()
-        if not text:
-            raise NewsgrepError("empty query: give at least one word")
-        try:
-            q = parser.parse(text)
-        except Exception as e:  # Whoosh raises assorted errors on odd syntax
-            raise NewsgrepError(f"cannot parse query {text!r}: {e}") from None
-        if (why := _has_null(q)) is not None:
-            raise NewsgrepError(f"part of the query was not understood ({why}): {text!r}")
-        return q
+        return parse_user_query(req, self.ix.schema)
 
     def _filter(self, req: SearchRequest) -> query.Query | None:
         parts: list[query.Query] = []
