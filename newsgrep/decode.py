@@ -27,17 +27,30 @@ def clean_text(text: str) -> str:
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: every other byte is NUL in mostly-ASCII text."""
+    """UTF-16 without a BOM: NUL bytes (the high byte of ASCII characters) at one parity only.
+
+    Cyrillic or Greek text has few of them (only spaces, digits and punctuation are ASCII),
+    so a low share is accepted when the other parity has none and the text decodes cleanly.
+    """
     sample = data[:4000]
-    if len(sample) < 4:
+    if len(sample) < 4 or b"\x00" not in sample:
         return None
+    sample = sample[: len(sample) // 2 * 2]
+    half = len(sample) // 2
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
-    half = len(sample) // 2
     if odd > 0.4 * half and even < 0.05 * half:
         return "utf-16-le"
     if even > 0.4 * half and odd < 0.05 * half:
         return "utf-16-be"
+    for enc, hits, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if hits >= 0.05 * half and other <= 0.005 * half:
+            try:
+                text = sample.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if sum(c.isprintable() or c in "\n\r\t" for c in text) >= 0.98 * len(text):
+                return enc
     return None
 
 
@@ -68,10 +81,75 @@ def decode_bytes(data: bytes) -> str:
     return text
 
 
-def _detect(data: bytes) -> str:
-    from charset_normalizer import from_bytes  # imported lazily: only legacy encodings need it
+# Single-byte encodings scraped European news come in, most common first (ties go to the
+# earlier one). charset-normalizer alone guesses badly on short articles: it reads Latvian
+# cp1257 as iso8859_10 and Spanish Latin-1 as cp1250 ("espańol").
+_LEGACY = ("cp1252", "cp1250", "cp1257", "cp1251", "koi8_r", "cp1253", "cp1254", "iso8859_13")
+# The letters beyond ASCII each language writes. A right guess puts the text's non-ASCII
+# letters into the alphabet of the language the text is in; a wrong one yields letters of
+# some other language ("Rîgas" for "Rīgas": French letters in a Latvian text).
+_ALPHABETS: dict[str, str] = {
+    "es": "áéíóúüñ", "fr": "àâæçéèêëîïôœùûüÿ", "de": "äöüß", "pt": "áâãàçéêíóôõú",
+    "it": "àèéìíòóùú", "nl": "éëïóöü", "sv": "åäöé", "fi": "äöåšž", "da": "æøåéó",
+    "no": "æøåéó", "nb": "æøåéó", "is": "áðéíóúýþæö", "pl": "ąćęłńóśźż",
+    "cs": "áčďéěíňóřšťúůýž", "sk": "áäčďéíĺľňóôŕšťúýž", "hu": "áéíóöőúüű",
+    "ro": "ăâîșşțţ", "hr": "čćđšž", "sl": "čšž", "bs": "čćđšž", "lv": "āčēģīķļņšūž",
+    "lt": "ąčęėįšųūž", "et": "äöõüšž", "tr": "çğıöşüâî", "ca": "àçéèíïòóúü",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'",
+    "be": "абвгдеёжзійклмнопрстуўфхцчшыьэюя", "bg": "абвгдежзийклмнопрстуфхцчшщъьюя",
+    "sr": "абвгдђежзијклљмнњопрстћуфхцчџш", "mk": "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
+    "el": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς",
+}
+_ALPHA_SETS = {k: frozenset(v + v.upper()) for k, v in _ALPHABETS.items()}
+_DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)|"""
+                       rb"""<\?xml[^>]{0,100}encoding\s*=\s*["']([\w.:-]+)""", re.I)
 
-    best = from_bytes(data).best()
-    if best is None:
+
+def _declared(data: bytes) -> str | None:
+    """The encoding an HTML/XML document declares, if Python knows it and it fits."""
+    m = _DECLARED.search(data[:4096])
+    if not m:
+        return None
+    name = (m.group(1) or m.group(2)).decode("ascii", "ignore")
+    try:
+        return data.decode(name)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _legacy_score(text: str) -> float:
+    """How well the non-ASCII letters fit the alphabet of the language the text is in."""
+    letters = [c for c in text if c > "\x7f" and c.isalpha()]
+    if not letters:
+        return 1.0
+    from .language import detect_language
+
+    alphabet = _ALPHA_SETS.get(detect_language(text) or "")
+    if alphabet is None:  # English with a loanword, or a language we have no alphabet for
+        return 0.95 * max(sum(c in a for c in letters) for a in _ALPHA_SETS.values()) / len(letters)
+    return sum(c in alphabet for c in letters) / len(letters)
+
+
+def _detect(data: bytes) -> str:
+    if (text := _declared(data)) is not None:
+        return text
+    best, best_score = None, 0.0
+    for enc in _LEGACY:
+        try:
+            cand = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        score = _legacy_score(cand)
+        if score > best_score + 1e-9:
+            best, best_score = cand, score
+    if best is not None and best_score >= 0.85:
+        return best
+
+    from charset_normalizer import from_bytes  # imported lazily: slow, and rarely needed
+
+    match = from_bytes(data).best()
+    if match is None:
+        if best is not None:
+            return best
         raise SkipFile("undecodable text (unknown encoding)")
-    return str(best)
+    return str(match)

@@ -6,9 +6,10 @@ import re
 
 _identifier = None
 _LETTER = re.compile(r"[^\W\d_]")
-# py3langid's cost is linear in the sample (a Python loop over its bytes, ~0.4 ms per 1,000
-# characters); 1,200 characters of body text identify a language as well as 3,000 do.
-SAMPLE_CHARS = 1200
+# py3langid's cost is linear in the sample (a Python loop over its UTF-8 bytes, ~1 µs per
+# byte); on the 258 Fundus articles in 20+ languages, the first 300 characters already gave
+# the same answer as 5,000 did. 500 keeps a margin.
+SAMPLE_CHARS = 500
 
 
 def detect_language(text: str) -> str | None:

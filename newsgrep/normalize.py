@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from urllib.parse import urlsplit
 
 from .article import Article, article_id
 from .dates import ImplausibleDate, parse_date, parse_date_line
+from .decode import clean_text
 from .furniture import strip_furniture
 from .language import detect_language
 from .readers import RawDoc
@@ -15,23 +17,32 @@ from .readers import RawDoc
 # "Source:" in the languages SPEC lists and their neighbours. Hand-written because no
 # library knows these labels; the value may be a Markdown link, a URL or a plain name.
 _SOURCE_LABELS = (
-    "source", "sources", "quelle", "źródło", "zrodlo", "źródła", "avots", "šaltinis",
-    "saltinis", "allikas", "источник", "джерело", "fonte", "fuente", "bron", "kilde",
-    "källa", "lähde", "zdroj", "forrás", "izvor", "kaynak", "sursa", "πηγή", "source originale",
+    "source", "sources", "original source", "source originale", "quelle", "quellen",
+    "źródło", "zrodlo", "źródła", "avots", "šaltinis", "saltinis", "allikas", "источник",
+    "джерело", "крыніца", "fonte", "fuente", "bron", "kilde", "källa", "lähde", "zdroj",
+    "forrás", "izvor", "kaynak", "sursa", "πηγή", "originally published (?:at|in|on|by)",
+    "first published (?:at|in|on|by)", "original article", "via",
 )
 _SOURCE_LINE = re.compile(
-    r"^[*_]*(?:" + "|".join(re.escape(s) for s in _SOURCE_LABELS)
+    r"^[*_]*(?:" + "|".join(s if "(" in s else re.escape(s) for s in _SOURCE_LABELS)
     + r")[*_]*\s*[:：]\s*[*_]*(.+?)[*_]*$",
     re.IGNORECASE,
 )
-_MD_LINK = re.compile(r"^\[([^\]]*)\]\(\s*(\S+?)\s*\)")
+# [Name](url) and [Name](<url> "title"), the forms Markdown writers produce.
+_MD_LINK = re.compile(r"^\[([^\]]*)\]\(\s*<?(\S+?)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 _URL = re.compile(r"^<?(https?://[^\s<>]+?)>?$", re.IGNORECASE)
+_NAME_THEN_URL = re.compile(r"^(.{1,80}?)[\s,(\-–—|:]+<?(https?://[^\s<>()]+?)>?\)?$", re.I)
 _HEADING_MARKS = re.compile(r"^(?:#{1,6}\s+|\*\*)|\*\*$")
+_EPOCH = re.compile(r"\d{10}(?:\d{3})?(?:\.\d+)?")
 
 # Lines near the top that may hold the date (after the title) and near the bottom that
-# may hold a bare URL: scraped articles put them there.
+# may hold the Source line or a bare URL: scraped articles put them there. The tail window
+# is wide because the Source line often sits above a "Read also" list and a comment form.
 _HEAD_LINES = 5
-_TAIL_LINES = 4
+_TAIL_LINES = 12
+_TAIL_URL_LINES = 4
+_MAX_SOURCE_VALUE = 120  # a longer "Source: …" is a sentence about sources, not a credit line
+_MAX_TITLE = 300
 
 
 def domain_of(url: str | None) -> str | None:
@@ -48,94 +59,158 @@ def domain_of(url: str | None) -> str | None:
 
 
 def parse_source_value(value: str) -> tuple[str | None, str | None]:
-    """`[Site](url)` / `https://site/...` / `Site name` -> (source name, url)."""
-    value = value.strip()
+    """`[Site](url)` / `https://site/...` / `Site (url)` / `Site name` -> (source name, url)."""
+    value = value.strip().strip("*_").strip()
     if m := _MD_LINK.match(value):
-        name, url = m.group(1).strip(), m.group(2)
+        name, url = m.group(1).strip().strip("*_"), m.group(2)
         return (name or domain_of(url)), url
     if m := _URL.match(value):
         return domain_of(m.group(1)), m.group(1)
+    if m := _NAME_THEN_URL.match(value):
+        return m.group(1).strip(" ,-–—|:(") or domain_of(m.group(2)), m.group(2)
     if "." in value and " " not in value and domain_of(value):
         return value, None  # "BalticWord.com": a site name written as its domain
     return (value or None), None
 
 
+_LINK_URL = re.compile(r"\(?<?https?://\S+")
+
+
 def _source_line(line: str) -> tuple[str | None, str | None] | None:
-    if len(line) > 300:
+    # Only the words count towards the length limit: article URLs can be long.
+    words = _LINK_URL.sub("", line)
+    if len(words) > _MAX_SOURCE_VALUE + 30 or len(line) > 4000:
         return None
     m = _SOURCE_LINE.match(line)
-    if not m:
+    if not m or len(_LINK_URL.sub("", m.group(1))) > _MAX_SOURCE_VALUE:
         return None
     return parse_source_value(m.group(1))
 
 
 def _bare_url(line: str) -> str | None:
     m = _URL.match(line)
+    if m is None and line.startswith("[") and (md := _MD_LINK.fullmatch(line)):
+        m = _URL.match(md.group(2))  # a lone Markdown link to the article
     return m.group(1) if m and domain_of(m.group(1)) else None
 
 
 def _clean_title(line: str) -> str:
-    return _HEADING_MARKS.sub("", line).strip() or line.strip()
+    return _HEADING_MARKS.sub("", line).strip().strip("*_").strip() or line.strip()
+
+
+def _lang_code(value: str | None) -> str | None:
+    """'en', 'en-US', 'pt_BR' -> ISO 639-1; anything else -> None."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    return code if len(code) == 2 and code.isalpha() and code.isascii() else None
+
+
+def _meta_date(value: str, lang: str | None, warnings: list[str]) -> dt.date | None:
+    """A record's date field: ISO/RFC/worded strings, or Unix seconds/milliseconds."""
+    value = value.strip()
+    try:
+        if _EPOCH.fullmatch(value):
+            secs = float(value) / (1000 if len(value.split(".")[0]) == 13 else 1)
+            d = dt.datetime.fromtimestamp(secs, dt.UTC).date()
+            return parse_date(d.isoformat())
+        return parse_date(value, lang, month_first=_month_first(value))
+    except ImplausibleDate as e:
+        warnings.append(str(e))
+    except (ValueError, OverflowError, OSError):
+        pass
+    return None
 
 
 def normalize(raw: RawDoc) -> Article:
     """Turn what a reader found into an Article. Never raises on odd text."""
+    try:
+        return _normalize(raw)
+    except Exception as e:  # pragma: no cover - a bug here must cost a field, not the article
+        text = raw.text if raw.text is not None else (raw.body or "")
+        lines = [ln.strip() for ln in str(text).split("\n") if ln.strip()]
+        return Article(
+            id=article_id(raw.path, raw.part), path=raw.path,
+            title=(raw.title or (lines[0] if lines else "") or _fallback_title(raw.path)),
+            body="\n\n".join(lines), warnings=[f"normalizer error: {type(e).__name__}"],
+        )
+
+
+def _fallback_title(path: str) -> str:
+    return os.path.basename(path) or "(untitled)"
+
+
+def _normalize(raw: RawDoc) -> Article:
     warnings: list[str] = []
-    title = raw.title
-    date_str = raw.date
-    source, url = raw.source, raw.url
-    if raw.text is not None:
-        paras = [ln.strip() for ln in raw.text.split("\n")]
-        paras = [p for p in paras if p]
-    else:
-        paras = [p.strip() for p in (raw.body or "").split("\n") if p.strip()]
+    title = clean_text(raw.title).strip() if raw.title else None
+    # Metadata from HTML entities may hold characters the decoder never saw (&#27;).
+    source = (clean_text(raw.source).strip() or None) if raw.source else None
+    url = (clean_text(raw.url).strip() or None) if raw.url else None
+    text = raw.text if raw.text is not None else (raw.body or "")
+    paras = [p for p in (ln.strip() for ln in text.split("\n")) if p]
 
-    lang = raw.lang if raw.lang and len(raw.lang) == 2 else None
+    lang = _lang_code(raw.lang)
     if lang is None:
-        lang = detect_language(" ".join(paras[:40]))
+        # The first lines are enough: the identifier reads only the first 500 characters.
+        lang = detect_language(" ".join(paras[:20]))
 
-    date = None
-    if date_str:
-        try:
-            date = parse_date(date_str, lang, month_first=_month_first(date_str))
-        except ImplausibleDate as e:
-            warnings.append(str(e))
+    date = _meta_date(raw.date, lang, warnings) if raw.date else None
 
     if raw.text is not None:
         # Leading bare URL line: the article's own link, written above the title.
         while paras and (u := _bare_url(paras[0])):
             url = url or u
             paras.pop(0)
-        if paras and not title:
-            title = _clean_title(paras.pop(0))
-
-    # Date, source and URL lines near the top.
-    keep: list[str] = []
-    for i, p in enumerate(paras):
-        if i < _HEAD_LINES and date is None and not warnings:
+        # A date line written above the title ("1 lutego 2022" / "Title").
+        if paras and len(paras) > 1 and date is None and not warnings:
             try:
-                d = parse_date_line(p, lang)
+                if (d := parse_date_line(paras[0], lang)) is not None:
+                    date = d
+                    paras.pop(0)
             except ImplausibleDate as e:
                 warnings.append(str(e))
+                paras.pop(0)
+        if paras and not title:
+            title = _clean_title(paras.pop(0))
+    elif title and paras and _clean_title(paras[0]) == title:
+        paras.pop(0)  # extractors often repeat the headline as the body's first line
+
+    # Date, source and URL lines near the top; Source and URL lines near the bottom.
+    keep: list[str] = []
+    n = len(paras)
+    for i, p in enumerate(paras):
+        head = i < _HEAD_LINES
+        tail = i >= n - _TAIL_LINES
+        if head and not warnings:
+            # A date line is dropped from the body even when metadata already gave the date
+            # ("Publié le 28 mars 2022" under an HTML headline); then dateparser is not needed.
+            try:
+                d = parse_date_line(p, lang, fallback=date is None)
+            except ImplausibleDate as e:
+                if date is None:
+                    warnings.append(str(e))
                 continue
             if d is not None:
-                date = d
+                date = date or d
                 continue
-        if i < _HEAD_LINES or i >= len(paras) - _TAIL_LINES - 2:
+        if head or tail:
             if (s := _source_line(p)) is not None:
                 source = source or s[0]
                 url = url or s[1]
                 continue
-            if (u := _bare_url(p)) is not None and (i < 2 or i >= len(paras) - _TAIL_LINES):
+            if (u := _bare_url(p)) is not None and (i < 2 or i >= n - _TAIL_URL_LINES):
                 url = url or u
                 continue
         keep.append(p)
 
     if source is None and url:
         source = domain_of(url)
+    elif source and source.lower().startswith("www.") and " " not in source:
+        source = domain_of(source) or source  # "www.site.com" from a source_domain field
     body_paras = strip_furniture(keep)
     if not title:
-        title = body_paras[0][:200] if body_paras else os.path.basename(raw.path)
+        title = body_paras[0] if body_paras else _fallback_title(raw.path)
+    title = " ".join(title.split())[:_MAX_TITLE] or _fallback_title(raw.path)
     return Article(
         id=article_id(raw.path, raw.part),
         path=raw.path,
