@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -88,6 +89,12 @@ def _warm_up() -> None:
     signature("warm up the minhash permutations")
 
 
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group: let the parent stop the run cleanly
+    # (it terminates the pool) instead of every worker printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _parallel(jobs: list[tuple[FileInfo, str | None, int]], n_jobs: int) -> Iterator[_Outcome]:
     if n_jobs <= 1 or len(jobs) < 64:
         yield from map(_process, jobs)
@@ -95,7 +102,7 @@ def _parallel(jobs: list[tuple[FileInfo, str | None, int]], n_jobs: int) -> Iter
     import multiprocessing as mp
 
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-    with ctx.Pool(n_jobs) as pool:
+    with ctx.Pool(n_jobs, initializer=_ignore_sigint) as pool:
         yield from pool.imap(_process, jobs, chunksize=16)
 
 

@@ -178,6 +178,9 @@ def test_sources_and_stats(demo_index):
     res = run("sources", "--json", index=demo_index)
     rows = {r["source"]: r for r in jsonl(res.output)[0]}
     assert rows["Meduza"]["articles"] == 100
+    assert rows["Wikinews (English)"]["articles"] == 293  # long article URLs in Source lines
+    assert rows["BalticWord.com"]["articles"] == 1
+    assert rows[None]["articles"] == 1  # seed 004 names no source
     assert rows["Wikinews (English)"]["first_date"] == "2019-01-04"
     res = run("stats", "--json", index=demo_index)
     st = jsonl(res.output)[0]

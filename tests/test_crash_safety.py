@@ -41,7 +41,7 @@ def _articles(idx: Path) -> int:
     return json.loads(res.output)["articles"]
 
 
-def _wait_for_run(idx: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_for_run(idx: Path, proc: subprocess.Popen, timeout: float = 300) -> None:
     """Until the index run holds its lock (its pid is in the lock file)."""
     lock = idx / "index-run.lock"
     deadline = time.monotonic() + timeout
@@ -62,7 +62,7 @@ def big_folder(tmp_path) -> Path:
 
 def _wait_for_commits(idx: Path, proc: subprocess.Popen, generation: int) -> None:
     """Until Whoosh has written table of contents number `generation` (one per commit)."""
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while not list(idx.glob(f"_MAIN_{generation}.toc")):
         assert proc.poll() is None, "index run ended before it could be interrupted"
         assert time.monotonic() < deadline

@@ -10,12 +10,62 @@ that both give identical terms and positions.
 
 from __future__ import annotations
 
+import sys
+from array import array
+
 from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE, pack_uint
 
 from . import analysis
 
+_SWAP = sys.byteorder != "little"  # stored little-endian whatever the machine
+
+
+def _pack(typecode: str, values: list[int]) -> bytes:
+    a = array(typecode, values)
+    if _SWAP:
+        a.byteswap()
+    return a.tobytes()
+
 
 class FastPositions(Positions):
+    """Positions encoded compactly: the position deltas as bytes, 16- or 32-bit
+    integers (a one-byte tag says which) instead of Whoosh's pickled list, which made
+    the postings the largest part of the index."""
+
+    def encode(self, poslist):
+        deltas = []
+        base = 0
+        for pos in poslist:
+            deltas.append(pos - base)
+            base = pos
+        top = max(deltas) if deltas else 0
+        if top < 256:
+            payload = b"B" + bytes(deltas)
+        elif top < 65536:
+            payload = b"H" + _pack("H", deltas)
+        else:
+            payload = b"I" + _pack("I", deltas)
+        return pack_uint(len(deltas)) + payload
+
+    def decode_positions(self, valuestring):
+        tag = valuestring[_INT_SIZE:_INT_SIZE + 1]
+        raw = valuestring[_INT_SIZE + 1:]
+        if tag == b"B":
+            deltas = list(raw)
+        else:
+            a = array("H" if tag == b"H" else "I")
+            a.frombytes(raw)
+            if _SWAP:
+                a.byteswap()
+            deltas = a.tolist()
+        positions = []
+        position = 0
+        for d in deltas:
+            position += d
+            positions.append(position)
+        return positions
+
     def word_values(self, value, analyzer, **kwargs):
         if not isinstance(value, str) or kwargs.get("mode") not in (None, "index"):
             yield from super().word_values(value, analyzer, **kwargs)

@@ -8,6 +8,7 @@ stays small.
 
 from __future__ import annotations
 
+import math
 import os
 import types
 import zlib
@@ -198,6 +199,18 @@ def _has_null(q: query.Query) -> str | None:
     return None
 
 
+class NewsgrepBM25F(scoring.BM25F):
+    """BM25F with the standard (Robertson/Sparck Jones) idf, log((N-df+0.5)/(df+0.5)),
+    floored just above zero so a word in most articles adds ~nothing. Whoosh's default
+    idf, log(N/(df+1))+1, ranked worse on the NPL collection: MAP 0.2836 -> 0.2909
+    (docs/ranking.md)."""
+
+    def idf(self, searcher, fieldname, text):
+        n = searcher.doc_count_all()
+        df = searcher.doc_frequency(fieldname, text)
+        return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
+
+
 class _CachedLengths:
     """Per-document field lengths, memoised.
 
@@ -367,7 +380,7 @@ class WhooshEngine:
     def search(self, req: SearchRequest) -> SearchResult:
         q = self._parse(req)
         flt = self._filter(req)
-        weighting = scoring.BM25F(B=BM25_B, K1=BM25_K1)
+        weighting = NewsgrepBM25F(B=BM25_B, K1=BM25_K1)
         with self.ix.searcher(weighting=weighting) as s:
             limit = req.limit
             if req.collapse and limit is not None:
