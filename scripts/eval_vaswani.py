@@ -194,11 +194,7 @@ def _idf_variants() -> dict:
     """BM25F weightings differing only in idf (Whoosh's own, Robertson's, Lucene's)."""
     from whoosh import scoring
 
-    class RobertsonBM25F(scoring.BM25F):
-        # log((N - df + 0.5) / (df + 0.5)) as Terrier; floored so common terms add ~0.
-        def idf(self, searcher, fieldname, text):
-            n, df = searcher.doc_count_all(), searcher.doc_frequency(fieldname, text)
-            return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
+    from newsgrep.engine.whoosh_engine import NewsgrepBM25F
 
     class LuceneBM25F(scoring.BM25F):
         # log(1 + (N - df + 0.5) / (df + 0.5)) as Lucene / Elasticsearch.
@@ -206,7 +202,8 @@ def _idf_variants() -> dict:
             n, df = searcher.doc_count_all(), searcher.doc_frequency(fieldname, text)
             return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    return {"whoosh": scoring.BM25F, "robertson": RobertsonBM25F, "lucene": LuceneBM25F}
+    # "robertson" is the engine's own (NewsgrepBM25F): log((N-df+0.5)/(df+0.5)), floored.
+    return {"whoosh": scoring.BM25F, "robertson": NewsgrepBM25F, "lucene": LuceneBM25F}
 
 
 def patch_engine(k1: float | None = None, b: float | None = None, idf: str | None = None
@@ -214,7 +211,6 @@ def patch_engine(k1: float | None = None, b: float | None = None, idf: str | Non
     """Experiment only: override the engine's BM25 settings in this process.
 
     Returns a label describing the ranking settings in effect."""
-    from types import SimpleNamespace
 
     from newsgrep.engine import whoosh_engine as we
 
@@ -222,9 +218,9 @@ def patch_engine(k1: float | None = None, b: float | None = None, idf: str | Non
         we.BM25_K1 = k1
     if b is not None:
         we.BM25_B = b
-    if idf and idf != "whoosh":
-        we.scoring = SimpleNamespace(BM25F=_idf_variants()[idf])
-    return f"BM25F K1={we.BM25_K1} B={we.BM25_B}, idf={idf or 'whoosh'}"
+    if idf and idf != "robertson":
+        we.NewsgrepBM25F = _idf_variants()[idf]
+    return f"BM25F K1={we.BM25_K1} B={we.BM25_B}, idf={idf or 'robertson'}"
 
 
 FIXTURE_QUERIES = 10  # every 9th query: 1, 10, 19, ... 82
@@ -280,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--k1", type=float, help="experiment: override the engine's BM25_K1")
     ap.add_argument("--b", type=float, help="experiment: override the engine's BM25_B")
     ap.add_argument("--idf", choices=("whoosh", "robertson", "lucene"),
-                    help="experiment: override the engine's idf (default: Whoosh's own)")
+                    help="experiment: override the engine's idf (default: robertson, the engine's)")
     ap.add_argument("--write-fixture", type=Path, metavar="DIR",
                     help="write the test subset to DIR instead of evaluating")
     args = ap.parse_args(argv)
