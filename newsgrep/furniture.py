@@ -696,9 +696,24 @@ def _is_inline_marker(line: str) -> bool:
     return _INLINE_STRONG.match(s) or (_INLINE_WEAK.match(s) and _is_headline(line))
 
 
+_WRAPPED = re.compile(r"^[\[(](.*)[\])][.]?$")
+
+
+def _unwrap(line: str) -> str:
+    """`[Sign up for …]`, `(Click here …)` and `Advertisement Advertisement` are the same
+    furniture as their plain forms."""
+    if m := _WRAPPED.match(line):
+        line = m.group(1).strip()
+    half = len(line) // 2
+    if len(line) % 2 == 1 and line[:half] == line[half + 1:] and line[half] == " ":
+        line = line[:half]
+    return line
+
+
 def _is_single_furniture(line: str) -> bool:
     if len(line) >= MAX_FURNITURE_LEN:
         return False
+    line = _unwrap(line)
     s = _label(line)
     if _EXACT.fullmatch(s) or _PREFIX.match(s):
         return True

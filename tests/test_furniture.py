@@ -274,3 +274,11 @@ def test_pattern_data_is_lowercase_and_compiles():
         for fragments in group.values():
             for f in fragments:
                 re.compile(f)
+
+
+def test_bracketed_and_doubled_furniture_lines_are_dropped():
+    body = ["The council voted on Monday.", "Advertisement Advertisement",
+            "(Click here for latest updates.)", "[Sign up for our politics newsletter]",
+            "(The vote was 7 to 2.)", "Members will meet again in May."]
+    assert strip_furniture(body) == ["The council voted on Monday.", "(The vote was 7 to 2.)",
+                                     "Members will meet again in May."]
