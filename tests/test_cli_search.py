@@ -142,7 +142,7 @@ def test_no_hits_exit_1_and_suggests_a_spelling(demo_index):
     res = run("search", "troopps", index=demo_index)
     assert res.exit_code == 1
     assert "no matches" in res.output
-    assert "did you mean" in res.output
+    assert "did you mean: troops" in res.output
 
 
 def test_errors_are_one_line_with_exit_2(demo_index, tmp_path):

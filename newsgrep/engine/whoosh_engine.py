@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import types
 import zlib
 from collections import Counter
@@ -509,12 +510,46 @@ class WhooshEngine:
         return [mark(article.body, find_matches(article.body, terms, normalize_term))]
 
     def _suggest(self, searcher, q: query.Query, text: str) -> str | None:
-        try:
-            corrected = searcher.correct_query(q, text, maxdist=2, prefix=1)
-        except Exception:
+        """The query with each word the index does not know replaced by the closest word
+        it does know (by edit distance, then frequency), written as it appears in an
+        article rather than as its stem: `troopps` -> `troops`."""
+        reader = searcher.reader()
+        fixes: dict[str, str] = {}
+        for leaf in q.leaves():
+            if not isinstance(leaf, query.Term) or leaf.fieldname not in ("title", "body"):
+                continue
+            stem = leaf.text
+            if stem in fixes or reader.doc_frequency("body", stem) or \
+                    reader.doc_frequency("title", stem):
+                continue
+            try:
+                near = [t for d in (1, 2) for t in reader.terms_within("body", stem, d, prefix=1)]
+            except Exception:
+                continue
+            if near:
+                best = max(near, key=lambda t: (reader.doc_frequency("body", t), t))
+                fixes[stem] = self._surface(searcher, best) or best
+        if not fixes:
             return None
-        if corrected.query != q and corrected.string and corrected.string != text:
-            return corrected.string
+        out, changed = [], False
+        for piece in re.split(r"(\w+)", text):
+            stem = normalize_term(piece.lower()) if piece[:1].isalnum() else None
+            if stem in fixes:
+                out.append(fixes[stem])
+                changed = True
+            else:
+                out.append(piece)
+        return "".join(out) if changed else None
+
+    def _surface(self, searcher, stem: str) -> str | None:
+        """A word as written in an article whose indexed form is `stem`."""
+        for hit in searcher.search(query.Term("body", stem), limit=1):
+            body_z = hit.get("body_z")
+            body = zlib.decompress(body_z).decode("utf-8") if body_z else ""
+            found = find_matches(body, {stem}, normalize_term)
+            if found:
+                s, e, _ = found[0]
+                return body[s:e].lower()
         return None
 
     # -- summaries -----------------------------------------------------------------
