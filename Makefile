@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 demo: venv
 	$(BIN)/newsgrep --index $(DEMO_INDEX) index corpus/
 	$(BIN)/newsgrep --index $(DEMO_INDEX) search troops --source balticword.com
-	$(BIN)/newsgrep --index $(DEMO_INDEX) search '"Baltic states" OR Golunov' --limit 5
+	$(BIN)/newsgrep --index $(DEMO_INDEX) search 'anusauskas OR москва' --limit 3
+	$(BIN)/newsgrep --index $(DEMO_INDEX) timeline covid --by month
 
 test: venv
 	$(BIN)/python -m pytest
