@@ -13,7 +13,6 @@ import os
 import re
 import types
 import zlib
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -553,37 +552,45 @@ class WhooshEngine:
         return None
 
     # -- summaries -----------------------------------------------------------------
+    def _term_docs(self, s, field: str) -> dict[str, list[int]]:
+        """Live documents per term of a keyword field (postings, not stored fields, so a
+        summary of 100k articles reads no article)."""
+        out: dict[str, list[int]] = {}
+        for term in s.reader().field_terms(field):
+            docs = s.search(query.Term(field, term), limit=None, scored=False).docs()
+            if docs:
+                out[term] = sorted(docs)
+        return out
+
     def sources(self) -> list[dict]:
-        stats: dict[str, dict] = {}
-        for a in self.iter_articles():
-            name = a.source or "(none)"
-            st = stats.setdefault(name, {"source": a.source, "articles": 0,
-                                         "first_date": None, "last_date": None})
-            st["articles"] += 1
-            if a.date:
-                if st["first_date"] is None or a.date < st["first_date"]:
-                    st["first_date"] = a.date
-                if st["last_date"] is None or a.date > st["last_date"]:
-                    st["last_date"] = a.date
-        return sorted(stats.values(), key=lambda s: (-s["articles"], s["source"] or ""))
+        rows = []
+        with self.ix.searcher() as s:
+            col = s.reader().column_reader("date", translate=False)
+            groups = list(self._term_docs(s, "source_key").values())
+            sourced = {d for docs in groups for d in docs}
+            unsourced = [d for d in s.reader().all_doc_ids() if d not in sourced]
+            for docs in groups + ([unsourced] if unsourced else []):
+                dates = [d for d in (_long_to_date(col[n]) for n in docs) if d]
+                name = s.stored_fields(docs[0]).get("source") if docs is not unsourced \
+                    else None
+                rows.append({"source": name, "articles": len(docs),
+                             "first_date": min(dates, default=None),
+                             "last_date": max(dates, default=None)})
+        return sorted(rows, key=lambda r: (-r["articles"], r["source"] or ""))
 
     def stats(self) -> dict:
-        langs: Counter[str] = Counter()
-        sources: set[str] = set()
-        first = last = None
-        n = 0
-        for a in self.iter_articles():
-            n += 1
-            if a.lang:
-                langs[a.lang] += 1
-            if a.source:
-                sources.add(a.source)
-            if a.date:
-                first = a.date if first is None or a.date < first else first
-                last = a.date if last is None or a.date > last else last
+        with self.ix.searcher() as s:
+            reader = s.reader()
+            langs = {k: len(v) for k, v in self._term_docs(s, "lang").items()}
+            n_sources = len(self._term_docs(s, "source_key"))
+            col = reader.column_reader("date", translate=False)
+            dates = [d for d in (_long_to_date(col[n]) for n in reader.all_doc_ids()) if d]
+            n = s.doc_count()
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
-        return {"articles": n, "sources": len(sources), "languages": dict(langs.most_common()),
-                "first_date": first, "last_date": last, "index_bytes": size}
+        return {"articles": n, "sources": n_sources,
+                "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "first_date": min(dates, default=None), "last_date": max(dates, default=None),
+                "index_bytes": size}
 
 
 def _words(text: str) -> list[str]:
