@@ -62,3 +62,23 @@ def similarity(a: bytes, b: bytes) -> float:
     n = len(a) // 4
     same = sum(a[i * 4:i * 4 + 4] == b[i * 4:i * 4 + 4] for i in range(n))
     return same / n
+
+
+def collapse(hits: list) -> list[tuple[object, list]]:
+    """Group ranked hits that are reprints of one another (a shared LSH band and similar
+    signatures), keeping rank order: each group is led by its best-ranked hit. A hit is
+    anything with .get("sig") (a Whoosh hit, an OpenSearch _source dict)."""
+    groups: list[tuple[object, list]] = []
+    leaders: list[tuple[bytes, set[str], list]] = []
+    for h in hits:
+        sig = h.get("sig") or b""
+        keys = set(band_keys(sig)) if sig else set()
+        for lsig, lkeys, dups in leaders:
+            if keys & lkeys and similarity(sig, lsig) >= REPRINT_SIMILARITY:
+                dups.append(h)
+                break
+        else:
+            dups: list = []
+            leaders.append((sig, keys, dups))
+            groups.append((h, dups))
+    return groups

@@ -31,7 +31,7 @@ from whoosh.qparser import (
 from whoosh.util.times import long_to_datetime
 
 from ..article import Article
-from ..dedup import REPRINT_SIMILARITY, band_keys, similarity
+from ..dedup import REPRINT_SIMILARITY, band_keys, collapse, similarity
 from ..errors import NewsgrepError
 from ..hits import Hit, SearchResult, Snippet
 from ..query import SearchRequest
@@ -132,25 +132,6 @@ def _long_to_date(value) -> date | None:
         return long_to_datetime(value).date() if value else None
     except (OverflowError, ValueError, TypeError):
         return None
-
-
-def _collapse(hits: list) -> list[tuple[object, list]]:
-    """Group hits that are reprints of one another (shared LSH band and similar
-    signatures), keeping rank order: each group is led by its best-ranked hit."""
-    groups: list[tuple[object, list]] = []
-    leaders: list[tuple[bytes, set[str], list]] = []
-    for h in hits:
-        sig = h.get("sig") or b""
-        keys = set(band_keys(sig)) if sig else set()
-        for lsig, lkeys, dups in leaders:
-            if keys & lkeys and similarity(sig, lsig) >= REPRINT_SIMILARITY:
-                dups.append(h)
-                break
-        else:
-            dups: list = []
-            leaders.append((sig, keys, dups))
-            groups.append((h, dups))
-    return groups
 
 
 def _total(searcher, results, q: query.Query, flt: query.Query | None, limit: int | None
@@ -401,7 +382,7 @@ class WhooshEngine:
                 ordered = list(results)
             terms = _match_terms(q, s.reader()) if req.snippets else set()
             if req.collapse:
-                groups = _collapse(ordered)[:req.limit]
+                groups = collapse(ordered)[:req.limit]
                 hits = []
                 for i, (h, dups) in enumerate(groups):
                     hit = self._hit(h, i + 1, req, terms)
