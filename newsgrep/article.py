@@ -34,10 +34,13 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     # MinHash signature of the body (dedup.py), for finding reprints; not user-facing.
     signature: bytes | None = field(default=None, repr=False)
+    # Engine-specific index data computed ahead in a worker (engine.prepare_article).
+    prepared: dict | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["date"] = self.date.isoformat() if self.date else None
         d.pop("warnings")
         d.pop("signature")
+        d.pop("prepared")
         return d

@@ -135,3 +135,18 @@ def test_no_combination_of_syntax_crashes_search(demo_index, atoms, any_words):
     except NewsgrepError:
         return
     assert result.total >= len(result.hits)
+
+
+def test_prefix_finds_words_whose_stem_is_shorter_than_the_prefix(tmp_path):
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "1.txt").write_text("Immigration debate\n\nThe immigration bill passed.\n")
+    (folder / "2.txt").write_text("Immigrants arrive\n\nMany immigrants arrived.\n")
+    (folder / "3.txt").write_text("Spring weather\n\nA warm spring day.\n")
+    (folder / "4.txt").write_text("A springboard\n\nThe springboard broke.\n")
+    idx = tmp_path / "idx"
+    assert run("index", "-q", str(folder), index=idx).exit_code == 0
+    names = lambda q: sorted(p.rsplit("/", 1)[1] for p in paths(idx, q))  # noqa: E731
+    assert names("immigra*") == ["1.txt", "2.txt"]  # "immigration" is indexed as "immigr"
+    assert names("springbo*") == ["4.txt"]  # not "spring"
+    assert names("spring*") == ["3.txt", "4.txt"]

@@ -81,6 +81,16 @@ def open_engine(target: EngineSpec | str | os.PathLike, create: bool = False) ->
     raise NewsgrepError(f"unknown engine {spec.kind!r}: use one of {', '.join(ENGINES)}")
 
 
+def preparer(target: EngineSpec | str | os.PathLike):
+    """The engine's `prepare_article(article)` hook, run by ingest in its parsing
+    workers to move indexing work off the single writer; None if it has none."""
+    if as_spec(target).kind == "whoosh":
+        from .whoosh_engine import prepare_article
+
+        return prepare_article
+    return None
+
+
 def parse_query(req: SearchRequest):
     """The request's query string as a query tree (raises NewsgrepError on bad syntax)."""
     from .whoosh_engine import parse_user_query

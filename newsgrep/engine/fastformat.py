@@ -14,7 +14,6 @@ import sys
 from array import array
 
 from whoosh.formats import Positions
-from whoosh.system import _INT_SIZE, pack_uint
 
 from . import analysis
 
@@ -28,29 +27,54 @@ def _pack(typecode: str, values: list[int]) -> bytes:
     return a.tobytes()
 
 
+def encode_positions(poslist: list[int]) -> bytes:
+    deltas = []
+    base = 0
+    for pos in poslist:
+        deltas.append(pos - base)
+        base = pos
+    top = max(deltas) if deltas else 0
+    if top < 256:
+        payload = b"B" + bytes(deltas)
+    elif top < 65536:
+        payload = b"H" + _pack("H", deltas)
+    else:
+        payload = b"I" + _pack("I", deltas)
+    return payload  # the count follows from the length: no 4-byte header per posting
+
+
+class Analyzed(str):
+    """Text whose postings were already computed (in an ingest worker process), so the
+    single index writer only has to file them: analysis moves to the other cores."""
+
+    postings: list[tuple[str, int, bytes]]
+
+
+def analyzed(text: str) -> Analyzed:
+    out = Analyzed(text)
+    out.postings = [(word, len(poslist), encode_positions(poslist))
+                    for word, poslist in analysis.term_positions(text).items()]
+    return out
+
+
 class FastPositions(Positions):
     """Positions encoded compactly: the position deltas as bytes, 16- or 32-bit
     integers (a one-byte tag says which) instead of Whoosh's pickled list, which made
     the postings the largest part of the index."""
 
     def encode(self, poslist):
-        deltas = []
-        base = 0
-        for pos in poslist:
-            deltas.append(pos - base)
-            base = pos
-        top = max(deltas) if deltas else 0
-        if top < 256:
-            payload = b"B" + bytes(deltas)
-        elif top < 65536:
-            payload = b"H" + _pack("H", deltas)
-        else:
-            payload = b"I" + _pack("I", deltas)
-        return pack_uint(len(deltas)) + payload
+        return encode_positions(poslist)
+
+    def decode_frequency(self, valuestring):
+        width = {b"B": 1, b"H": 2}.get(valuestring[:1], 4)
+        return (len(valuestring) - 1) // width
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
 
     def decode_positions(self, valuestring):
-        tag = valuestring[_INT_SIZE:_INT_SIZE + 1]
-        raw = valuestring[_INT_SIZE + 1:]
+        tag = valuestring[:1]
+        raw = valuestring[1:]
         if tag == b"B":
             deltas = list(raw)
         else:
@@ -71,6 +95,10 @@ class FastPositions(Positions):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         fb = self.field_boost
+        if isinstance(value, Analyzed):
+            for word, freq, encoded in value.postings:
+                yield (word, freq, freq * fb, encoded)
+            return
         encode = self.encode
         for word, poslist in analysis.term_positions(value).items():
             yield (word, len(poslist), len(poslist) * fb, encode(poslist))
