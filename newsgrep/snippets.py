@@ -75,9 +75,12 @@ def snippets(text: str, terms: Collection[str], term_of: Callable[[str], str], t
         else:
             clusters.append([m])
     ranked = sorted(clusters, key=lambda c: (-len({t for _, _, t in c}), -len(c), c[0][0]))
-    out = []
+    windows: list[list[int]] = []
     for c in sorted(ranked[:top], key=lambda c: c[0][0]):
         lo = _snap_left(text, c[0][0] - context)
-        hi = _snap_right(text, max(c[-1][1] + context, lo + width))
-        out.append(mark(text, c, lo, min(hi, lo + width + 40)))
-    return out
+        hi = min(_snap_right(text, max(c[-1][1] + context, lo + width)), lo + width + 40)
+        if windows and lo <= windows[-1][1]:  # overlapping passages: show the text once
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    return [mark(text, matches, lo, hi) for lo, hi in windows]
