@@ -124,3 +124,13 @@ def test_article_text_never_drives_the_terminal(tmp_path):
     assert "\x1b]0;" not in res.output and "pwned" not in res.output
     rec = jsonl(run("search", "pangolins", "--json", index=idx).output)[0]
     assert "\x1b" not in rec["title"] and "red" in rec["title"]
+
+
+def test_an_index_from_another_version_is_refused_with_a_clear_message(seeds_copy, tmp_path):
+    idx = tmp_path / "idx"
+    _index(seeds_copy, idx)
+    (idx / "newsgrep-format").write_text("0\n")
+    res = run("search", "troops", index=idx)
+    assert res.exit_code == 2
+    assert "made by another version of newsgrep" in res.output
+    assert "delete that folder" in res.output

@@ -40,6 +40,8 @@ from .analysis import FoldStemFilter, fold, normalize_term, text_analyzer
 from .fastformat import FastPositions, analyzed
 
 INDEX_NAME = "MAIN"
+FORMAT_FILE = "newsgrep-format"
+FORMAT_VERSION = 1  # bump when the schema, analysis or posting encoding changes
 REPRINT_CANDIDATES = 200  # more-like-this hits checked for reprints by `similar`
 COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
 TITLE_BOOST = 2.0  # BM25F field weight of the title relative to the body
@@ -341,11 +343,13 @@ class WhooshEngine:
     def __init__(self, path: str | os.PathLike, create: bool = False):
         self.path = Path(path)
         if index.exists_in(self.path, INDEX_NAME):
+            self._check_format()
             self.ix = index.open_dir(str(self.path), indexname=INDEX_NAME)
         elif create:
             try:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.ix = index.create_in(str(self.path), _schema(), indexname=INDEX_NAME)
+                (self.path / FORMAT_FILE).write_text(f"{FORMAT_VERSION}\n")
             except OSError as e:
                 raise NewsgrepError(f"cannot create index at {self.path}: {e.strerror}") from None
         else:
@@ -353,6 +357,19 @@ class WhooshEngine:
                 f"no index at {self.path}: run 'newsgrep index FOLDER' first "
                 "(or pass --index / set NEWSGREP_INDEX)"
             )
+
+    def _check_format(self) -> None:
+        """Postings and schema are newsgrep's own: an index from another version cannot be
+        read correctly, so say so instead of failing deep inside Whoosh."""
+        try:
+            found = (self.path / FORMAT_FILE).read_text().strip()
+        except OSError:
+            found = "unknown"
+        if found != str(FORMAT_VERSION):
+            raise NewsgrepError(
+                f"the index at {self.path} was made by another version of newsgrep (format "
+                f"{found}, this one reads {FORMAT_VERSION}): delete that folder and run "
+                "'newsgrep index' again")
 
     # -- writing -------------------------------------------------------------------
     def writer(self, procs: int = 1, limitmb: int = 256) -> WhooshWriter:
