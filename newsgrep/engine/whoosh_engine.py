@@ -304,7 +304,7 @@ def _stemmed_prefix(node: query.Query) -> query.Query:
 class WhooshWriter:
     """A batch of changes; nothing is visible to searches until commit()."""
 
-    def __init__(self, engine: WhooshEngine, procs: int = 1, limitmb: int = 256):
+    def __init__(self, engine: WhooshEngine, procs: int = 1, limitmb: int = 128):
         self._engine = engine
         ix = engine.ix
         try:
@@ -372,7 +372,7 @@ class WhooshEngine:
                 "'newsgrep index' again")
 
     # -- writing -------------------------------------------------------------------
-    def writer(self, procs: int = 1, limitmb: int = 256) -> WhooshWriter:
+    def writer(self, procs: int = 1, limitmb: int = 128) -> WhooshWriter:
         return WhooshWriter(self, procs=procs, limitmb=limitmb)
 
     # -- reading -------------------------------------------------------------------
