@@ -694,22 +694,24 @@ def bench_size(n: int, args: argparse.Namespace, pool: list[Base], work: Path,
     # 4. search, in process -----------------------------------------------------------
     res["load_1min"]["search"] = loadavg()
     log(f"  search in process: {len(queries)} queries x (1 warm-up + {args.repeat} timed)")
-    newsgrep_in_process(queries, ng_index)
-    ng_times: list[float] = []
-    for _ in range(args.repeat):
-        t, ng_totals = newsgrep_in_process(queries, ng_index)
-        ng_times += t
+    def timed(run, warm_up: bool = True) -> tuple[list[float], list]:
+        """Latencies of `args.repeat` passes over the queries (after one warm-up pass)."""
+        if warm_up:
+            run()
+        times: list[float] = []
+        totals: list = []
+        for _ in range(args.repeat):
+            t, totals = run()
+            times += t
+        return times, totals
+
+    ng_times, ng_totals = timed(lambda: newsgrep_in_process(queries, ng_index))
     res["search_lib"] = summarize_ms(ng_times)
     if run_baseline:
-        whoosh_in_process(queries, wh_index)
-        wh_times: list[float] = []
-        for _ in range(args.repeat):
-            t, wh_totals = whoosh_in_process(queries, wh_index)
-            wh_times += t
+        wh_times, wh_totals = timed(lambda: whoosh_in_process(queries, wh_index))
         res["search_whoosh"] = summarize_ms(wh_times)
-        ko_times: list[float] = []
-        for _ in range(args.repeat):
-            ko_times += whoosh_in_process(queries, wh_index, keep_open=True)[0]
+        ko_times, _ = timed(lambda: whoosh_in_process(queries, wh_index, keep_open=True),
+                            warm_up=False)
         res["search_whoosh_kept_open"] = summarize_ms(ko_times)
     else:
         wh_times, wh_totals = [], [None] * len(queries)
