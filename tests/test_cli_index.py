@@ -134,3 +134,15 @@ def test_an_index_from_another_version_is_refused_with_a_clear_message(seeds_cop
     assert res.exit_code == 2
     assert "made by another version of newsgrep" in res.output
     assert "delete that folder" in res.output
+
+
+def test_an_empty_index_answers_every_command(tmp_path):
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    idx = tmp_path / "idx"
+    assert _index(empty, idx)["indexed"] == 0
+    st = jsonl(run("stats", "--json", index=idx).output)[0]
+    assert st["articles"] == 0 and st["first_date"] is None
+    assert jsonl(run("sources", "--json", index=idx).output)[0] == []
+    assert run("timeline", "troops", index=idx).exit_code == 1
+    assert run("search", "troops", index=idx).exit_code == 1

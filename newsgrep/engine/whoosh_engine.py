@@ -142,6 +142,15 @@ def _article(stored: dict) -> Article:
 _WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
 
 
+def _date_column(reader):
+    """docnum -> publication date (or None), read from the date column. Raw values: an
+    undated article holds a sentinel that Whoosh's own translation overflows on."""
+    if not reader.has_column("date"):  # e.g. an index with no segments yet
+        return lambda docnum: None
+    col = reader.column_reader("date", translate=False)
+    return lambda docnum: _long_to_date(col[docnum])
+
+
 def _long_to_date(value) -> date | None:
     try:
         return long_to_datetime(value).date() if value else None
@@ -467,10 +476,8 @@ class WhooshEngine:
         with self.ix.searcher() as s:
             results = s.search(q, filter=self._filter(req), limit=None, scored=False)
             if not with_source:
-                # Raw column values: an undated article holds a sentinel that Whoosh's
-                # own translation overflows on.
-                col = s.reader().column_reader("date", translate=False)
-                return [(_long_to_date(col[docnum]), None) for docnum in results.docs()]
+                date_of = _date_column(s.reader())
+                return [(date_of(docnum), None) for docnum in results.docs()]
             out = []
             for docnum in results.docs():
                 f = s.stored_fields(docnum)
@@ -606,12 +613,12 @@ class WhooshEngine:
     def sources(self) -> list[dict]:
         rows = []
         with self.ix.searcher() as s:
-            col = s.reader().column_reader("date", translate=False)
+            date_of = _date_column(s.reader())
             groups = list(self._term_docs(s, "source_key").values())
             sourced = {d for docs in groups for d in docs}
             unsourced = [d for d in s.reader().all_doc_ids() if d not in sourced]
             for docs in groups + ([unsourced] if unsourced else []):
-                dates = [d for d in (_long_to_date(col[n]) for n in docs) if d]
+                dates = [d for d in map(date_of, docs) if d]
                 name = s.stored_fields(docs[0]).get("source") if docs is not unsourced \
                     else None
                 rows.append({"source": name, "articles": len(docs),
@@ -624,8 +631,8 @@ class WhooshEngine:
             reader = s.reader()
             langs = {k: len(v) for k, v in self._term_docs(s, "lang").items()}
             n_sources = len(self._term_docs(s, "source_key"))
-            col = reader.column_reader("date", translate=False)
-            dates = [d for d in (_long_to_date(col[n]) for n in reader.all_doc_ids()) if d]
+            date_of = _date_column(reader)
+            dates = [d for d in map(date_of, reader.all_doc_ids()) if d]
             n = s.doc_count()
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         return {"articles": n, "sources": n_sources,
