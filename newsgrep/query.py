@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from .errors import NewsgrepError
 
@@ -79,6 +79,3 @@ def date_bound(value: str, end: bool, *, relative: bool = False, today: date | N
         )
     raise NewsgrepError(f"cannot read date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
 
-
-def day_before(d: date) -> date:
-    return d - timedelta(days=1)

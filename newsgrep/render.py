@@ -172,8 +172,7 @@ def print_index_summary(summary: dict, console: Console, err: Console, as_json: 
                         limit: int | None = 10) -> None:
     """The run's counts; then up to `limit` skipped files and notes (None: all)."""
     if as_json:
-        d = dict(summary)
-        console.file.write(json.dumps(d, ensure_ascii=False) + "\n")
+        console.file.write(json.dumps(summary, ensure_ascii=False) + "\n")
         return
     skipped = summary["skipped"]
     line = (f"indexed {summary['indexed']}, updated {summary['updated']}, "

@@ -297,12 +297,6 @@ class OpenSearchEngine:
                 "sort": [{"seq": "asc"}, {"id": "asc"}]}
         return [_article(h["_source"]) for h in self._search(body)["hits"]["hits"]]
 
-    def iter_articles(self, with_body: bool = False) -> Iterator[Article]:
-        excludes = [] if with_body else ["body", "sig"]
-        body = {"query": {"match_all": {}}, "_source": {"excludes": excludes}}
-        for h in self._scan(body, [{"seq": "asc"}, {"id": "asc"}]):
-            yield _article(h["_source"])
-
     def _scan(self, body: dict, sort: list, limit: int | None = None) -> Iterator[dict]:
         """Hits of `body` in `sort` order (which must end in a unique key), up to `limit`,
         paging with search_after so there is no result-window limit."""

@@ -13,7 +13,6 @@ import os
 import re
 import types
 import zlib
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -396,13 +395,6 @@ class WhooshEngine:
     def get_by_path(self, path: str) -> list[Article]:
         with self.ix.searcher() as s:
             return [_article(d) for d in s.documents(path=path)]
-
-    def iter_articles(self, with_body: bool = False) -> Iterator[Article]:
-        with self.ix.searcher() as s:
-            for stored in s.all_stored_fields():
-                if not with_body:
-                    stored = {k: v for k, v in stored.items() if k != "body_z"}
-                yield _article(stored)
 
     def _parse(self, req: SearchRequest) -> query.Query:
         return parse_user_query(req, self.ix.schema)
