@@ -28,6 +28,7 @@ class SearchRequest:
     sort: str = "relevance"
     snippets: int = 3  # fragments per hit; 0 = none (faster, for -l / --count)
     collapse: bool = False  # fold reprints of one story under its best-ranked hit
+    expand: bool = False  # re-rank with words from the best hits (engine/feedback.py)
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -40,6 +41,11 @@ class SearchRequest:
             )
         if self.lang:
             self.lang = self.lang.lower()
+
+    @property
+    def feedback(self) -> bool:
+        """Whether ranking uses pseudo-relevance feedback (only relevance order needs it)."""
+        return self.expand and self.sort == "relevance"
 
     @property
     def has_date_filter(self) -> bool:

@@ -2,9 +2,10 @@
 
 Indexes ``relevance/vaswani-npl/corpus/doc-text.trec`` (11,429 abstracts) from ``--shared``
 through newsgrep's library path (``open_engine(...).writer()`` with ``Article`` records, so
-the real schema and analyzers), runs the 93 queries as ``search --any`` does
-(``SearchRequest(q, any_words=True, limit=1000, snippets=0)``), scores the runs with
-``ir_measures`` and prints them next to the published Terrier BM25 figures. The last line is
+the real schema and analyzers), runs the 93 queries as ``search --any --expand`` does
+(``SearchRequest(q, any_words=True, expand=True, limit=1000, snippets=0)``) and again as
+plain ``search --any``, scores the runs with ``ir_measures`` and prints them next to the
+published Terrier BM25 figures. The last line, for the ``--expand`` run, is
 machine-readable::
 
     vaswani MAP=0.xxxx nDCG=0.xxxx nDCG@10=0.xxxx P@10=0.xxxx
@@ -61,6 +62,8 @@ class EvalResult:
     per_query: dict[str, dict[str, float]]
     index_seconds: float
     query_seconds: list[float]
+    # The same queries as plain `search --any` (no pseudo-relevance feedback).
+    plain: EvalResult | None = None
 
     @property
     def mean_latency_ms(self) -> float:
@@ -116,15 +119,18 @@ def build_index(docs: Iterable[tuple[str, str]], index_dir: Path, procs: int = 1
     return open_engine(index_dir)
 
 
-def run_queries(engine, queries: dict[str, str], depth: int = DEPTH
+def run_queries(engine, queries: dict[str, str], depth: int = DEPTH,
+                expand: bool = True
                 ) -> tuple[dict[str, dict[str, float]], list[float]]:
-    """qid -> {docno: score} through engine.search, plus the latency of each query."""
+    """qid -> {docno: score} through engine.search, plus the latency of each query.
+    expand=True is `search --any --expand` (feedback), False is plain `search --any`."""
     from newsgrep.query import SearchRequest
 
     run: dict[str, dict[str, float]] = {}
     latencies: list[float] = []
     for qid, text in queries.items():
-        req = SearchRequest(sanitize(text), any_words=True, limit=depth, snippets=0)
+        req = SearchRequest(sanitize(text), any_words=True, limit=depth, snippets=0,
+                            expand=expand)
         t0 = time.perf_counter()
         result = engine.search(req)
         latencies.append(time.perf_counter() - t0)
@@ -146,18 +152,23 @@ def score(run: dict[str, dict[str, float]], qrels: dict[str, dict[str, int]]
 
 def evaluate(docs: Iterable[tuple[str, str]], queries: dict[str, str],
              qrels: dict[str, dict[str, int]], procs: int = 1,
-             index_dir: Path | None = None) -> EvalResult:
-    """Index, search and score; the index lives in a temp dir unless index_dir is given."""
+             index_dir: Path | None = None, plain: bool = True) -> EvalResult:
+    """Index, search and score; the index lives in a temp dir unless index_dir is given.
+    With plain=True the queries also run without feedback (EvalResult.plain)."""
     with tempfile.TemporaryDirectory(prefix="newsgrep-eval-") as tmp:
         t0 = time.perf_counter()
         engine = build_index(docs, Path(index_dir or Path(tmp) / "index"), procs=procs)
         index_seconds = time.perf_counter() - t0
-        run, latencies = run_queries(engine, queries)
+        run, latencies = run_queries(engine, queries, expand=True)
+        plain_run = run_queries(engine, queries, expand=False) if plain else None
     # Queries without judgements would count as zero in ir_measures' mean; there are none
     # in this collection, but keep the two sides aligned anyway.
     qrels = {q: r for q, r in qrels.items() if q in queries}
     scores, per_query = score(run, qrels)
-    return EvalResult(scores, per_query, index_seconds, latencies)
+    result = EvalResult(scores, per_query, index_seconds, latencies)
+    if plain_run is not None:
+        result.plain = EvalResult(*score(plain_run[0], qrels), index_seconds, plain_run[1])
+    return result
 
 
 def analysis_label() -> str:
@@ -169,10 +180,16 @@ def analysis_label() -> str:
 
 def format_table(result: EvalResult, n_docs: int, n_queries: int) -> str:
     s = result.scores
-    rows = [
-        ("system", "MAP", "nDCG", "nDCG@10", "P@10"),
-        ("newsgrep (search --any, BM25F)", f"{s['MAP']:.4f}", f"{s['nDCG']:.4f}",
-         f"{s['nDCG@10']:.4f}", f"{s['P@10']:.4f}"),
+    def row(label: str, r: EvalResult) -> tuple[str, ...]:
+        x = r.scores
+        return (label, f"{x['MAP']:.4f}", f"{x['nDCG']:.4f}", f"{x['nDCG@10']:.4f}",
+                f"{x['P@10']:.4f}")
+
+    rows = [("system", "MAP", "nDCG", "nDCG@10", "P@10"),
+            row("newsgrep search --any --expand", result)]
+    if result.plain is not None:
+        rows.append(row("newsgrep search --any", result.plain))
+    rows += [
         ("Terrier BM25 (published)", f"{TERRIER_BM25['MAP']:.4f}",
          f"{TERRIER_BM25['nDCG']:.4f}", "-", "-"),
         ("difference", f"{s['MAP'] - TERRIER_BM25['MAP']:+.4f}",
@@ -187,6 +204,8 @@ def format_table(result: EvalResult, n_docs: int, n_queries: int) -> str:
     lines.append(f"{n_docs} documents indexed in {result.index_seconds:.1f} s; "
                  f"{n_queries} queries, top {DEPTH}, mean latency "
                  f"{result.mean_latency_ms:.1f} ms/query")
+    if result.plain is not None:
+        lines.append(f"(without --expand: {result.plain.mean_latency_ms:.1f} ms/query)")
     return "\n".join(lines)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import SEED_000, SEED_004, jsonl, run
 
 
@@ -187,3 +189,22 @@ def test_sources_and_stats(demo_index):
     assert st["articles"] == 395
     assert st["languages"]["ru"] == 100
     assert st["index_bytes"] > 0
+
+
+def test_expand_reorders_any_search_but_keeps_matches_and_count(demo_index):
+    q = ("russian", "troops", "border")
+    plain = jsonl(run("search", "--any", "--json", "-n", "50", *q, index=demo_index).output)
+    expanded = run("search", "--any", "--expand", "--json", "-n", "50", *q, index=demo_index)
+    assert expanded.exit_code == 0
+    assert sorted(h["id"] for h in plain) == sorted(h["id"] for h in jsonl(expanded.output))
+    counts = {run("search", "--any", *flag, "-c", *q, index=demo_index).output.strip()
+              for flag in ((), ("--expand",))}
+    assert len(counts) == 1
+    assert "--expand" in run("search", "--help").output
+
+
+@pytest.mark.parametrize("query", ["the", "the of", '"to be"'])
+def test_a_query_of_only_stopwords_says_so(demo_index, query):
+    res = run("search", query, index=demo_index)
+    assert res.exit_code == 2
+    assert "only common words" in res.stderr and "Traceback" not in res.stderr

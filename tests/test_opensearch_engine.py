@@ -90,6 +90,9 @@ AGREEMENT = [
     ("police", "--lang", "en", "--until", "2019-12-31"), ("NOT said",), ("title:*",),
     ("--any", "apartment building collapse Magnitogorsk giraffe"),
     ('"police officers"~3',), ("court judge", "--since", "2019-05", "--to", "2020"),
+    # Feedback only reorders, so the hit sets still agree.
+    ("--any", "--expand", "russian troops border"),
+    ("--expand", "president", "--source", "Wikinews", "--from", "2020"),
 ]
 
 

@@ -29,6 +29,7 @@ Examples:
   newsgrep search troops --source balticword.com --from 2022-01
   newsgrep search '"Baltic states" NOT Galkins' --sort newest --json
   newsgrep search --any 'paste a paragraph here to find articles like it'
+  newsgrep search --any --expand 'dielectric constant of liquids'
 
 \b
 Exit status: 0 some match, 1 none, 2 error.
@@ -83,6 +84,11 @@ def request_from_options(query: str, *, date_from: str | None, date_to: str | No
               help="Show at most N hits.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
               default="relevance", show_default=True)
+@click.option("--expand", is_flag=True,
+              help="Re-rank using words from the 10 best hits (pseudo-relevance feedback): "
+                   "better rankings for --any over a large archive, but on a small folder "
+                   "it can drift off topic. Changes only the order, never which articles "
+                   "match.")
 @click.option("--collapse", is_flag=True,
               help="Show each story once, with its reprints by other outlets under it.")
 @click.option("--json", "fmt", flag_value="json", help="JSON Lines, one object per hit.")
@@ -94,13 +100,15 @@ def request_from_options(query: str, *, date_from: str | None, date_to: str | No
 @color_option
 @click.pass_context
 def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int, sort: str,
-               collapse: bool, fmt: str | None, no_pager: bool, color: str, **filters) -> None:
+               expand: bool, collapse: bool, fmt: str | None, no_pager: bool,
+               color: str, **filters) -> None:
     from ..render import make_console, print_count, print_hits, print_no_hits
     from ..search import count, search
 
     fmt = fmt or "terminal"
     req = request_from_options(
-        " ".join(query), limit=None if fmt == "paths" else limit, sort=sort, collapse=collapse,
+        " ".join(query), limit=None if fmt == "paths" else limit, sort=sort, expand=expand,
+        collapse=collapse,
         snippets=3 if fmt in ("terminal", "json", "csv") else 0, **filters)
     index = resolved_index(ctx)
     console = make_console(color)

@@ -47,6 +47,7 @@ from ..query import SearchRequest
 from ..snippets import find_matches, mark, snippets
 from . import parse_query
 from .analysis import _TOKEN, STOPWORDS, fold, normalize_term, term_positions
+from .feedback import FEEDBACK_DOCS, expand, feedback_terms
 
 SCHEMA_VERSION = 1  # in the mapping's _meta; bump when the mapping changes incompatibly
 TITLE_BOOST = 2.0  # as Whoosh's BM25F field weight
@@ -359,7 +360,7 @@ class OpenSearchEngine:
 
     def search(self, req: SearchRequest) -> SearchResult:
         q = parse_query(req)
-        query = self._query(req, q)
+        query = self._query(req, self._with_feedback(req, q) if req.feedback else q)
         limit = req.limit
         if req.collapse and limit is not None:
             limit = limit * COLLAPSE_DEPTH  # reprints fold away: look further down
@@ -391,6 +392,16 @@ class OpenSearchEngine:
             hits = [self._hit(h, i + 1, req, terms) for i, h in enumerate(rows)]
         suggestion = self._suggest(q, req.query) if total == 0 else None
         return SearchResult(hits=hits, total=total, suggestion=suggestion)
+
+    def _with_feedback(self, req: SearchRequest, q: wq.Query) -> wq.Query:
+        """`q` plus optional words from its best hits (engine/feedback.py)."""
+        body = {"query": self._query(req, q), "_source": ["title", "body"],
+                "size": FEEDBACK_DOCS, "sort": self._sort(req), "track_scores": True,
+                "track_total_hits": False}
+        top = [(float(h.get("_score") or 0.0),
+                (h["_source"].get("title") or "") + "\n" + (h["_source"].get("body") or ""))
+               for h in self._search(body)["hits"]["hits"]]
+        return expand(q, feedback_terms(top), TITLE_BOOST)
 
     def count(self, req: SearchRequest) -> int:
         query = self._query(req, parse_query(req))
