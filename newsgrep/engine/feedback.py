@@ -24,6 +24,7 @@ off-topic words and the order drifts, so it is opt-in (`search --expand`), not t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from whoosh import query as wq
@@ -41,7 +42,7 @@ def feedback_terms(docs: Iterable[tuple[float, str]], n_terms: int = FEEDBACK_TE
     with weights in (0, 1], the heaviest first."""
     docs = [(s, t) for s, t in docs if s > 0 and t]
     total = sum(s for s, _ in docs)
-    if not total:
+    if not 0 < total < math.inf:
         return []
     weights: dict[str, float] = {}
     for s, text in docs:
@@ -53,7 +54,8 @@ def feedback_terms(docs: Iterable[tuple[float, str]], n_terms: int = FEEDBACK_TE
         for term, positions in tp.items():
             if len(term) > 1:
                 weights[term] = weights.get(term, 0.0) + share * len(positions)
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:n_terms]
+    top = sorted(((t, w) for t, w in weights.items() if w > 0),  # > 0: no underflow
+                 key=lambda kv: (-kv[1], kv[0]))[:n_terms]
     if not top:
         return []
     heaviest = top[0][1]
