@@ -67,8 +67,9 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise SkipFile(f"cannot read: {e.strerror or e}") from None
 
 
-def parse_bytes(path: str, data: bytes) -> list[RawDoc]:
-    """Decode one file's bytes and split them into raw records by format."""
+def parse_bytes(path: str, data: bytes, first_line: int = 1) -> list[RawDoc]:
+    """Decode one file's bytes and split them into raw records by format. `first_line`:
+    the line number `data` starts at, when it is a chunk of a big .jsonl file."""
     text = decode_bytes(data)
     suffix = os.path.splitext(path)[1].lower()
     if suffix in (".html", ".htm"):
@@ -76,7 +77,7 @@ def parse_bytes(path: str, data: bytes) -> list[RawDoc]:
     if suffix == ".json":
         return _read_json(path, text)
     if suffix == ".jsonl":
-        return _read_jsonl(path, text)
+        return _read_jsonl(path, text, first_line)
     return [_read_text(path, text)]
 
 
@@ -142,14 +143,14 @@ def _read_json(path: str, text: str) -> list[RawDoc]:
     return docs
 
 
-def _read_jsonl(path: str, text: str) -> list[RawDoc]:
+def _read_jsonl(path: str, text: str, first_line: int = 1) -> list[RawDoc]:
     docs: list[RawDoc] = []
     bad = 0
-    for i, line in enumerate(text.split("\n")):
+    for i, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         try:
-            docs.append(record_to_raw(json.loads(line), path, i + 1))
+            docs.append(record_to_raw(json.loads(line), path, i))
         except (json.JSONDecodeError, SkipFile, RecursionError):
             bad += 1  # one bad line must not cost the file's other records
     if not docs:

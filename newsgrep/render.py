@@ -257,7 +257,7 @@ def print_error(message: str) -> None:
 
 @contextmanager
 def progress_bar(enabled: bool, description: str = "indexing"
-                 ) -> Iterator[Callable[[int, int], None] | None]:
+                 ) -> Iterator[Callable[[float, int], None] | None]:
     """A rich progress bar on stderr (files/s and ETA) when `enabled`; else no callback."""
     if not enabled:
         yield None
@@ -276,9 +276,11 @@ def progress_bar(enabled: bool, description: str = "indexing"
     with Progress(*cols, console=Console(stderr=True), transient=True) as prog:
         task = prog.add_task(description, total=None, rate="")
 
-        def update(done: int, total: int) -> None:
+        def update(done: float, total: int) -> None:
             speed = prog.tasks[0].speed
-            rate = f"{speed:,.0f} files/s" if speed else ""
+            # A big .jsonl file advances the bar in fractions of a file.
+            rate = (f"{speed:,.0f} files/s" if speed >= 10 else f"{speed:.2f} files/s"
+                    ) if speed else ""
             prog.update(task, completed=done, total=total, rate=rate)
 
         yield update

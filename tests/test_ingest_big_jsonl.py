@@ -1,0 +1,95 @@
+"""A big .jsonl file is parsed in chunks by all workers: the same records as a whole-file
+parse, a moving progress bar, and the incremental bookkeeping of one file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsgrep import ingest
+from newsgrep.engine import open_engine
+from newsgrep.ingest import index_paths
+
+from .conftest import jsonl, run
+
+
+def _records(n: int) -> list[str]:
+    lines = []
+    for i in range(n):
+        lines.append(json.dumps({
+            "title": f"Story number {i} about harbour cranes",
+            "date": f"2021-03-{1 + i % 28:02d}",
+            "source": ["Harbour Times", "Port Daily"][i % 2],
+            "text": f"Dockworkers in city {i} unloaded {i * 7} containers. " * 5,
+        }, ensure_ascii=False))
+        if i % 37 == 5:
+            lines.append("{not json at all")  # a broken line costs only itself
+        if i % 53 == 0:
+            lines.append("")
+    return lines
+
+
+@pytest.fixture()
+def big_file(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr(ingest, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(ingest, "SPLIT_BYTES", 8192)
+    path = tmp_path / "in" / "archive.jsonl"
+    path.parent.mkdir()
+    path.write_text("\n".join(_records(400)) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 20 * ingest.CHUNK_BYTES
+    return path
+
+
+def _ids_and_titles(index: Path) -> dict[str, str]:
+    ix = open_engine(index).ix
+    with ix.searcher() as s:
+        return {f["id"]: f["title"] for f in s.all_stored_fields()}
+
+
+def test_chunks_give_the_records_of_a_whole_file_parse(big_file, tmp_path, monkeypatch):
+    calls: list[tuple[float, int]] = []
+    split = index_paths([big_file], tmp_path / "split", jobs=2,
+                        progress=lambda d, t: calls.append((d, t)))
+    assert split.indexed == 1 and not split.skipped
+    # Fractions of the one file while its chunks come in, then the whole file.
+    assert any(0 < d < 1 for d, _ in calls) and calls[-1] == (1, 1)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+    monkeypatch.setattr(ingest, "SPLIT_BYTES", 10**9)  # the same file, parsed whole
+    whole = index_paths([big_file], tmp_path / "whole", jobs=1)
+    assert whole.indexed == 1
+    got = _ids_and_titles(tmp_path / "split")
+    assert len(got) == 400 and got == _ids_and_titles(tmp_path / "whole")
+
+
+def test_a_split_file_is_incremental_like_any_other(big_file, tmp_path):
+    index = tmp_path / "index"
+    index_paths([big_file], index, jobs=2)
+    again = index_paths([big_file], index, jobs=2)
+    assert again.unchanged == 1 and again.indexed == again.updated == 0
+
+    big_file.write_text("\n".join(_records(300)) + "\n", encoding="utf-8")
+    changed = index_paths([big_file], index, jobs=2)
+    assert changed.updated == 1
+    assert len(_ids_and_titles(index)) == 300  # the old file's 400 records are gone
+
+    res = run("search", "harbour", "--source", "Port Daily", "-c", index=index)
+    assert res.exit_code == 0 and int(res.output) == 150
+
+
+def test_a_big_file_without_records_is_skipped_and_its_old_records_go(big_file, tmp_path):
+    index = tmp_path / "index"
+    index_paths([big_file], index, jobs=2)
+    big_file.write_text("{broken\n" * 5000, encoding="utf-8")
+    summary = index_paths([big_file], index, jobs=2)
+    assert [s["reason"] for s in summary.skipped] == ["no valid JSON records"]
+    assert _ids_and_titles(index) == {}
+
+
+def test_cli_json_summary_for_a_split_file(big_file, tmp_path):
+    res = run("index", "--json", str(big_file.parent), index=tmp_path / "index")
+    assert res.exit_code == 0
+    summary = jsonl(res.output)[0]
+    assert summary["indexed"] == 1 and summary["skipped"] == []
