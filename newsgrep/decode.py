@@ -11,8 +11,11 @@ from .errors import SkipFile
 # leftover "[31m" reaches the index or a terminal.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 # C0/C1 controls except tab and newline, plus DEL; zero-width/bidi controls that can
-# reorder what a terminal shows.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
+# reorder what a terminal shows; soft hyphens and word joiners, which no reader sees but
+# which split a word for search ("Helikopter\xadlandeplatz"). Zero-width (non-)joiners
+# stay: Persian, Indic scripts and emoji need them.
+_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b\u2060\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def clean_text(text: str) -> str:

@@ -288,3 +288,23 @@ def test_html_broken_markup_does_not_crash():
     except SkipFile:
         return
     assert all(normalize(r).title for r in arts)
+
+
+def test_soft_hyphens_do_not_split_words_for_search(tmp_path):
+    from .conftest import run
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "t.txt").write_text("Trump plant Helikopter\u00adlandeplatz\n\n"
+                                  "Der Helikopter\u00adlandeplatz soll 2026 fertig sein.\n",
+                                  encoding="utf-8")
+    (folder / "p.html").write_text(
+        "<html><head><title>Ein Landeplatz</title></head><body><article><h1>Ein Landeplatz"
+        "</h1><p>" + "Der Helikopter&shy;landeplatz beim Weissen Haus wird gebaut. " * 8
+        + "</p></article></body></html>", encoding="utf-8")
+    index = tmp_path / "index"
+    assert run("index", "-q", str(folder), index=index).exit_code == 0
+    res = run("search", "helikopterlandeplatz", "-l", index=index)
+    assert sorted(res.output.split()) == sorted(str(p.resolve()) for p in folder.iterdir())
+    shown = run("search", "helikopterlandeplatz", "--json", index=index).output
+    assert "\u00ad" not in shown and "\\u00ad" not in shown
