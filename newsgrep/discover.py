@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".json", ".jsonl"})
+# Scrapers often store what they fetched gzipped (Fundus: page.html.gz); read through.
+COMPRESSED_SUFFIX = ".gz"
 # A corpus folder's own documentation (README.md, LICENSE.txt...) is not an article; it
 # is still read when named explicitly on the command line.
 _DOC_NAMES = ("readme", "license", "licence", "copying", "changelog")
@@ -45,8 +47,17 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[FileInfo | Skipped]
                 yield info
 
 
+def article_suffix(path: str | os.PathLike) -> str:
+    """The format suffix of an article file, seen through gzip: `a.html.gz` -> `.html`."""
+    name = os.path.basename(path).lower()
+    if name.endswith(COMPRESSED_SUFFIX):
+        name = name[:-len(COMPRESSED_SUFFIX)]
+    return os.path.splitext(name)[1]
+
+
 def _file(p: Path, seen: set[str], explicit: bool = False) -> FileInfo | Skipped | None:
-    if not explicit and (p.suffix.lower() not in ARTICLE_SUFFIXES
+    suffix = article_suffix(p)
+    if not explicit and (suffix not in ARTICLE_SUFFIXES
                          or p.name.lower().startswith(_DOC_NAMES)):
         return None
     try:
@@ -57,7 +68,7 @@ def _file(p: Path, seen: set[str], explicit: bool = False) -> FileInfo | Skipped
     if real in seen:
         return None
     seen.add(real)
-    if explicit and p.suffix.lower() not in ARTICLE_SUFFIXES:
+    if explicit and suffix not in ARTICLE_SUFFIXES:
         return Skipped(real, f"unsupported file type {p.suffix or '(none)'}")
     return FileInfo(real, st.st_size, st.st_mtime_ns)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article
-from .discover import FileInfo, Skipped, discover
+from .discover import FileInfo, Skipped, article_suffix, discover
 from .engine import EngineSpec, as_spec, open_engine, preparer
 from .errors import NewsgrepError, SkipFile
 from .manifest import FileState, Manifest
@@ -132,7 +132,7 @@ def _process_chunk(c: _Chunk) -> _Outcome:
 
 
 def _splittable(info: FileInfo) -> bool:
-    return info.size > SPLIT_BYTES and info.path.lower().endswith(".jsonl")
+    return info.size > SPLIT_BYTES and article_suffix(info.path) == ".jsonl"
 
 
 def _expand(todo: list[tuple[FileInfo, str | None, int]]) -> Iterator[Job]:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .decode import clean_text, decode_bytes
+from .discover import COMPRESSED_SUFFIX, article_suffix
 from .errors import SkipFile
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -51,11 +52,14 @@ class RawDoc:
 
 
 def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's bytes, or SkipFile with a reason users can act on."""
+    """The file's bytes (uncompressed, for `.gz`), or SkipFile with a reason users can act
+    on. `max_bytes` bounds the uncompressed size too, so a gzip bomb is refused."""
     try:
         size = os.path.getsize(path)
         if size > max_bytes:
             raise SkipFile(f"too large ({size:,} bytes > limit {max_bytes:,})")
+        if path.lower().endswith(COMPRESSED_SUFFIX):
+            return _read_gzip(path, max_bytes)
         with open(path, "rb") as fh:
             return fh.read(max_bytes + 1)
     except FileNotFoundError:
@@ -68,11 +72,25 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise SkipFile(f"cannot read: {e.strerror or e}") from None
 
 
+def _read_gzip(path: str, max_bytes: int) -> bytes:
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as e:  # not gzip, truncated, corrupt
+        raise SkipFile(f"cannot decompress: {e}") from None
+    if len(data) > max_bytes:
+        raise SkipFile(f"too large uncompressed (> limit {max_bytes:,} bytes)")
+    return data
+
+
 def parse_bytes(path: str, data: bytes, first_line: int = 1) -> list[RawDoc]:
-    """Decode one file's bytes and split them into raw records by format. `first_line`:
-    the line number `data` starts at, when it is a chunk of a big .jsonl file."""
+    """Decode one file's bytes (uncompressed) and split them into raw records by format.
+    `first_line`: the line number `data` starts at, when it is a chunk of a big .jsonl."""
     text = decode_bytes(data)
-    suffix = os.path.splitext(path)[1].lower()
+    suffix = article_suffix(path)
     if suffix in (".html", ".htm"):
         return [_read_html(path, text)]
     if suffix == ".json":
