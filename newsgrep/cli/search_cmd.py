@@ -87,8 +87,8 @@ def request_from_options(query: str, *, date_from: str | None, date_to: str | No
 @click.option("--expand", is_flag=True,
               help="Re-rank using words from the 10 best hits (pseudo-relevance feedback): "
                    "better rankings for --any over a large archive, but on a small folder "
-                   "it can drift off topic. Changes only the order, never which articles "
-                   "match.")
+                   "it can drift off topic. Changes only the order (of --sort relevance), never "
+                   "which articles match.")
 @click.option("--collapse", is_flag=True,
               help="Show each story once, with its reprints by other outlets under it.")
 @click.option("--json", "fmt", flag_value="json", help="JSON Lines, one object per hit.")

@@ -16,7 +16,7 @@ matches exactly the articles the query matches and only changes their order. So 
 change, and only the user's own words are highlighted.
 
 Measured on the NPL collection (docs/ranking.md): `search --any` MAP 0.2918 -> 0.3062,
-nDCG 0.6164 -> 0.6270, for ~2.4x the query time. On large news collections RM3 is the
+nDCG 0.6164 -> 0.6270, for ~2.3x the query time. On large news collections RM3 is the
 standard strong baseline (Anserini's TREC Robust04 regression: BM25 MAP 0.25 -> BM25+RM3
 0.29), but when few articles are on topic (a small folder) the best hits feed it
 off-topic words and the order drifts, so it is opt-in (`search --expand`), not the default.

@@ -443,15 +443,13 @@ class WhooshEngine:
                 kwargs["sortedby"] = "date"
                 kwargs["reverse"] = req.sort == "newest"
             try:
-                ranked = self._with_feedback(s, q, flt) if req.feedback else q
                 if req.feedback:
-                    # Whoosh's block-quality skipping costs more than it saves over the
-                    # ~20 extra, common terms (measured: -8 % query time without it).
-                    kwargs["optimize"] = False
-                results = s.search(ranked, **kwargs)
+                    results, total = self._search_with_feedback(s, q, flt, limit)
+                else:
+                    results = s.search(q, **kwargs)
+                    total = _total(s, results, q, flt, limit)
             except Exception as e:  # e.g. "field has no positions" for phrases
                 raise NewsgrepError(f"cannot run query {req.query!r}: {e}") from None
-            total = _total(s, results, ranked, flt, limit)
             if req.sort != "relevance":
                 # Undated articles sort among dated ones in Whoosh; show them last.
                 ordered = sorted(results, key=lambda h: h.get("date") is None)
@@ -474,14 +472,29 @@ class WhooshEngine:
             return SearchResult(hits=hits, total=total, suggestion=suggestion)
 
     @staticmethod
-    def _with_feedback(s, q: query.Query, flt: query.Query | None) -> query.Query:
-        """`q` plus optional words from its best hits (engine/feedback.py)."""
+    def _search_with_feedback(s, q: query.Query, flt: query.Query | None,
+                              limit: int | None):
+        """Results of `q` re-ranked with words from its best hits (engine/feedback.py),
+        and the number of matches (that of `q`: the added words are optional)."""
+        first = s.search(q, filter=flt, limit=FEEDBACK_DOCS)
+        total = _total(s, first, q, flt, FEEDBACK_DOCS)
         top = []
-        for h in s.search(q, filter=flt, limit=FEEDBACK_DOCS):
+        for h in first:
             body_z = h.get("body_z")
             body = zlib.decompress(body_z).decode("utf-8") if body_z else ""
             top.append((h.score or 0.0, (h.get("title") or "") + "\n" + body))
-        return expand(q, feedback_terms(top), TITLE_BOOST)
+        ranked = expand(q, feedback_terms(top), TITLE_BOOST)
+        # No pruning: Whoosh bounds an Or's best score by its best single term (not the
+        # sum), so skipping by quality (optimize) or swapping in a cheaper matcher once
+        # the top-k fills (the collector's `replace`) dropped articles that belonged in
+        # the top 10 of an expanded query on a small index.
+        c = s.collector(limit=limit, optimize=False, filter=flt)
+        inner = c
+        while hasattr(inner, "child"):
+            inner = inner.child
+        inner.replace = 0
+        s.search_with_collector(ranked, c)
+        return c.results(), total
 
     def match_dates(self, req: SearchRequest, with_source: bool = False
                     ) -> list[tuple[date | None, str | None]]:
