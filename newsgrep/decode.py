@@ -9,7 +9,9 @@ from .errors import SkipFile
 
 # ANSI/VT escape sequences (CSI, OSC, and two-byte ESC forms): removed whole, so no
 # leftover "[31m" reaches the index or a terminal.
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+# An OSC sequence ends at BEL or ESC-backslash; an unterminated one stops at the line end
+# (it used to take the rest of the file with it: every later record of a .jsonl).
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 # C0/C1 controls except tab and newline, plus DEL; zero-width/bidi controls that can
 # reorder what a terminal shows; soft hyphens and word joiners, which no reader sees but
 # which split a word for search ("Helikopter\xadlandeplatz"). Zero-width (non-)joiners

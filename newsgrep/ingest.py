@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article
-from .discover import FileInfo, Skipped, article_suffix, discover
+from .discover import COMPRESSED_SUFFIX, FileInfo, Skipped, article_suffix, discover
 from .engine import EngineSpec, as_spec, open_engine, preparer
 from .errors import NewsgrepError, SkipFile
 from .manifest import FileState, Manifest
@@ -58,6 +58,7 @@ class _Outcome:
     skip: str | None = None
     same_content: bool = False
     chunk: tuple[int, int] | None = None  # (index, count) when the file was split
+    note: str | None = None  # a chunk's lines that could not be read: a warning, kept
 
 
 @dataclass
@@ -122,17 +123,24 @@ def _process(job: Job) -> _Outcome:
 def _process_chunk(c: _Chunk) -> _Outcome:
     """Worker: one chunk of a split .jsonl; lines that are not records are skipped
     (as in a whole file), and the file is judged when its last chunk arrives."""
+    note = None
     try:
-        articles = _articles(c.info.path, c.data, c.first_line)
+        # A whole-file parse sniffs only the file's start for NULs (the parent did that)
+        # and then drops them as control characters; a chunk must not be called binary.
+        articles = _articles(c.info.path, c.data.replace(b"\x00", b""), c.first_line)
     except SkipFile:  # e.g. a chunk of blank or broken lines only
         articles = []
-    except Exception:  # a bug in one parser must not stop the run (as in _process)
+    except Exception as e:  # a bug in one parser must not stop the run (as in _process)
         articles = []
-    return _Outcome(c.info, c.digest, articles=articles, chunk=(c.index, c.count))
+        note = (f"lines {c.first_line}+ ({len(c.data):,} bytes) unparsable: "
+                f"{type(e).__name__}: {e}")
+    return _Outcome(c.info, c.digest, articles=articles, chunk=(c.index, c.count), note=note)
 
 
 def _splittable(info: FileInfo) -> bool:
-    return info.size > SPLIT_BYTES and article_suffix(info.path) == ".jsonl"
+    # A .jsonl.gz is read first: its size on disk says little about its size unpacked.
+    return article_suffix(info.path) == ".jsonl" and (
+        info.size > SPLIT_BYTES or info.path.lower().endswith(COMPRESSED_SUFFIX))
 
 
 def _expand(todo: list[tuple[FileInfo, str | None, int]]) -> Iterator[Job]:
@@ -156,6 +164,12 @@ def _expand(todo: list[tuple[FileInfo, str | None, int]]) -> Iterator[Job]:
             yield from _chunks(info, digest, data)
 
 
+def _lines_in(data: bytes, start: int, stop: int) -> int:
+    # As clean_text counts them: \r\n, \n and a lone \r each end a line.
+    return (data.count(b"\n", start, stop) + data.count(b"\r", start, stop)
+            - data.count(b"\r\n", start, stop))
+
+
 def _chunks(info: FileInfo, digest: str, data: bytes) -> Iterator[_Chunk]:
     starts = [0]
     while True:
@@ -167,7 +181,7 @@ def _chunks(info: FileInfo, digest: str, data: bytes) -> Iterator[_Chunk]:
     for i, start in enumerate(starts):
         stop = starts[i + 1] if i + 1 < len(starts) else len(data)
         yield _Chunk(info, digest, i, len(starts), line, data[start:stop])
-        line += data.count(b"\n", start, stop)
+        line += _lines_in(data, start, stop)
 
 
 def _warm_up() -> None:
@@ -186,7 +200,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _parallel(jobs: Iterable[Job], n_jobs: int) -> Iterator[_Outcome]:
+def _parallel(jobs: Iterable[Job], n_jobs: int, chunksize: int = 8) -> Iterator[_Outcome]:
     if n_jobs <= 1:
         yield from map(_process, jobs)
         return
@@ -209,7 +223,7 @@ def _parallel(jobs: Iterable[Job], n_jobs: int) -> Iterator[_Outcome]:
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
     with ctx.Pool(n_jobs, initializer=_ignore_sigint) as pool:
         try:
-            for outcome in pool.imap(_process, feed(), chunksize=8):
+            for outcome in pool.imap(_process, feed(), chunksize=chunksize):
                 slots.release()
                 yield outcome
         finally:
@@ -284,14 +298,17 @@ def _run(engine, manifest: Manifest, roots: list[str], summary: IndexSummary, fu
     if progress:
         progress(0, total)
     n_jobs = jobs or os.cpu_count() or 1
-    if len(todo) < 64 and not any(_splittable(info) for info, _, _ in todo):
+    splitting = any(_splittable(info) for info, _, _ in todo)
+    if len(todo) < 64 and not splitting:
         n_jobs = 1  # starting a pool costs more than it saves
     if todo:
         _warm_up()
     batch = _Batch(engine, manifest, known, summary, fresh=engine.doc_count() == 0)
     done = 0
     try:
-        for outcome in _parallel(_expand(todo), n_jobs):
+        # Jobs go to workers one at a time when a file is split: in 8s, one worker got
+        # all chunks of a 2 MB file.
+        for outcome in _parallel(_expand(todo), n_jobs, chunksize=1 if splitting else 8):
             batch.add(outcome)  # Whoosh analyses this while the workers parse ahead
             part = 1.0
             if outcome.chunk is not None:
@@ -397,6 +414,8 @@ class _Batch:
         index, count = o.chunk or (0, 1)
         if index == 0:
             self.split_started = False
+        if o.note:
+            self.summary.warnings.append({"path": info.path, "reason": o.note})
         if o.articles:
             if not self.split_started:
                 self._begin(info)

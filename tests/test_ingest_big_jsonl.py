@@ -3,6 +3,7 @@ parse, a moving progress bar, and the incremental bookkeeping of one file."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -93,3 +94,51 @@ def test_cli_json_summary_for_a_split_file(big_file, tmp_path):
     assert res.exit_code == 0
     summary = jsonl(res.output)[0]
     assert summary["indexed"] == 1 and summary["skipped"] == []
+
+
+def _split_and_whole(path: Path, tmp_path: Path, monkeypatch) -> tuple[dict, dict]:
+    split = index_paths([path], tmp_path / "split", jobs=2)
+    monkeypatch.setattr(ingest, "SPLIT_BYTES", 10**9)
+    monkeypatch.setattr(ingest, "_splittable", lambda info: False)
+    whole = index_paths([path], tmp_path / "whole", jobs=1)
+    assert split.indexed == whole.indexed == 1
+    return _ids_and_titles(tmp_path / "split"), _ids_and_titles(tmp_path / "whole")
+
+
+@pytest.mark.parametrize("damage", ["crlf", "cr-cr-lf", "lone-cr", "nul", "ansi"])
+def test_odd_bytes_give_the_records_of_a_whole_file_parse(big_file, tmp_path, monkeypatch,
+                                                          damage):
+    lines = _records(400)
+    if damage == "crlf":
+        data = "\r\n".join(lines).encode()
+    elif damage == "cr-cr-lf":  # a lone \r ends a line too, as clean_text reads it
+        data = "\r\r\n".join(lines).encode()
+    elif damage == "lone-cr":
+        lines[3] += "\r"
+        data = "\n".join(lines).encode()
+    elif damage == "nul":  # past the file's start: only the byte is dropped, not a chunk
+        lines[250] = lines[250].replace("containers", "contai\x00ners")
+        data = "\n".join(lines).encode()
+    else:  # an unterminated OSC escape must not swallow the rest of the file
+        lines[10] = lines[10].replace("Dockworkers", "\x1b]Dockworkers")
+        data = "\n".join(lines).encode()
+    big_file.write_bytes(data)
+    split, whole = _split_and_whole(big_file, tmp_path, monkeypatch)
+    # The escape takes the rest of its own line (a raw ESC is not valid JSON anyway).
+    assert len(whole) == (399 if damage == "ansi" else 400) and split == whole
+
+
+def test_a_big_jsonl_gz_is_split_after_unpacking(big_file, tmp_path, monkeypatch):
+    packed = big_file.with_suffix(".jsonl.gz")
+    packed.write_bytes(gzip.compress(big_file.read_bytes()))
+    big_file.unlink()
+    assert packed.stat().st_size < ingest.SPLIT_BYTES  # only its unpacked size is big
+    chunks: list[tuple[int, int]] = []
+    real = ingest._process_chunk
+    monkeypatch.setattr(ingest, "_process_chunk",
+                        lambda c: chunks.append((c.index, c.count)) or real(c))
+    index_paths([packed], tmp_path / "split", jobs=1)
+    assert len(chunks) > 10
+    monkeypatch.setattr(ingest, "_process_chunk", real)
+    split, whole = _split_and_whole(packed, tmp_path / "again", monkeypatch)
+    assert len(whole) == 400 and split == whole
