@@ -179,6 +179,10 @@ def print_index_summary(summary: dict, console: Console, err: Console, as_json: 
             f"unchanged {summary['unchanged']}, removed {summary['removed']}, "
             f"skipped {len(skipped)} in {summary['seconds']:.1f}s")
     console.print(Text(line))
+    if summary.get("reread"):
+        err.print(Text(f"  {summary['reread']} unchanged files were read again: this version "
+                       "of newsgrep reads articles better than the one that indexed them",
+                       style="dim"))
     for s in skipped[:limit]:
         err.print(Text(f"  skipped {s['path']}: {s['reason']}", style="yellow"))
     if limit and len(skipped) > limit:

@@ -146,3 +146,24 @@ def test_an_empty_index_answers_every_command(tmp_path):
     assert jsonl(run("sources", "--json", index=idx).output)[0] == []
     assert run("timeline", "troops", index=idx).exit_code == 1
     assert run("search", "troops", index=idx).exit_code == 1
+
+
+def test_files_read_by_an_older_newsgrep_are_read_again_once(seeds_copy, tmp_path,
+                                                             monkeypatch):
+    # An upgrade that reads the same bytes differently (a new title or date rule) must
+    # reach the index without --full; unchanged files of the current version are not read.
+    from newsgrep import ingest
+
+    index = tmp_path / "index"
+    first = jsonl(run("index", "--json", str(seeds_copy), index=index).output)[0]
+    assert first["indexed"] >= 2 and first["reread"] == 0
+    before = jsonl(run("search", "troops", "--json", index=index).output)
+    monkeypatch.setattr(ingest, "READER_VERSION", "r-next")
+    res = run("index", str(seeds_copy), index=index)
+    assert res.exit_code == 0
+    assert f"updated {first['indexed']}," in res.output
+    assert f"{first['indexed']} unchanged files were read again" in res.stderr
+    again = jsonl(run("index", "--json", str(seeds_copy), index=index).output)[0]
+    assert again["unchanged"] == first["indexed"] and again["updated"] == again["reread"] == 0
+    after = jsonl(run("search", "troops", "--json", index=index).output)
+    assert [h["id"] for h in after] == [h["id"] for h in before]  # replaced, not doubled
