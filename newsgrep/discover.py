@@ -69,7 +69,8 @@ def _file(p: Path, seen: set[str], explicit: bool = False) -> FileInfo | Skipped
         return None
     seen.add(real)
     if explicit and suffix not in ARTICLE_SUFFIXES:
-        return Skipped(real, f"unsupported file type {p.suffix or '(none)'}")
+        kind = "".join(p.suffixes[-2:]) if p.suffix.lower() == COMPRESSED_SUFFIX else p.suffix
+        return Skipped(real, f"unsupported file type {kind or '(none)'}")
     return FileInfo(real, st.st_size, st.st_mtime_ns)
 
 

@@ -59,3 +59,10 @@ def test_broken_and_oversized_archives_are_skipped_with_a_reason(tmp_path):
     assert reasons["truncated.html.gz"].startswith("cannot decompress")
     assert reasons["plain.txt.gz"].startswith("cannot decompress")
     assert reasons["bomb.txt.gz"].startswith("too large uncompressed")
+
+
+def test_an_explicit_unsupported_archive_names_its_inner_type(tmp_path):
+    f = tmp_path / "notes.pdf.gz"
+    f.write_bytes(gzip.compress(b"%PDF-1.4"))
+    summary = jsonl(run("index", "--json", str(f), index=tmp_path / "index").output)[0]
+    assert [s["reason"] for s in summary["skipped"]] == ["unsupported file type .pdf.gz"]
