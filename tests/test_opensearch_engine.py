@@ -326,3 +326,13 @@ def test_reindexing_a_changed_file_replaces_its_record(server, seeds_copy, tmp_p
     assert os_paths(url, local, "zebras") == [str(target)]
     assert run_os(url, local, "search", "troops").exit_code == 1
     assert json.loads(run_os(url, local, "stats", "--json").stdout)["articles"] == 1
+
+
+def test_the_index_ranks_with_the_whoosh_engines_bm25_parameters(corpus_os):
+    from newsgrep.engine.whoosh_engine import BM25_B, BM25_K1
+
+    url, _ = corpus_os
+    engine = ose.OpenSearchEngine(url)
+    settings = engine.client.indices.get_settings(index=engine.index)
+    sim = settings[engine.index]["settings"]["index"]["similarity"]["default"]
+    assert (float(sim["k1"]), float(sim["b"])) == (BM25_K1, BM25_B)

@@ -11,8 +11,8 @@ printer do not know which engine runs. Matching is made to agree with Whoosh exa
   the query DSL (`_dsl`), so a query finds the same articles in both engines.
 * The clean body is kept in `_source` (not indexed as raw text); snippets are made by
   newsgrep's own snippets.py from it, so they are identical too.
-* Ranking is OpenSearch's BM25 over the two fields (title boosted 2x), not Whoosh's
-  BM25F: the same hits, possibly in a slightly different order.
+* Ranking is OpenSearch's BM25 over the two fields (title boosted 2x, the Whoosh engine's
+  K1/B), not Whoosh's BM25F: the same hits, possibly in a slightly different order.
 
 URL: `scheme://[user:password@]host[:port]/index` (credentials may also come from
 NEWSGREP_USER / NEWSGREP_PASSWORD). TLS certificates are verified unless
@@ -48,9 +48,9 @@ from ..snippets import find_matches, mark, snippets
 from . import parse_query
 from .analysis import _TOKEN, STOPWORDS, fold, normalize_term, term_positions
 from .feedback import FEEDBACK_DOCS, expand, feedback_terms
+from .whoosh_engine import BM25_B, BM25_K1, TITLE_BOOST  # rank as the default engine does
 
 SCHEMA_VERSION = 1  # in the mapping's _meta; bump when the mapping changes incompatibly
-TITLE_BOOST = 2.0  # as Whoosh's BM25F field weight
 COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
 MAX_WINDOW = 10_000  # index.max_result_window: beyond it, page with search_after
 PAGE = 1000  # hits per page when reading everything
@@ -110,6 +110,8 @@ MAPPING = {
 }
 SETTINGS = {
     "analysis": {"analyzer": {"newsgrep_terms": {"type": "custom", "tokenizer": "whitespace"}}},
+    # The Whoosh engine's BM25 parameters, so both rank alike (fixed when an index is made).
+    "similarity": {"default": {"type": "BM25", "k1": BM25_K1, "b": BM25_B}},
 }
 
 
