@@ -35,7 +35,7 @@ from ..errors import NewsgrepError
 from ..hits import Hit, SearchResult, Snippet
 from ..query import SearchRequest
 from ..snippets import find_matches, mark, snippets
-from .analysis import _TOKEN, STOPWORDS, FoldStemFilter, fold, normalize_term, text_analyzer
+from .analysis import FoldStemFilter, fold, normalize_term, term_positions, text_analyzer
 from .fastformat import FastPositions, analyzed
 from .feedback import FEEDBACK_DOCS, expand, feedback_terms
 
@@ -126,14 +126,23 @@ def _doc_fields(a: Article, analyze: bool = False) -> dict:
     return fields
 
 
-def _article(stored: dict) -> Article:
+def _body(stored) -> str:
+    """The article text of a stored record (kept zlib-compressed; see the schema)."""
     body_z = stored.get("body_z")
+    return zlib.decompress(body_z).decode("utf-8") if body_z else ""
+
+
+def _title_and_body(stored) -> str:
+    return (stored.get("title") or "") + "\n" + _body(stored)
+
+
+def _article(stored: dict) -> Article:
     d = stored.get("date")
     return Article(
         id=stored["id"],
         path=stored["path"],
         title=stored.get("title") or "",
-        body=zlib.decompress(body_z).decode("utf-8") if body_z else "",
+        body=_body(stored),
         date=d.date() if isinstance(d, datetime) else None,
         source=stored.get("source"),
         url=stored.get("url"),
@@ -274,8 +283,7 @@ def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.
     except Exception as e:  # Whoosh raises assorted errors on odd syntax
         raise NewsgrepError(f"cannot parse query {text!r}: {e}") from None
     if (why := _has_null(q)) is not None:
-        words = [m.group() for m in _TOKEN.finditer(text.lower())]
-        if words and all(fold(w) in STOPWORDS for w in words):
+        if not term_positions(text) and term_positions(text, stops=()):
             raise NewsgrepError(f"{text!r} has only common words such as 'the' or 'of', "
                                 "which are not indexed: add a more specific word")
         raise NewsgrepError(f"part of the query was not understood ({why}): {text!r}")
@@ -478,11 +486,7 @@ class WhooshEngine:
         and the number of matches (that of `q`: the added words are optional)."""
         first = s.search(q, filter=flt, limit=FEEDBACK_DOCS)
         total = _total(s, first, q, flt, FEEDBACK_DOCS)
-        top = []
-        for h in first:
-            body_z = h.get("body_z")
-            body = zlib.decompress(body_z).decode("utf-8") if body_z else ""
-            top.append((h.score or 0.0, (h.get("title") or "") + "\n" + body))
+        top = [(h.score or 0.0, _title_and_body(h)) for h in first]
         ranked = expand(q, feedback_terms(top), TITLE_BOOST)
         # No pruning: Whoosh bounds an Or's best score by its best single term (not the
         # sum), so skipping by quality (optimize) or swapping in a cheaper matcher once
@@ -534,8 +538,7 @@ class WhooshEngine:
             score=float(getattr(h, "score", None) or 0.0),
         )
         if req.snippets and with_snippets:
-            body_z = stored.get("body_z")
-            body = zlib.decompress(body_z).decode("utf-8") if body_z else ""
+            body = _body(stored)
             hit.snippets = snippets(body, terms, normalize_term, top=req.snippets)
             if not hit.snippets and body:
                 hit.snippets = [[(_lead(body), False)]]
@@ -550,9 +553,7 @@ class WhooshEngine:
             if docnum is None:
                 raise NewsgrepError(f"no article with id {article_id!r} in the index")
             me = s.stored_fields(docnum)
-            body_z = me.get("body_z")
-            text = (me.get("title") or "") + "\n" + (
-                zlib.decompress(body_z).decode("utf-8") if body_z else "")
+            text = _title_and_body(me)
             # A reprint shares nearly all of the article's key terms, so it ranks near the
             # top of more-like-this; its MinHash similarity then says whether it is one.
             more = list(s.more_like(docnum, "body", text=text, top=REPRINT_CANDIDATES,
@@ -618,8 +619,7 @@ class WhooshEngine:
     def _surface(self, searcher, stem: str) -> str | None:
         """A word as written in an article whose indexed form is `stem`."""
         for hit in searcher.search(query.Term("body", stem), limit=1):
-            body_z = hit.get("body_z")
-            body = zlib.decompress(body_z).decode("utf-8") if body_z else ""
+            body = _body(hit)
             found = find_matches(body, {stem}, normalize_term)
             if found:
                 s, e, _ = found[0]
