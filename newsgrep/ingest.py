@@ -296,11 +296,11 @@ def _run(engine, manifest: Manifest, roots: list[str], summary: IndexSummary, fu
     stale = 0
     for info in found:
         old = known.get(info.path)
+        same = old is not None and old.size == info.size and old.mtime_ns == info.mtime_ns
         if old is not None and not old.digest.startswith(READER_VERSION + ":"):
-            old, stale = None, stale + 1  # read by an older newsgrep: read it again
+            stale += same  # unchanged, but read by an older newsgrep: read it again
             todo.append((info, None, max_bytes))
-        elif (not full and old is not None and old.size == info.size
-                and old.mtime_ns == info.mtime_ns):
+        elif not full and same:
             summary.unchanged += 1
         else:
             todo.append((info, None if full or old is None else old.digest, max_bytes))
