@@ -83,7 +83,7 @@ def preparer(target: EngineSpec | str | os.PathLike):
     """The engine's `prepare_article(article)` hook, run by ingest in its parsing
     workers to move indexing work off the single writer; None if it has none."""
     if as_spec(target).kind == "whoosh":
-        from .whoosh_engine import prepare_article
+        from .whoosh_store import prepare_article
 
         return prepare_article
     return None
@@ -91,6 +91,6 @@ def preparer(target: EngineSpec | str | os.PathLike):
 
 def parse_query(req: SearchRequest):
     """The request's query string as a query tree (raises NewsgrepError on bad syntax)."""
-    from .whoosh_engine import parse_user_query
+    from .whoosh_query import parse_user_query
 
     return parse_user_query(req)

@@ -1,32 +1,16 @@
-"""The Whoosh engine: every Whoosh call newsgrep makes lives in this package.
-
-Layout of an index folder: Whoosh's own files, plus `manifest.db` (see manifest.py),
-which is engine-independent. Article bodies are stored zlib-compressed in a STORED
-field (not in the postings), so `show` and snippets need no second store and the index
-stays small.
-"""
+"""The Whoosh engine: searching a newsgrep index in a folder. Every Whoosh call
+newsgrep makes lives in this package: the index layout and writer in whoosh_store.py,
+the query language in whoosh_query.py."""
 
 from __future__ import annotations
 
-import math
 import os
 import re
-import types
-import zlib
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 
-from whoosh import index, query, scoring
+from whoosh import query
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
-from whoosh.qparser import (
-    AndGroup,
-    FuzzyTermPlugin,
-    GtLtPlugin,
-    MultifieldParser,
-    OrGroup,
-    PlusMinusPlugin,
-)
 from whoosh.util.times import long_to_datetime
 
 from ..article import Article
@@ -35,122 +19,29 @@ from ..errors import NewsgrepError
 from ..hits import Hit, SearchResult, Snippet
 from ..query import SearchRequest
 from ..snippets import find_matches, mark, snippets
-from .analysis import FoldStemFilter, fold, normalize_term, term_positions, text_analyzer
-from .fastformat import FastPositions, analyzed
+from .analysis import fold, normalize_term
 from .feedback import FEEDBACK_DOCS, expand, feedback_terms
+from .whoosh_query import (  # noqa: F401 - BM25_* and TITLE_BOOST are the ranking settings
+    BM25_B,
+    BM25_K1,
+    TITLE_BOOST,
+    NewsgrepBM25F,
+    _match_terms,
+    parse_user_query,
+)
+from .whoosh_store import (  # noqa: F401 - prepare_article: the engine's ingest hook
+    WhooshWriter,
+    _article,
+    _body,
+    _day_end,
+    _day_start,
+    _title_and_body,
+    open_index,
+    prepare_article,
+)
 
-INDEX_NAME = "MAIN"
-FORMAT_FILE = "newsgrep-format"
-FORMAT_VERSION = 1  # bump when the schema, analysis or posting encoding changes
 REPRINT_CANDIDATES = 200  # more-like-this hits checked for reprints by `similar`
 COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
-TITLE_BOOST = 2.0  # BM25F field weight of the title relative to the body
-# Anserini's BM25 defaults, chosen over TREC's news collections (Robust04 and others);
-# on the NPL collection they also beat the textbook 1.2/0.75 (docs/ranking.md).
-BM25_B = 0.4  # length normalisation
-BM25_K1 = 0.9  # term-frequency saturation
-# Whoosh raises LockError at once by default; wait a little for a writer that is about
-# to finish before telling the user another run is active.
-LOCK_TIMEOUT = 3.0
-
-
-def _text_field(analyzer, stored: bool) -> TEXT:
-    field = TEXT(analyzer=analyzer, stored=stored)
-    field.format = FastPositions(field_boost=field.format.field_boost)
-    return field
-
-
-def _schema() -> Schema:
-    text = text_analyzer(stem=True)
-    plain = RegexTokenizer() | LowercaseFilter() | FoldStemFilter(stem=False)
-    return Schema(
-        id=ID(stored=True, unique=True),
-        path=ID(stored=True),
-        title=_text_field(text, stored=True),
-        body=_text_field(text, stored=False),
-        body_z=STORED(),
-        date=DATETIME(stored=True, sortable=True),
-        source=TEXT(analyzer=plain, stored=True),
-        source_key=ID(),
-        domain=ID(stored=True),
-        url=STORED(),
-        lang=ID(stored=True),
-        sig=STORED(),
-    )
-
-
-def _day_start(d: date) -> datetime:
-    return datetime.combine(d, time.min)
-
-
-def _day_end(d: date) -> datetime:
-    return datetime.combine(d, time.max)
-
-
-def prepare_article(a: Article) -> None:
-    """Do the CPU-heavy part of indexing `a` now (analysis, compression), in whichever
-    process calls this: ingest calls it in its parsing workers, so that the one index
-    writer only files the results. The engine's writer uses `a.prepared` when present."""
-    fields = _doc_fields(a, analyze=True)
-    a.title, a.body = fields["title"], fields["body"]  # the same objects: pickled once
-    a.prepared = fields
-
-
-def _doc_fields(a: Article, analyze: bool = False) -> dict:
-    fields = {
-        "id": a.id,
-        "path": a.path,
-        "title": analyzed(a.title) if analyze else a.title,
-        "body": analyzed(a.body) if analyze else a.body,
-        "body_z": zlib.compress(a.body.encode("utf-8"), 6),
-        "url": a.url,
-    }
-    if analyze:  # store the plain text, not the Analyzed object with its postings
-        fields["_stored_title"] = str(a.title)
-    if a.date:
-        fields["date"] = _day_start(a.date)
-    if a.source:
-        fields["source"] = a.source
-        fields["source_key"] = a.source.lower()
-    from ..normalize import domain_of
-
-    if dom := domain_of(a.url) or (domain_of(a.source) if a.source else None):
-        fields["domain"] = dom
-    if a.lang:
-        fields["lang"] = a.lang
-    if a.signature:
-        # Only the signature: indexing its LSH band keys as terms (16 near-unique terms
-        # per article) made the index 1.9x the text instead of 1.45x and writing 60%
-        # slower; `similar` finds reprint candidates with more-like-this instead.
-        fields["sig"] = a.signature
-    return fields
-
-
-def _body(stored) -> str:
-    """The article text of a stored record (kept zlib-compressed; see the schema)."""
-    body_z = stored.get("body_z")
-    return zlib.decompress(body_z).decode("utf-8") if body_z else ""
-
-
-def _title_and_body(stored) -> str:
-    return (stored.get("title") or "") + "\n" + _body(stored)
-
-
-def _article(stored: dict) -> Article:
-    d = stored.get("date")
-    return Article(
-        id=stored["id"],
-        path=stored["path"],
-        title=stored.get("title") or "",
-        body=_body(stored),
-        date=d.date() if isinstance(d, datetime) else None,
-        source=stored.get("source"),
-        url=stored.get("url"),
-        lang=stored.get("lang"),
-    )
-
-
-_WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
 
 
 def _date_column(reader):
@@ -181,183 +72,6 @@ def _total(searcher, results, q: query.Query, flt: query.Query | None, limit: in
     return searcher.search(q, filter=flt, limit=None, scored=False).scored_length()
 
 
-def _match_terms(q: query.Query, reader) -> set[str]:
-    """Indexed title/body terms the query looks for (prefix and fuzzy terms expanded to
-    those in the index), leaving out anything under NOT: the words to highlight."""
-    out: set[str] = set()
-
-    def walk(node: query.Query) -> None:
-        if isinstance(node, query.Not):
-            return
-        if node.is_leaf():
-            try:
-                found = node.existing_terms(reader, phrases=True, expand=True)
-            except Exception:  # a leaf Whoosh cannot expand: nothing to highlight
-                return
-            for field, text in found:
-                if field in ("title", "body"):
-                    out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-            return
-        for child in node.children():
-            walk(child)
-
-    walk(q)
-    return out
-
-
-def _has_null(q: query.Query) -> str | None:
-    """Why part of the parsed query is empty (an unrecognised clause), if it is."""
-    if isinstance(q, query.qcore._NullQuery) or getattr(q, "error", None):
-        return str(getattr(q, "error", None) or "empty clause")
-    for child in q.children():
-        if (why := _has_null(child)) is not None:
-            return why
-    return None
-
-
-class NewsgrepBM25F(scoring.BM25F):
-    """BM25F with the standard (Robertson/Sparck Jones) idf, log((N-df+0.5)/(df+0.5)),
-    floored just above zero so a word in most articles adds ~nothing. Whoosh's default
-    idf, log(N/(df+1))+1, ranked worse on the NPL collection: MAP 0.2836 -> 0.2909
-    (docs/ranking.md)."""
-
-    def idf(self, searcher, fieldname, text):
-        n = searcher.doc_count_all()
-        df = searcher.doc_frequency(fieldname, text)
-        return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
-
-
-class _CachedLengths:
-    """Per-document field lengths, memoised.
-
-    When Whoosh writes a segment's postings it looks up the field length of the
-    posting's document for every single posting (a column read, ~12 us); there are a
-    few hundred postings per document, so memoising cuts about a quarter of the
-    commit time.
-    """
-
-    def __init__(self, pdr):
-        self._pdr = pdr
-        self._cache: dict[tuple[int, str], int] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        key = (docnum, fieldname)
-        v = self._cache.get(key)
-        if v is None:
-            v = self._cache[key] = self._pdr.doc_field_length(docnum, fieldname, default)
-        return v
-
-    def close(self) -> None:
-        self._pdr.close()
-
-
-def _flush_segment_fast(self) -> None:
-    # whoosh.writing.SegmentWriter._flush_segment, with the lengths reader memoised.
-    self.perdocwriter.close()
-    pdr = _CachedLengths(self.per_document_reader()) if self.codec.length_stats else None
-    self.fieldwriter.add_postings(self.schema, pdr, self.pool.iter_postings())
-    self.fieldwriter.close()
-    if pdr:
-        pdr.close()
-
-
-def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.Query:
-    """Parse newsgrep's query language into a Whoosh query tree (title/body terms are
-    analysed: folded and stemmed). Raises NewsgrepError on anything not understood."""
-    schema = schema or _schema()
-    group = OrGroup if req.any_words else AndGroup
-    parser = MultifieldParser(["title", "body"], schema,
-                              fieldboosts={"title": TITLE_BOOST, "body": 1.0}, group=group)
-    parser.add_plugin(FuzzyTermPlugin())
-    parser.add_plugin(GtLtPlugin())
-    # `-word` excludes, only at the start of a word: the stock plugin turned
-    # "covid-19" into "covid NOT 19". No `+word`: every word is required already, and
-    # the plugin would make the other words optional.
-    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)",
-                                      minusexpr=_WORD_START + r"-(?=[\w\"(])"))
-    text = req.query.strip()
-    if not text:
-        raise NewsgrepError("empty query: give at least one word")
-    try:
-        q = parser.parse(text)
-    except Exception as e:  # Whoosh raises assorted errors on odd syntax
-        raise NewsgrepError(f"cannot parse query {text!r}: {e}") from None
-    if (why := _has_null(q)) is not None:
-        if not term_positions(text) and term_positions(text, stops=()):
-            raise NewsgrepError(f"{text!r} has only common words such as 'the' or 'of', "
-                                "which are not indexed: add a more specific word")
-        raise NewsgrepError(f"part of the query was not understood ({why}): {text!r}")
-    return q.accept(_stemmed_prefix)
-
-
-# Beginnings of the suffixes the English Snowball stemmer strips (Porter2, steps 0-5).
-_EN_SUFFIXES = ("ational", "tional", "enci", "anci", "abli", "entli", "izer", "ization",
-                "ation", "ator", "alism", "aliti", "alli", "fulness", "ousli", "ousness",
-                "iveness", "iviti", "biliti", "bli", "ogi", "fulli", "lessli", "li", "alize",
-                "icate", "iciti", "ical", "ful", "ness", "al", "ance", "ence", "er", "ic",
-                "able", "ible", "ant", "ement", "ment", "ent", "ism", "ate", "iti", "ous",
-                "ive", "ize", "ion", "ing", "ingli", "ed", "edli", "eed", "eedli", "s", "es",
-                "ies", "ied", "us", "ss", "y", "e", "ly")
-
-
-class StemmedPrefix(query.Prefix):
-    """`immigra*` over stemmed terms: the stem of a word starting with `immigra` may be
-    shorter than it (`immigration` -> `immigr`), so also take an indexed term the prefix
-    starts with when the letters cut off could begin a suffix the stemmer strips (`a` of
-    `-ation`; but `springbo*` must not match `spring`)."""
-
-    def _btexts(self, ixreader):
-        yield from super()._btexts(ixreader)
-        text = self.text
-        if not text.isascii() or not text.isalpha():
-            return
-        for cut in range(max(3, len(text) - 3), len(text)):
-            rest = text[cut:]
-            if any(suffix.startswith(rest) for suffix in _EN_SUFFIXES) and \
-                    (self.fieldname, text[:cut]) in ixreader:
-                yield text[:cut].encode("utf-8")
-
-
-def _stemmed_prefix(node: query.Query) -> query.Query:
-    if type(node) is query.Prefix and node.fieldname in ("title", "body"):
-        return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
-    return node
-
-
-class WhooshWriter:
-    """A batch of changes; nothing is visible to searches until commit()."""
-
-    def __init__(self, engine: WhooshEngine, procs: int = 1, limitmb: int = 128):
-        self._engine = engine
-        ix = engine.ix
-        try:
-            if procs > 1:
-                # procs>1 only works with multisegment=True (whoosh-pitfalls #2).
-                self._w = ix.writer(timeout=LOCK_TIMEOUT, procs=procs, limitmb=limitmb,
-                                    multisegment=True, compound=False)
-            else:
-                self._w = ix.writer(timeout=LOCK_TIMEOUT, limitmb=limitmb, compound=False)
-                if hasattr(self._w, "_flush_segment"):
-                    self._w._flush_segment = types.MethodType(_flush_segment_fast, self._w)
-        except index.LockError:
-            raise NewsgrepError(
-                f"another process is writing to the index at {engine.path}; "
-                "wait for it to finish and try again"
-            ) from None
-
-    def delete_path(self, path: str) -> None:
-        self._w.delete_by_term("path", path)
-
-    def add(self, article: Article) -> None:
-        self._w.add_document(**(article.prepared or _doc_fields(article)))
-
-    def commit(self, optimize: bool = False, merge: bool = True) -> None:
-        self._w.commit(optimize=optimize, merge=merge)
-
-    def cancel(self) -> None:
-        self._w.cancel()
-
-
 class WhooshEngine:
     """Open (or create) the Whoosh index in a folder."""
 
@@ -365,34 +79,7 @@ class WhooshEngine:
 
     def __init__(self, path: str | os.PathLike, create: bool = False):
         self.path = Path(path)
-        if index.exists_in(self.path, INDEX_NAME):
-            self._check_format()
-            self.ix = index.open_dir(str(self.path), indexname=INDEX_NAME)
-        elif create:
-            try:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self.ix = index.create_in(str(self.path), _schema(), indexname=INDEX_NAME)
-                (self.path / FORMAT_FILE).write_text(f"{FORMAT_VERSION}\n")
-            except OSError as e:
-                raise NewsgrepError(f"cannot create index at {self.path}: {e.strerror}") from None
-        else:
-            raise NewsgrepError(
-                f"no index at {self.path}: run 'newsgrep index FOLDER' first "
-                "(or pass --index / set NEWSGREP_INDEX)"
-            )
-
-    def _check_format(self) -> None:
-        """Postings and schema are newsgrep's own: an index from another version cannot be
-        read correctly, so say so instead of failing deep inside Whoosh."""
-        try:
-            found = (self.path / FORMAT_FILE).read_text().strip()
-        except OSError:
-            found = "unknown"
-        if found != str(FORMAT_VERSION):
-            raise NewsgrepError(
-                f"the index at {self.path} was made by another version of newsgrep (format "
-                f"{found}, this one reads {FORMAT_VERSION}): delete that folder and run "
-                "'newsgrep index' again")
+        self.ix = open_index(self.path, create=create)
 
     # -- writing -------------------------------------------------------------------
     def writer(self, procs: int = 1, limitmb: int = 128) -> WhooshWriter:

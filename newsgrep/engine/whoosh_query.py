@@ -1,0 +1,140 @@
+"""newsgrep's query language on Whoosh: parsing a user's query into a Whoosh query
+tree (Whoosh's query parser serves as the parser, its tree as the AST), the stemmed
+prefix, empty-clause detection, the terms to highlight, and the BM25F weighting."""
+
+from __future__ import annotations
+
+import math
+
+from whoosh import query, scoring
+from whoosh.fields import Schema
+from whoosh.qparser import (
+    AndGroup,
+    FuzzyTermPlugin,
+    GtLtPlugin,
+    MultifieldParser,
+    OrGroup,
+    PlusMinusPlugin,
+)
+
+from ..errors import NewsgrepError
+from ..query import SearchRequest
+from .analysis import fold, term_positions
+from .whoosh_store import _schema
+
+TITLE_BOOST = 2.0  # BM25F field weight of the title relative to the body
+# Anserini's BM25 defaults, chosen over TREC's news collections (Robust04 and others);
+# on the NPL collection they also beat the textbook 1.2/0.75 (docs/ranking.md).
+BM25_B = 0.4  # length normalisation
+BM25_K1 = 0.9  # term-frequency saturation
+
+_WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
+
+
+def _match_terms(q: query.Query, reader) -> set[str]:
+    """Indexed title/body terms the query looks for (prefix and fuzzy terms expanded to
+    those in the index), leaving out anything under NOT: the words to highlight."""
+    out: set[str] = set()
+
+    def walk(node: query.Query) -> None:
+        if isinstance(node, query.Not):
+            return
+        if node.is_leaf():
+            try:
+                found = node.existing_terms(reader, phrases=True, expand=True)
+            except Exception:  # a leaf Whoosh cannot expand: nothing to highlight
+                return
+            for field, text in found:
+                if field in ("title", "body"):
+                    out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return out
+
+
+def _has_null(q: query.Query) -> str | None:
+    """Why part of the parsed query is empty (an unrecognised clause), if it is."""
+    if isinstance(q, query.qcore._NullQuery) or getattr(q, "error", None):
+        return str(getattr(q, "error", None) or "empty clause")
+    for child in q.children():
+        if (why := _has_null(child)) is not None:
+            return why
+    return None
+
+
+class NewsgrepBM25F(scoring.BM25F):
+    """BM25F with the standard (Robertson/Sparck Jones) idf, log((N-df+0.5)/(df+0.5)),
+    floored just above zero so a word in most articles adds ~nothing. Whoosh's default
+    idf, log(N/(df+1))+1, ranked worse on the NPL collection: MAP 0.2836 -> 0.2909
+    (docs/ranking.md)."""
+
+    def idf(self, searcher, fieldname, text):
+        n = searcher.doc_count_all()
+        df = searcher.doc_frequency(fieldname, text)
+        return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
+
+
+def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.Query:
+    """Parse newsgrep's query language into a Whoosh query tree (title/body terms are
+    analysed: folded and stemmed). Raises NewsgrepError on anything not understood."""
+    schema = schema or _schema()
+    group = OrGroup if req.any_words else AndGroup
+    parser = MultifieldParser(["title", "body"], schema,
+                              fieldboosts={"title": TITLE_BOOST, "body": 1.0}, group=group)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(GtLtPlugin())
+    # `-word` excludes, only at the start of a word: the stock plugin turned
+    # "covid-19" into "covid NOT 19". No `+word`: every word is required already, and
+    # the plugin would make the other words optional.
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)",
+                                      minusexpr=_WORD_START + r"-(?=[\w\"(])"))
+    text = req.query.strip()
+    if not text:
+        raise NewsgrepError("empty query: give at least one word")
+    try:
+        q = parser.parse(text)
+    except Exception as e:  # Whoosh raises assorted errors on odd syntax
+        raise NewsgrepError(f"cannot parse query {text!r}: {e}") from None
+    if (why := _has_null(q)) is not None:
+        if not term_positions(text) and term_positions(text, stops=()):
+            raise NewsgrepError(f"{text!r} has only common words such as 'the' or 'of', "
+                                "which are not indexed: add a more specific word")
+        raise NewsgrepError(f"part of the query was not understood ({why}): {text!r}")
+    return q.accept(_stemmed_prefix)
+
+
+# Beginnings of the suffixes the English Snowball stemmer strips (Porter2, steps 0-5).
+_EN_SUFFIXES = ("ational", "tional", "enci", "anci", "abli", "entli", "izer", "ization",
+                "ation", "ator", "alism", "aliti", "alli", "fulness", "ousli", "ousness",
+                "iveness", "iviti", "biliti", "bli", "ogi", "fulli", "lessli", "li", "alize",
+                "icate", "iciti", "ical", "ful", "ness", "al", "ance", "ence", "er", "ic",
+                "able", "ible", "ant", "ement", "ment", "ent", "ism", "ate", "iti", "ous",
+                "ive", "ize", "ion", "ing", "ingli", "ed", "edli", "eed", "eedli", "s", "es",
+                "ies", "ied", "us", "ss", "y", "e", "ly")
+
+
+class StemmedPrefix(query.Prefix):
+    """`immigra*` over stemmed terms: the stem of a word starting with `immigra` may be
+    shorter than it (`immigration` -> `immigr`), so also take an indexed term the prefix
+    starts with when the letters cut off could begin a suffix the stemmer strips (`a` of
+    `-ation`; but `springbo*` must not match `spring`)."""
+
+    def _btexts(self, ixreader):
+        yield from super()._btexts(ixreader)
+        text = self.text
+        if not text.isascii() or not text.isalpha():
+            return
+        for cut in range(max(3, len(text) - 3), len(text)):
+            rest = text[cut:]
+            if any(suffix.startswith(rest) for suffix in _EN_SUFFIXES) and \
+                    (self.fieldname, text[:cut]) in ixreader:
+                yield text[:cut].encode("utf-8")
+
+
+def _stemmed_prefix(node: query.Query) -> query.Query:
+    if type(node) is query.Prefix and node.fieldname in ("title", "body"):
+        return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
+    return node
