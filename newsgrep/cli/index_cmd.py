@@ -36,7 +36,8 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], full: bool, jobs: int 
     newsgrep index --json new-batch/ > summary.json
     """
     from ..ingest import index_paths
-    from ..render import make_console, print_index_summary, progress_bar
+    from ..render import make_console
+    from ..render_index import print_index_summary, progress_bar
 
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     with progress_bar(show_bar) as progress:
