@@ -564,8 +564,16 @@ def _htmldate(tree, url: str | None = None) -> str | None:
     """htmldate's guess, for pages that carry no date metadata; `url` lets it read the
     date in the URL path (/2022/02/01/)."""
     try:
+        from copy import deepcopy
+
         from htmldate import find_date
 
+        # Without the page's navigation, asides and footer: their dates are other articles'
+        # (a related story's <time>) or the site's (an update stamp, the copyright year).
+        tree = deepcopy(tree)
+        for el in tree.xpath("//nav|//aside|//footer"):
+            if el.getparent() is not None:
+                el.getparent().remove(el)
         return find_date(tree, extensive_search=False, original_date=True, url=url)
     except Exception:  # third-party heuristics on arbitrary markup: no date rather than a crash
         return None
