@@ -104,11 +104,11 @@ def _file(p: Path, seen: set[str], explicit: bool = False) -> FileInfo | Skipped
     if real in seen:
         return None
     seen.add(real)
+    if not stat.S_ISREG(st.st_mode):  # the name the user knows, not /dev/zero
+        return Skipped(printable_path(p.absolute()), NOT_REGULAR)
     if explicit and suffix not in ARTICLE_SUFFIXES:
         kind = "".join(p.suffixes[-2:]) if p.suffix.lower() == COMPRESSED_SUFFIX else p.suffix
         return Skipped(real, f"unsupported file type {kind or '(none)'}")
-    if not stat.S_ISREG(st.st_mode):  # the name the user knows, not /dev/zero
-        return Skipped(printable_path(p.absolute()), NOT_REGULAR)
     return FileInfo(real, st.st_size, st.st_mtime_ns)
 
 
