@@ -199,3 +199,18 @@ def test_wrong_declaration_falls_back_to_detection():
     page = (b'<html><head><meta charset="utf-8"></head><body><p>' + body.encode("cp1251")
             + b"</p></body></html>")
     assert body.strip() in decode_bytes(page)  # cp1251 throughout: the declaration lies
+
+
+# ---------------------------------------------------------------- 11. packaging
+
+
+def test_html_cleaner_is_a_direct_dependency():
+    # pip 23.2 skips lxml's `html_clean` extra (the wheel spells it `html-clean`), and then
+    # every .html file failed with an ImportError; the package is named directly instead.
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    deps = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert any(d.replace("-", "_").lower().startswith("lxml_html_clean") for d in deps)
+    assert not any("[html" in d for d in deps)
+    import lxml_html_clean  # noqa: F401  - what justext imports through lxml.html.clean
