@@ -542,6 +542,7 @@ def _page_meta(tree) -> PageMeta:
 
 # Dates in navigation, asides and footers belong to other articles or to the site.
 _OUTSIDE_ARTICLE = "ancestor::*[self::nav or self::aside or self::footer]"
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 def _time_element(tree) -> str | None:
@@ -553,7 +554,8 @@ def _time_element(tree) -> str | None:
     try:
         for el in tree.xpath("//time[@datetime]"):
             value = (el.get("datetime") or "").strip()
-            if value and not el.xpath(_OUTSIDE_ARTICLE):
+            # A year, or it is a time of day or a duration ("PT5M"): not the date
+            if _YEAR.search(value) and not el.xpath(_OUTSIDE_ARTICLE):
                 return value
     except Exception:  # lxml on hostile markup: no date rather than a crash
         return None

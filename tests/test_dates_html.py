@@ -54,3 +54,12 @@ def test_time_in_aside_or_footer_is_not_the_date(tmp_path):
     assert run("index", str(tmp_path / "p"), index=tmp_path / "idx").exit_code == 0
     [hit] = jsonl(run("search", "--json", "council", index=tmp_path / "idx").output)
     assert hit["date"] not in ("2019-05-05", "2024-12-31")
+
+
+def test_time_without_a_date_does_not_hide_the_url_date():
+    from newsgrep.readers import parse_bytes
+
+    page = (FIXTURES / "url_path.html").read_text(encoding="utf-8").replace(
+        "<h1>", '<p>Reading time <time datetime="PT5M">5 min</time></p><h1>')
+    [raw] = parse_bytes("/x/a.html", page.encode())
+    assert raw.date == "2022-02-01"
