@@ -15,9 +15,12 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?
 # C0/C1 controls except tab and newline, plus DEL; zero-width/bidi controls that can
 # reorder what a terminal shows; soft hyphens and word joiners, which no reader sees but
 # which split a word for search ("Helikopter\xadlandeplatz"). Zero-width (non-)joiners
-# stay: Persian, Indic scripts and emoji need them.
+# stay: Persian, Indic scripts and emoji need them. Lone surrogates (JSON's "\ud83d"
+# without its pair) are no characters at all: UTF-8 cannot encode them, so the index
+# writer and the terminal would fail on them.
 _CONTROLS = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b\u2060\u202a-\u202e\u2066-\u2069\ufeff]")
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b\u2060\u202a-\u202e\u2066-\u2069\ufeff"
+    r"\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
@@ -110,16 +113,32 @@ _DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)|""
                        rb"""<\?xml[^>]{0,100}encoding\s*=\s*["']([\w.:-]+)""", re.I)
 
 
+_UNDECODED = re.compile("[\udc80-\udcff]")  # surrogateescape's stand-ins for bad bytes
+
+
 def _declared(data: bytes) -> str | None:
-    """The encoding an HTML/XML document declares, if Python knows it and it fits."""
+    """The text in the encoding an HTML/XML document declares (meta charset, http-equiv,
+    XML declaration), if Python knows it and it fits.
+
+    A page declared UTF-8 with a few stray bytes (a cp1252 quote pasted into it) is still
+    UTF-8: only the stray bytes become U+FFFD. The declaration is doubted only when most of
+    the non-ASCII bytes do not decode (a cp1251 page that wrongly claims UTF-8).
+    """
     m = _DECLARED.search(data[:4096])
     if not m:
         return None
     name = (m.group(1) or m.group(2)).decode("ascii", "ignore")
     try:
-        return data.decode(name)
-    except (LookupError, UnicodeDecodeError):
+        text = data.decode(name, "surrogateescape")
+    except (LookupError, UnicodeDecodeError):  # unknown name, or a codec without the handler
         return None
+    bad = len(_UNDECODED.findall(text))
+    if not bad:
+        return text
+    non_ascii = len(data) - len(data.translate(None, bytes(range(128))))
+    if bad * 2 > non_ascii:
+        return None
+    return _UNDECODED.sub("\ufffd", text)
 
 
 def _legacy_score(text: str) -> float:

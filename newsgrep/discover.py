@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,21 +25,54 @@ class FileInfo:
 
 @dataclass(frozen=True)
 class Skipped:
-    path: str
+    path: str  # printable: a name that is not UTF-8 shows its bytes as \xNN
     reason: str
+
+
+NOT_UTF8 = "file name is not valid UTF-8"
+NOT_UTF8_FOLDER = "folder name is not valid UTF-8"
+NOT_REGULAR = "not a regular file"
+
+
+def valid_name(path: str | os.PathLike) -> bool:
+    """Whether the path is valid UTF-8 throughout.
+
+    Python hands undecodable bytes of a file name over as lone surrogates ("\\udcff"), which
+    neither the index nor the manifest nor a terminal can store or show; such a file is
+    skipped with a reason (reading it back would need the raw bytes, which the index
+    cannot hold).
+    """
+    try:
+        os.fspath(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable_path(path: str | os.PathLike) -> str:
+    """The path as text that can be printed and stored: undecodable bytes as `\\xff`."""
+    p = os.fspath(path)
+    if valid_name(p):
+        return p
+    return os.fsencode(p).decode("utf-8", "backslashreplace")
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> Iterator[FileInfo | Skipped]:
     """Yield every article file under `paths` (files or folders, recursively).
 
     Hidden files and folders are skipped; so are symlink loops (each real folder is
-    visited once) and files that vanish or cannot be stat'ed (reported as Skipped).
+    visited once). Reported as Skipped: files that vanish or cannot be stat'ed, anything
+    that is not a regular file once symlinks are resolved (a FIFO would hang the run,
+    /dev/zero never ends), and names that are not valid UTF-8 (see `valid_name`).
     Yields in sorted order so runs are reproducible.
     """
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
     for given in paths:
         p = Path(given).expanduser()
+        if not valid_name(p) or not valid_name(os.path.realpath(p)):
+            yield Skipped(printable_path(os.path.abspath(p)), NOT_UTF8)
+            continue
         if p.is_dir():
             yield from _walk(p, seen_dirs, seen_files)
         else:
@@ -62,12 +96,16 @@ def _file(p: Path, seen: set[str], explicit: bool = False) -> FileInfo | Skipped
         return None
     try:
         real = os.path.realpath(p)
-        st = os.stat(real)
+        st = os.stat(real)  # stat only: opening a FIFO blocks until a writer comes
     except OSError as e:
-        return Skipped(str(p.absolute()), f"cannot read: {e.strerror or e}")
+        return Skipped(printable_path(p.absolute()), f"cannot read: {e.strerror or e}")
+    if not valid_name(real):
+        return Skipped(printable_path(real), NOT_UTF8)
     if real in seen:
         return None
     seen.add(real)
+    if not stat.S_ISREG(st.st_mode):  # the name the user knows, not /dev/zero
+        return Skipped(printable_path(p.absolute()), NOT_REGULAR)
     if explicit and suffix not in ARTICLE_SUFFIXES:
         kind = "".join(p.suffixes[-2:]) if p.suffix.lower() == COMPRESSED_SUFFIX else p.suffix
         return Skipped(real, f"unsupported file type {kind or '(none)'}")
@@ -92,6 +130,9 @@ def _walk(root: Path, seen_dirs: set[str], seen_files: set[str]) -> Iterator[Fil
         except OSError:
             is_dir = False
         if is_dir:
+            if not valid_name(entry.name):  # one line for the folder, not one per file
+                yield Skipped(printable_path(entry.path), NOT_UTF8_FOLDER)
+                continue
             yield from _walk(Path(entry.path), seen_dirs, seen_files)
         else:
             info = _file(Path(entry.path), seen_files)

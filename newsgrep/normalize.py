@@ -132,7 +132,8 @@ def normalize(raw: RawDoc) -> Article:
         return Article(
             id=article_id(raw.path, raw.part), path=raw.path,
             title=(raw.title or (lines[0] if lines else "") or _fallback_title(raw.path)),
-            body="\n\n".join(lines), warnings=[f"normalizer error: {type(e).__name__}"],
+            body="\n\n".join(lines),
+            warnings=[*raw.warnings, f"normalizer error: {type(e).__name__}"],
         )
 
 
@@ -220,7 +221,7 @@ def _normalize(raw: RawDoc) -> Article:
         source=source,
         url=url,
         lang=lang,
-        warnings=warnings,
+        warnings=raw.warnings + warnings,
     )
 
 
