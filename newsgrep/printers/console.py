@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -65,10 +67,27 @@ def print_wrapped(console: Console, text: Text, first: str = "", rest: str | Non
         console.print(Text(first) + text, no_wrap=True, overflow="ignore", crop=False)
         return
     width = max(console.width - max(len(first), len(rest)), 20)
-    for i, line in enumerate(text.wrap(console, width, overflow="ignore", no_wrap=False)):
+    for i, line in enumerate(text.divide(_breaks(text.plain, width))):
         line.rstrip()
         console.print(Text(first if i == 0 else rest) + line, no_wrap=True, overflow="ignore",
                       crop=False)
+
+
+_WORD_AND_SPACE = re.compile(r"\S+\s*")
+
+
+def _breaks(plain: str, width: int) -> list[int]:
+    """Offsets where `plain` wraps at `width` cells: only between words, so a word wider
+    than the line (a URL) overflows whole instead of being cut (rich's wrap folds it)."""
+    offsets: list[int] = []
+    used = 0
+    for m in _WORD_AND_SPACE.finditer(plain):
+        word = cell_len(m.group().rstrip())
+        if used and used + word > width:
+            offsets.append(m.start())
+            used = 0
+        used += cell_len(m.group())
+    return offsets
 
 
 def less_env(current: str | None) -> str:
