@@ -1,6 +1,6 @@
-"""Where commands get their console and printers (the printers themselves live in
-newsgrep/printers/, one module per output format). Kept as the single import point for
-the index command and the error handler."""
+"""The console, the error line, and the printers of everything that is not a listing
+of hits (articles, sources, stats, timelines, facets) as JSON or for the terminal.
+Listings of hits: newsgrep/printers/ (one module per output format)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,9 @@ import sys
 from rich.console import Console
 
 from .article import Article
-from .hits import SearchResult, Snippet
-from .printers import hit_printer
+from .hits import Snippet
 from .printers.console import make_console, paging  # noqa: F401 - re-exported
-from .printers.count import print_count as _print_count
-from .printers.jsonl import dumps, hit_to_dict  # noqa: F401 - re-exported
-from .printers.terminal import print_no_hits  # noqa: F401 - re-exported
-
-
-def print_hits(result: SearchResult, console: Console, fmt: str = "terminal") -> None:
-    """fmt: terminal | json | csv | paths (see printers.hit_printer)."""
-    hit_printer(fmt, console).print(result)
-
-
-def print_count(n: int, console: Console) -> None:
-    _print_count(n, console.file)
+from .printers.jsonl import dumps
 
 
 def print_article(a: Article, console: Console, as_json: bool = False,
@@ -79,13 +67,13 @@ def print_facets(facets, console: Console, fmt: str = "terminal") -> None:
     if fmt == "csv":
         import csv
 
-        from .printers.csvfile import _cell
+        from .printers.csvfile import cell
 
         w = csv.writer(console.file, lineterminator="\n")
         w.writerow(["facet", "value", "count"])
         for name, values in facets.fields.items():
             for value, n in values:
-                w.writerow([name, _cell("value", value), n])
+                w.writerow([name, cell("value", value), n])
         return
     from .printers.terminal import print_facets as terminal
 

@@ -24,7 +24,8 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def _cell(key: str, value) -> object:
+def cell(key: str, value) -> object:
+    """A value as a safe CSV cell (`key` body keeps its line breaks)."""
     if value is None:
         return ""
     if isinstance(value, list):  # highlights, duplicates: as JSON-ish text
@@ -48,4 +49,4 @@ class CsvPrinter:
         w.writerow(self.fields)
         for hit in result.hits:
             d = hit_to_dict(hit, self.fields)
-            w.writerow([_cell(k, d[k]) for k in self.fields])
+            w.writerow([cell(k, d[k]) for k in self.fields])
