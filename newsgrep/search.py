@@ -126,9 +126,8 @@ def why_no_matches(req: SearchRequest, index_dir: Target) -> str | None:
     those there are), or return a note when the date filter lies outside the dates the
     archive has. None when the filters are not the reason."""
     engine = open_engine(index_dir)
-    for name in req.sources:
-        if engine.count(SearchRequest("*", sources=[name])) == 0:
-            raise NewsgrepError(_unknown_source(name, engine.sources()))
+    if unknown := unknown_sources(req, index_dir):
+        raise NewsgrepError(unknown[0])
     st = None
     if req.lang:
         st = engine.stats()
@@ -140,6 +139,17 @@ def why_no_matches(req: SearchRequest, index_dir: Target) -> str | None:
         st = st or engine.stats()
         return _date_note(req.date_from, req.date_to, st["first_date"], st["last_date"])
     return None
+
+
+def unknown_sources(req: SearchRequest, index_dir: Target) -> list[str]:
+    """For each --source that names no article in the index: a message saying so, with
+    the closest source names (one count per source, the names only when one is unknown)."""
+    engine = open_engine(index_dir)
+    missing = [n for n in req.sources if engine.count(SearchRequest("*", sources=[n])) == 0]
+    if not missing:
+        return []
+    rows = engine.sources()
+    return [_unknown_source(n, rows) for n in missing]
 
 
 def _unknown_source(name: str, rows: list[dict]) -> str:

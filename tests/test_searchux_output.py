@@ -125,6 +125,10 @@ def test_unknown_source_is_an_error_with_close_names(demo_index):
     assert res.stderr.count("\n") == 1 and "did you mean: BalticWord.com" in res.stderr
     res = run("search", "troops", "--source", "zzzz", "-c", index=demo_index)
     assert res.exit_code == 2 and "newsgrep sources" in res.stderr
+    res = run("search", "troops", "-s", "BalticWord.com", "-s", "balticwrd.com", "--json",
+              index=demo_index)
+    assert res.exit_code == 0 and len(jsonl(res.stdout)) == 1
+    assert "warning: no source called 'balticwrd.com'" in res.stderr
     res = run("timeline", "troops", "--source", "meduzza", index=demo_index)
     assert res.exit_code == 2 and "Meduza" in res.stderr
 

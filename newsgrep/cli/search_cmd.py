@@ -174,6 +174,11 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int | None, sh
         elif note:
             err.print(Text(f"no matches: {note}"))
         ctx.exit(1)
+    if len(req.sources) > 1:  # the others matched: say which --source names nothing
+        from ..search import unknown_sources
+
+        for msg in unknown_sources(req, index):
+            err.print(Text(f"newsgrep: warning: {msg}"))
     printer = hit_printer(fmt, console, field_list, body=with_body)
     with paging(console, fmt == "terminal" and not no_pager and len(result.hits) > 2):
         printer.print(result)
