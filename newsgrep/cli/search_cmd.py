@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.text import Text
 
 from .common import QueryCommand, color_option, index_option, pager_option, resolved_index
 
@@ -130,6 +129,8 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int | None, sh
                sort: str, expand: bool, collapse: bool, context: int | None,
                fields: str | None, body: bool, facets: str | None, fmt: str | None,
                no_pager: bool, color: str, **filters) -> None:
+    from rich.text import Text
+
     from ..errors import NewsgrepError
     from ..printers import hit_printer, parse_fields
     from ..printers.console import make_console, paging
@@ -187,6 +188,8 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int | None, sh
 
 def _facets(ctx: click.Context, req, index, names: str, fmt: str, console, err,
             filters: dict) -> None:
+    from rich.text import Text
+
     from ..errors import NewsgrepError
     from ..facets import parse_facets
     from ..render import print_facets
