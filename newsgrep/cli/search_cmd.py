@@ -21,7 +21,8 @@ Query syntax:
   title:latvia           field scopes: title: source: lang: date:
   date:[2022-01 TO 2022-02]  date:>2022-01-15
 Matching ignores case and accents (Anusauskas finds Anušauskas) and
-word endings (tunnels finds tunnel).
+word endings (tunnels finds tunnel). A query that starts with -word goes
+after --:  newsgrep search -- -trump impeachment
 
 \b
 Examples:
@@ -29,6 +30,9 @@ Examples:
   newsgrep search '"Baltic states" NOT Galkins' --sort newest --json
   newsgrep search --any 'paste a paragraph here to find articles like it'
   newsgrep search --any --expand 'dielectric constant of liquids'
+  newsgrep search impeachment --json --fields date,source,title,url > all.jsonl
+  newsgrep search impeachment -C 8 -n 3
+  newsgrep search impeachment --facets source,lang,year
 
 \b
 Exit status: 0 some match, 1 none, 2 error.
