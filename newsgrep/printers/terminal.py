@@ -79,9 +79,6 @@ class TerminalPrinter:
             line = snippet_rich(snip)
             line.append(" …")
             print_wrapped(c, line, first="    … ", rest="      ")
-        if hit.body is not None:
-            for para in hit.body.split("\n\n"):
-                print_wrapped(c, Text(safe(para)), first="    ")
         if hit.duplicates:
             c.print(Text(f"    also reprinted by {len(hit.duplicates)}:", style="magenta"))
             for x in hit.duplicates:
