@@ -1,4 +1,5 @@
-"""Library entry points for reading an index: search, show, sources, stats.
+"""Library entry points for reading an index: search, show, sources, stats, timelines,
+facets, and why a search found nothing.
 
 The CLI calls these; so can any Python program:
 
@@ -10,6 +11,9 @@ The CLI calls these; so can any Python program:
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import replace
+from datetime import date
 
 from .article import Article, article_id
 from .engine import EngineSpec, open_engine
@@ -20,9 +24,30 @@ from .query import SearchRequest
 # An index: a folder (the default Whoosh engine) or an EngineSpec naming another engine.
 Target = EngineSpec | str | os.PathLike
 
+_LANG_CODE = re.compile(r"^[a-z]{2}$")
 
-def search(req: SearchRequest, index_dir: Target) -> SearchResult:
-    return open_engine(index_dir).search(req)
+
+def search(req: SearchRequest, index_dir: Target, *, body: bool = False,
+           context: int | None = None) -> SearchResult:
+    """The request's hits (all of them with req.limit=None). body=True fills each
+    Hit.body with the article's full text; context=N replaces the snippets with every
+    match and N words either side of it (as grep -C)."""
+    engine = open_engine(index_dir)
+    result = engine.search(req)
+    if body or context is not None:
+        from .context import context_snippets
+
+        # One lookup per hit: the engine has no way yet to return bodies with hits.
+        for hit in result.hits:
+            article = engine.get(hit.id)
+            if article is None:
+                continue
+            if body:
+                hit.body = article.body
+            if context is not None and req.snippets:
+                marked = engine.highlight_article(article, req.query)
+                hit.snippets = context_snippets(marked, context) or hit.snippets
+    return result
 
 
 def count(req: SearchRequest, index_dir: Target) -> int:
@@ -45,13 +70,31 @@ def show(ref: str, index_dir: Target) -> Article:
     raise NewsgrepError(f"no article with id or path {ref!r} in the index")
 
 
-def timeline(req: SearchRequest, index_dir: Target, by: str = "month",
+def timeline(req: SearchRequest, index_dir: Target, by: str = "auto",
              by_source: bool = False, top_sources: int = 5):
-    """Matches per day/week/month/year (a timeline.Timeline)."""
+    """Matches per day/week/month/quarter/year (a timeline.Timeline); by="auto" picks the
+    period that gives a readable number of bars."""
     from .timeline import build
 
     matches = open_engine(index_dir).match_dates(req, with_source=by_source)
     return build(matches, by=by, by_source=by_source, top_sources=top_sources)
+
+
+def facets(req: SearchRequest, index_dir: Target, names: list[str]):
+    """Counts of each value of the facets `names` (source, lang, year, month) over every
+    match of the request (a facets.Facets)."""
+    from .facets import count_facets
+
+    engine = open_engine(index_dir)
+    if "lang" not in names:
+        # Dates (a column) and sources are all the engine's match_dates reads.
+        rows = ((d, s, None) for d, s in
+                engine.match_dates(req, with_source="source" in names))
+    else:
+        every = engine.search(replace(req, limit=None, snippets=0, collapse=False,
+                                      expand=False))
+        rows = ((h.date, h.source, h.lang) for h in every.hits)
+    return count_facets(rows, names)
 
 
 def similar(ref: str, index_dir: Target, limit: int = 10) -> SearchResult:
@@ -66,3 +109,66 @@ def sources(index_dir: Target) -> list[dict]:
 
 def stats(index_dir: Target) -> dict:
     return open_engine(index_dir).stats()
+
+
+def check_lang(code: str | None) -> None:
+    """--lang takes an ISO 639-1 code; a language name or anything else is an error."""
+    if code is None or _LANG_CODE.match(code.strip().lower()):
+        return
+    raise NewsgrepError(f"--lang {code!r} is not a language code: use a two-letter ISO 639-1 "
+                        "code such as en, de, fr, ru, pl ('newsgrep stats' lists the "
+                        "index's languages)")
+
+
+def why_no_matches(req: SearchRequest, index_dir: Target) -> str | None:
+    """After a search found nothing: raise NewsgrepError for a filter that names nothing
+    in the index (an unknown --source, with close names; a --lang no article has, with
+    those there are), or return a note when the date filter lies outside the dates the
+    archive has. None when the filters are not the reason."""
+    engine = open_engine(index_dir)
+    if unknown := unknown_sources(req, index_dir):
+        raise NewsgrepError(unknown[0])
+    st = None
+    if req.lang:
+        st = engine.stats()
+        if req.lang not in st["languages"]:
+            have = ", ".join(st["languages"]) or "none"
+            raise NewsgrepError(f"no article in the index is in language {req.lang!r}; "
+                                f"its languages: {have}")
+    if req.has_date_filter:
+        st = st or engine.stats()
+        return _date_note(req.date_from, req.date_to, st["first_date"], st["last_date"])
+    return None
+
+
+def unknown_sources(req: SearchRequest, index_dir: Target) -> list[str]:
+    """For each --source that names no article in the index: a message saying so, with
+    the closest source names (one count per source, the names only when one is unknown)."""
+    engine = open_engine(index_dir)
+    missing = [n for n in req.sources if engine.count(SearchRequest("*", sources=[n])) == 0]
+    if not missing:
+        return []
+    rows = engine.sources()
+    return [_unknown_source(n, rows) for n in missing]
+
+
+def _unknown_source(name: str, rows: list[dict]) -> str:
+    import difflib
+
+    names = {r["source"].lower(): r["source"] for r in rows if r["source"]}
+    close = difflib.get_close_matches(name.strip().lower(), list(names), n=3, cutoff=0.6)
+    msg = f"no source called {name!r} in the index"
+    if close:
+        return msg + "; did you mean: " + ", ".join(names[c] for c in close) + "?"
+    return msg + f" ('newsgrep sources' lists its {len(names)} sources)"
+
+
+def _date_note(lo: date | None, hi: date | None, first: date | None, last: date | None
+               ) -> str | None:
+    if first is None or last is None:
+        return "no article in the index has a date"
+    if lo and lo > last:
+        return f"the archive's dates end on {last} and the date filter starts on {lo}"
+    if hi and hi < first:
+        return f"the archive's dates start on {first} and the date filter ends on {hi}"
+    return None

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-PERIODS = ("day", "week", "month", "year")
+PERIODS = ("day", "week", "month", "quarter", "year")
 OTHER = "(other)"
+AUTO = "auto"
+MAX_BARS = 60  # by="auto": the finest period that draws at most this many bars
 
 
 def period_start(d: date, by: str) -> date:
@@ -18,6 +20,8 @@ def period_start(d: date, by: str) -> date:
         return d - timedelta(days=d.weekday())
     if by == "month":
         return d.replace(day=1)
+    if by == "quarter":
+        return date(d.year, (d.month - 1) // 3 * 3 + 1, 1)
     return d.replace(month=1, day=1)
 
 
@@ -28,6 +32,9 @@ def next_period(d: date, by: str) -> date:
         return d + timedelta(days=7)
     if by == "month":
         return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    if by == "quarter":
+        m = d.month + 2  # d is a quarter's first day
+        return date(d.year + m // 12, m % 12 + 1, 1)
     return date(d.year + 1, 1, 1)
 
 
@@ -39,7 +46,33 @@ def period_label(d: date, by: str) -> str:
         return f"{y}-W{w:02d}"
     if by == "month":
         return f"{d.year}-{d.month:02d}"
+    if by == "quarter":
+        return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
     return str(d.year)
+
+
+def periods_between(first: date, last: date, by: str) -> int:
+    """How many bars of `by` cover first..last."""
+    a, b = period_start(first, by), period_start(last, by)
+    if by == "day":
+        return (b - a).days + 1
+    if by == "week":
+        return (b - a).days // 7 + 1
+    months = (b.year - a.year) * 12 + b.month - a.month
+    if by == "month":
+        return months + 1
+    if by == "quarter":
+        return months // 3 + 1
+    return b.year - a.year + 1
+
+
+def auto_period(first: date, last: date, max_bars: int = MAX_BARS) -> str:
+    """The finest period that draws first..last in at most `max_bars` bars: ~20-60 bars
+    for most spans (173 months become 58 quarters; 5,199 days, 57 quarters)."""
+    for by in PERIODS:
+        if periods_between(first, last, by) <= max_bars:
+            return by
+    return "year"
 
 
 @dataclass
@@ -70,9 +103,14 @@ class Timeline:
 
 def build(matches: Iterable[tuple[date | None, str | None]], by: str = "month",
           by_source: bool = False, top_sources: int = 5) -> Timeline:
-    """Count (date, source) matches per period, empty periods included."""
-    if by not in PERIODS:
+    """Count (date, source) matches per period, empty periods included; by="auto"
+    chooses the period (auto_period) from the matches' dates."""
+    if by != AUTO and by not in PERIODS:
         raise ValueError(f"unknown period {by!r}")
+    if by == AUTO:
+        matches = list(matches)
+        dated = [d for d, _ in matches if d is not None]
+        by = auto_period(min(dated), max(dated)) if dated else "month"
     counts: Counter[date] = Counter()
     per_source: dict[date, Counter[str]] = {}
     totals: Counter[str] = Counter()

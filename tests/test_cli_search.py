@@ -133,10 +133,15 @@ def test_terminal_output_shows_rank_title_date_source_path_and_snippet(demo_inde
     assert "\x1b[" not in out  # NO_COLOR and not a terminal
 
 
-def test_colour_only_when_asked_and_never_with_no_color(demo_index):
+def test_colour_only_when_asked_and_an_explicit_flag_beats_no_color(demo_index):
     res = run("search", "troops", "--color", "always", index=demo_index, env={"NO_COLOR": ""})
     assert "\x1b[" in res.output
+    # no-color.org: NO_COLOR sets the default; a flag the user typed wins.
     res = run("search", "troops", "--color", "always", index=demo_index, env={"NO_COLOR": "1"})
+    assert "\x1b[" in res.output
+    res = run("search", "troops", "--color", "auto", index=demo_index, env={"NO_COLOR": "1"})
+    assert "\x1b[" not in res.output
+    res = run("search", "troops", "--color", "never", index=demo_index, env={"NO_COLOR": ""})
     assert "\x1b[" not in res.output
 
 

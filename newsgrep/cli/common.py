@@ -55,8 +55,45 @@ def resolved_index(ctx: click.Context):
 def color_option(f):
     return click.option(
         "--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-        show_default=True, help="Colour output (never when NO_COLOR is set).",
+        show_default=True,
+        help="Colour output: auto colours a terminal unless NO_COLOR is set; always wins "
+             "over NO_COLOR.",
     )(f)
+
+
+def pager_option(f):
+    return click.option("--no-pager", is_flag=True,
+                        help="Never page long output on a terminal.")(f)
+
+
+class QueryCommand(click.Command):
+    """A command whose arguments are a query: `search -trump impeachment` would be read
+    as an option -t; say how to pass a query that starts with '-'."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        original = list(args)  # the parser consumes `args`
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as e:
+            word = _dash_word(self, ctx, original)
+            if word is None:
+                raise
+            path = ctx.command_path
+            e.message = (f"no such option: {word}. To leave out articles with a word, put "
+                         f"the query after '--' ({path} -- {word} other words) or quote it "
+                         f"whole ({path} 'other words {word}')")
+            raise
+
+
+def _dash_word(cmd: click.Command, ctx: click.Context, args: list[str]) -> str | None:
+    """The first argument that looks like `-word` and is not one of the options."""
+    known = {name for p in cmd.get_params(ctx) for name in p.opts + p.secondary_opts}
+    for a in args:
+        if a == "--":
+            return None
+        if len(a) > 2 and a[0] == "-" and a[1] != "-" and a not in known and a[1:].isalpha():
+            return a
+    return None
 
 
 def json_option(f):

@@ -4,37 +4,57 @@ from __future__ import annotations
 
 import click
 
-from .common import color_option, index_option, json_option, resolved_index
-from .search_cmd import filter_options, request_from_options
+from .common import (
+    QueryCommand,
+    color_option,
+    index_option,
+    json_option,
+    pager_option,
+    resolved_index,
+)
+from .search_cmd import filter_options, no_match_note, request_from_options
 
 
-@click.command("timeline")
+@click.command("timeline", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
 @index_option
-@click.option("--by", type=click.Choice(["day", "week", "month", "year"]), default="month",
-              show_default=True, help="Period of each bar.")
+@click.option("--by", type=click.Choice(["auto", "day", "week", "month", "quarter", "year"]),
+              default="auto", show_default=True,
+              help="Period of each bar; auto: the finest that needs at most 60 bars.")
 @click.option("--by-source", is_flag=True, help="Split each bar by the top sources.")
 @click.option("--top", type=click.IntRange(1, 12), default=5, show_default=True,
               help="With --by-source: how many sources get their own colour.")
 @filter_options
 @json_option
+@pager_option
 @color_option
 @click.pass_context
 def timeline_cmd(ctx: click.Context, query: tuple[str, ...], by: str, by_source: bool,
-                 top: int, as_json: bool, color: str, **filters) -> None:
+                 top: int, as_json: bool, no_pager: bool, color: str, **filters) -> None:
     """Matches of QUERY over time, as a bar chart (--json: the numbers).
 
     \b
     newsgrep timeline troops --by week --from 2022-01
     newsgrep timeline '"Baltic states"' --by-source --json
     """
-    from ..render import make_console, print_timeline
+    from rich.text import Text
+
+    from ..render import make_console, paging, print_timeline
     from ..search import timeline
 
     req = request_from_options(" ".join(query), limit=None, snippets=0, **filters)
-    tl = timeline(req, resolved_index(ctx), by=by, by_source=by_source, top_sources=top)
-    print_timeline(tl, make_console(color), as_json=as_json)
-    ctx.exit(0 if tl.buckets or tl.undated else 1)
+    index = resolved_index(ctx)
+    tl = timeline(req, index, by=by, by_source=by_source, top_sources=top)
+    if not tl.buckets and not tl.undated:
+        note = no_match_note(req, index, filters)
+        make_console(color, stderr=True).print(Text("no matches" + (f": {note}" if note
+                                                                     else "")))
+        ctx.exit(1)
+    console = make_console(color)
+    with paging(console, not as_json and not no_pager
+                and len(tl.buckets) + 3 > console.height):
+        print_timeline(tl, console, as_json=as_json)
+    ctx.exit(0)
 
 
 @click.command("similar")
@@ -53,10 +73,11 @@ def similar_cmd(ctx: click.Context, ref: str, limit: int, fmt: str | None, color
     newsgrep similar 3f2a9c0d1e4b
     newsgrep similar corpus/seeds/000_2af2d4676b6d9f59.txt --json
     """
-    from ..render import make_console, print_hits
+    from ..printers import hit_printer
+    from ..render import make_console
     from ..search import similar
 
     result = similar(ref, resolved_index(ctx), limit=limit)
     if not result.hits:
         ctx.exit(1)
-    print_hits(result, make_console(color), fmt or "terminal")
+    hit_printer(fmt or "terminal", make_console(color)).print(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import color_option, index_option, json_option, resolved_index
+from .common import color_option, index_option, json_option, pager_option, resolved_index
 
 
 @click.command("show")
@@ -12,16 +12,18 @@ from .common import color_option, index_option, json_option, resolved_index
 @index_option
 @click.option("--query", "-q", "query", metavar="QUERY", help="Highlight these matches.")
 @json_option
+@pager_option
 @color_option
 @click.pass_context
-def show_cmd(ctx: click.Context, ref: str, query: str | None, as_json: bool, color: str) -> None:
+def show_cmd(ctx: click.Context, ref: str, query: str | None, as_json: bool, no_pager: bool,
+             color: str) -> None:
     """Print one normalized article (title, date, source, url, language, body).
 
     \b
     newsgrep show 3f2a9c0d1e4b
     newsgrep show corpus/seeds/000_2af2d4676b6d9f59.txt --json
     """
-    from ..render import make_console, print_article
+    from ..render import make_console, paging, print_article
     from ..search import show
 
     article = show(ref, resolved_index(ctx))
@@ -30,7 +32,9 @@ def show_cmd(ctx: click.Context, ref: str, query: str | None, as_json: bool, col
         from ..engine import open_engine
 
         marks = open_engine(resolved_index(ctx)).highlight_article(article, query)
-    print_article(article, make_console(color), as_json=as_json, marks=marks)
+    console = make_console(color)
+    with paging(console, not as_json and not no_pager):
+        print_article(article, console, as_json=as_json, marks=marks)
 
 
 @click.command("sources")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
-from .common import color_option, index_option, resolved_index
+from .common import QueryCommand, color_option, index_option, pager_option, resolved_index
 
 QUERY_HELP = """Find articles matching QUERY, best first, with matches highlighted.
 
@@ -22,7 +21,8 @@ Query syntax:
   title:latvia           field scopes: title: source: lang: date:
   date:[2022-01 TO 2022-02]  date:>2022-01-15
 Matching ignores case and accents (Anusauskas finds Anušauskas) and
-word endings (tunnels finds tunnel).
+word endings (tunnels finds tunnel). A query that starts with -word goes
+after --:  newsgrep search -- -trump impeachment
 
 \b
 Examples:
@@ -30,6 +30,9 @@ Examples:
   newsgrep search '"Baltic states" NOT Galkins' --sort newest --json
   newsgrep search --any 'paste a paragraph here to find articles like it'
   newsgrep search --any --expand 'dielectric constant of liquids'
+  newsgrep search impeachment --json --fields date,source,title,url > all.jsonl
+  newsgrep search impeachment -C 8 -n 3
+  newsgrep search impeachment --facets source,lang,year
 
 \b
 Exit status: 0 some match, 1 none, 2 error.
@@ -63,11 +66,13 @@ def request_from_options(query: str, *, date_from: str | None, date_to: str | No
                          lang: str | None, any_words: bool, **rest):
     from ..errors import NewsgrepError
     from ..query import SearchRequest, date_bound
+    from ..search import check_lang
 
     if date_from and since:
         raise NewsgrepError("give either --from or --since, not both")
     if date_to and until:
         raise NewsgrepError("give either --to or --until, not both")
+    check_lang(lang)
     lo = date_bound(date_from or since, end=False, relative=bool(since)) \
         if (date_from or since) else None
     hi = date_bound(date_to or until, end=True, relative=bool(until)) \
@@ -76,12 +81,28 @@ def request_from_options(query: str, *, date_from: str | None, date_to: str | No
                          sources=list(sources), lang=lang, **rest)
 
 
-@click.command("search", help=QUERY_HELP)
+def no_match_note(req, index, filters: dict) -> str | None:
+    """Why nothing matched, if a filter is the reason (an unknown source or language is
+    an error); relative dates say they counted from today."""
+    from ..search import why_no_matches
+
+    note = why_no_matches(req, index)
+    if note and (filters.get("since") or filters.get("until")):
+        note += " (--since/--until count from today)"
+    return note
+
+
+TERMINAL_LIMIT = 10  # hits a terminal listing shows without -n
+
+
+@click.command("search", help=QUERY_HELP, cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
 @index_option
 @filter_options
-@click.option("-n", "--limit", type=click.IntRange(1), default=10, show_default=True,
-              help="Show at most N hits.")
+@click.option("-n", "--limit", type=click.IntRange(0), default=None, metavar="N",
+              help=f"Show at most N hits (0: all). Default: {TERMINAL_LIMIT} on the terminal, "
+                   "every match with --json, --csv and -l.")
+@click.option("--all", "show_all", is_flag=True, help="Show every match (as -n 0).")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
               default="relevance", show_default=True)
 @click.option("--expand", is_flag=True,
@@ -91,41 +112,99 @@ def request_from_options(query: str, *, date_from: str | None, date_to: str | No
                    "which articles match.")
 @click.option("--collapse", is_flag=True,
               help="Show each story once, with its reprints by other outlets under it.")
+@click.option("-C", "--context", type=click.IntRange(0), default=None, metavar="N",
+              help="Snippets: every match with N words either side (as grep -C).")
+@click.option("--fields", metavar="A,B,...",
+              help="With --json/--csv: only these fields, in this order (id, path, title, "
+                   "date, source, url, lang, score, rank, snippet, highlights, body...).")
+@click.option("--body", is_flag=True, help="With --json/--csv: add each article's full text.")
+@click.option("--facets", metavar="F,...",
+              help="Instead of hits: the top values among all matches of each facet "
+                   "(source, lang, year, month); a table, or --json/--csv.")
 @click.option("--json", "fmt", flag_value="json", help="JSON Lines, one object per hit.")
 @click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row.")
 @click.option("-l", "--files-with-matches", "fmt", flag_value="paths",
               help="Only the paths of matching files.")
 @click.option("-c", "--count", "fmt", flag_value="count", help="Only the number of matches.")
-@click.option("--no-pager", is_flag=True, help="Never page long output on a terminal.")
+@pager_option
 @color_option
 @click.pass_context
-def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int, sort: str,
-               expand: bool, collapse: bool, fmt: str | None, no_pager: bool,
-               color: str, **filters) -> None:
-    from ..render import make_console, print_count, print_hits, print_no_hits
-    from ..search import count, search
+def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int | None, show_all: bool,
+               sort: str, expand: bool, collapse: bool, context: int | None,
+               fields: str | None, body: bool, facets: str | None, fmt: str | None,
+               no_pager: bool, color: str, **filters) -> None:
+    from rich.text import Text
+
+    from ..errors import NewsgrepError
+    from ..printers import hit_printer, parse_fields
+    from ..printers.console import make_console, paging
+    from ..printers.count import print_count
+    from ..printers.terminal import print_no_hits
 
     fmt = fmt or "terminal"
+    if (fields or body) and fmt not in ("json", "csv"):
+        raise NewsgrepError("--fields and --body need --json or --csv")
+    field_list = parse_fields(fields, body=body)
+    if show_all or limit == 0:
+        limit = None
+    elif limit is None and fmt == "terminal" and not facets:
+        limit = TERMINAL_LIMIT  # machine formats print every match, as grep does
+    want_snippets = fmt in ("terminal", "json", "csv") and not facets
+    if field_list is not None and not {"snippet", "highlights"} & set(field_list):
+        want_snippets = False
     req = request_from_options(
-        " ".join(query), limit=None if fmt == "paths" else limit, sort=sort, expand=expand,
-        collapse=collapse,
-        snippets=3 if fmt in ("terminal", "json", "csv") else 0, **filters)
+        " ".join(query), limit=limit, sort=sort, expand=expand, collapse=collapse,
+        snippets=3 if want_snippets else 0, **filters)
     index = resolved_index(ctx)
     console = make_console(color)
+    err = make_console(color, stderr=True)
+    if facets:
+        _facets(ctx, req, index, facets, fmt, console, err, filters)
     if fmt == "count":
+        from ..search import count
+
         n = count(req, index)
-        print_count(n, console)
+        print_count(n, console.file)
+        if n == 0 and (note := no_match_note(req, index, filters)):
+            err.print(Text(f"no matches: {note}"))
         ctx.exit(0 if n else 1)
-    result = search(req, index)
+    from ..search import search
+
+    with_body = body or bool(field_list and "body" in field_list)
+    result = search(req, index, body=with_body, context=context if want_snippets else None)
     if result.total == 0:
+        note = no_match_note(req, index, filters)
         if fmt == "terminal":
-            print_no_hits(result, make_console(color, stderr=not sys.stdout.isatty()))
+            print_no_hits(result, console if sys.stdout.isatty() else err, note)
+        elif note:
+            err.print(Text(f"no matches: {note}"))
         ctx.exit(1)
-    if fmt == "terminal" and not no_pager and sys.stdout.isatty() and len(result.hits) > 2:
-        # less: keep colours, quit at once if it fits one screen, leave it on screen.
-        os.environ.setdefault("LESS", "-RFX")
-        with console.pager(styles=True):
-            print_hits(result, console, fmt)
-    else:
-        print_hits(result, console, fmt)
+    if len(req.sources) > 1:  # the others matched: say which --source names nothing
+        from ..search import unknown_sources
+
+        for msg in unknown_sources(req, index):
+            err.print(Text(f"newsgrep: warning: {msg}"))
+    printer = hit_printer(fmt, console, field_list, body=with_body)
+    with paging(console, fmt == "terminal" and not no_pager and len(result.hits) > 2):
+        printer.print(result)
+    ctx.exit(0)
+
+
+def _facets(ctx: click.Context, req, index, names: str, fmt: str, console, err,
+            filters: dict) -> None:
+    from rich.text import Text
+
+    from ..errors import NewsgrepError
+    from ..facets import parse_facets
+    from ..render import print_facets
+    from ..search import facets
+
+    if fmt not in ("terminal", "json", "csv"):
+        raise NewsgrepError("--facets prints a table, --json or --csv, not -l or -c")
+    result = facets(req, index, parse_facets(names))
+    if result.total == 0:
+        note = no_match_note(req, index, filters)
+        err.print(Text("no matches" + (f": {note}" if note else "")))
+        ctx.exit(1)
+    print_facets(result, console, fmt)
     ctx.exit(0)
