@@ -69,6 +69,7 @@ def test_a_node_killed_during_an_index_run(cluster, tmp_path):
     index = "faults"
     ose.OpenSearch(hosts=[cluster.url]).indices.create(index=index, body={
         "settings": dict(ose.SETTINGS, number_of_shards=3, number_of_replicas=1,
+                         auto_expand_replicas="false",
                          # a lost node's replicas are rebuilt on its return, not elsewhere
                          **{"unassigned.node_left.delayed_timeout": "5m"}),
         "mappings": ose.MAPPING})

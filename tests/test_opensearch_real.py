@@ -159,6 +159,8 @@ def test_identity_is_the_index_uuid_and_changes_when_the_index_is_made_again(rea
     local = tmp_path / "local"
     assert run_os(url, local, "index", "-q", str(SEEDS)).exit_code == 0
     engine = ose.OpenSearchEngine(url)
+    # auto_expand_replicas 0-1: no unassignable replica on a single node, so green.
+    assert engine.client.cluster.health(index="ident")["status"] == "green"
     first = engine.identity()
     uuid = engine.client.indices.get_settings(index="ident")["ident"]["settings"]["index"]["uuid"]
     assert first == uuid and ose.OpenSearchEngine(url).identity() == first  # stable
@@ -166,3 +168,25 @@ def test_identity_is_the_index_uuid_and_changes_when_the_index_is_made_again(rea
     assert engine.identity() is None
     again = ose.OpenSearchEngine(url, create=True).identity()
     assert again and again != first
+
+
+def test_similar_lists_articles_sharing_one_key_term_as_whoosh_does(real, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    words = ["apple", "banana", "cherry", "damson", "elderberry", "fig", "grape", "hazel",
+             "iris", "juniper"]
+    (folder / "source.txt").write_text("Orchard\n\n" + " ".join(words) + ".\n",
+                                       encoding="utf-8")
+    for i, w in enumerate(words):  # each shares exactly one term with source.txt
+        (folder / f"other{i}.txt").write_text(
+            f"Other {i}\n\nzebra yak walrus {w} vulture.\n", encoding="utf-8")
+    url = with_auth(real, "mlt")
+    local = tmp_path / "local"
+    assert run_os(url, local, "index", "-q", str(folder)).exit_code == 0
+    assert run("index", "-q", str(folder), index=tmp_path / "wh").exit_code == 0
+    src = str(folder / "source.txt")
+    ours = jsonl(run_os(url, local, "similar", src, "--json", "-n", "20").stdout)
+    theirs = jsonl(run("similar", src, "--json", "-n", "20", index=tmp_path / "wh").output)
+    # Lucene's default minimum_should_match (30% of the key terms) would find none.
+    assert {h["path"] for h in ours} == {h["path"] for h in theirs}
+    assert len(ours) == len(words)

@@ -112,6 +112,9 @@ SETTINGS = {
     "analysis": {"analyzer": {"newsgrep_terms": {"type": "custom", "tokenizer": "whitespace"}}},
     # The Whoosh engine's BM25 parameters, so both rank alike (fixed when an index is made).
     "similarity": {"default": {"type": "BM25", "k1": BM25_K1, "b": BM25_B}},
+    # One replica where there is a second node to hold it, none on a single node (whose
+    # index would otherwise stay yellow for ever, its replica unassignable).
+    "auto_expand_replicas": "0-1",
 }
 
 
@@ -563,9 +566,11 @@ class OpenSearchEngine:
             return []
         not_me = {"ids": {"values": sorted(exclude)}}
         if self._mlt_native:
+            # minimum_should_match 1: Whoosh's more_like ORs its key terms; Lucene's
+            # default (30% of them) would drop weakly related articles Whoosh lists.
             mlt = {"more_like_this": {"fields": ["body_terms"], "like": " ".join(terms),
                                       "max_query_terms": MLT_TERMS, "min_term_freq": 1,
-                                      "min_doc_freq": 2}}
+                                      "min_doc_freq": 2, "minimum_should_match": "1"}}
             body = {"query": {"bool": {"must": [mlt], "must_not": [not_me]}},
                     "size": size, "_source": SUMMARY_FIELDS}
             try:
