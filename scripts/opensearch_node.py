@@ -318,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
             while all(n.alive() for n in cluster.nodes):
                 time.sleep(1)
             return 1
-        cmd = [c for c in args.command if c != "--"] or [os.environ.get("SHELL", "sh")]
+        cmd = args.command[1:] if args.command[:1] == ["--"] else args.command
+        cmd = cmd or [os.environ.get("SHELL", "sh")]
         env = dict(os.environ, NEWSGREP_TEST_OPENSEARCH=cluster.url)
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:
