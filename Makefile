@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_INDEX ?= .demo-index
 SHARED ?= ../shared
 
-.PHONY: venv demo test lint eval eval-ingest bench clean
+.PHONY: venv demo test test-opensearch opensearch-node lint eval eval-ingest bench clean
 
 venv: $(STAMP)
 
@@ -22,8 +22,19 @@ demo: venv
 	$(BIN)/newsgrep --index $(DEMO_INDEX) search 'anusauskas OR москва' --limit 3
 	$(BIN)/newsgrep --index $(DEMO_INDEX) timeline covid --by month
 
+# The OpenSearch suite needs a JVM: `make test` leaves it to `make test-opensearch`
+# (NEWSGREP_TEST_OPENSEARCH=auto runs it with plain pytest wherever Java and Maven are).
 test: venv
-	$(BIN)/python -m pytest
+	NEWSGREP_TEST_OPENSEARCH=$${NEWSGREP_TEST_OPENSEARCH:-off} $(BIN)/python -m pytest
+
+# The whole OpenSearch suite against a real node (and a 3-node cluster for the fault
+# test), built from tests/opensearch/ by Maven on first use. =osmem: the quick emulator.
+test-opensearch: venv
+	NEWSGREP_TEST_OPENSEARCH=$${NEWSGREP_TEST_OPENSEARCH:-node} \
+	  $(BIN)/python -m pytest tests/test_opensearch_*.py
+
+opensearch-node: venv
+	scripts/opensearch-node build
 
 lint: venv
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -45,3 +46,72 @@ def seeds_copy(tmp_path) -> Path:
     folder = tmp_path / "articles"
     shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("*.md"))
     return folder
+
+
+# -- the OpenSearch suite (tests/test_opensearch_*.py) ----------------------------------
+# NEWSGREP_TEST_OPENSEARCH picks what it runs against: unset/"auto" a real node started
+# here if Java and Maven are found (scripts/opensearch_node.py), "node" the same but
+# required, "osmem" the in-memory emulator (quick, not what CI trusts), an http(s):// URL
+# an existing cluster, "off" nothing. When it cannot run, the files are not collected and
+# the session ends with one line saying why.
+OPENSEARCH_MODE = os.environ.get("NEWSGREP_TEST_OPENSEARCH", "auto").strip() or "auto"
+
+
+def _opensearch_skip_reason() -> str | None:
+    mode = OPENSEARCH_MODE
+    if mode == "off":
+        return "NEWSGREP_TEST_OPENSEARCH=off (`make test-opensearch` runs it on a real node)"
+    try:
+        import opensearchpy  # noqa: F401
+    except ImportError:
+        return "opensearch-py is not installed (dev dependency)"
+    if mode == "osmem":
+        try:
+            import osmem_server  # noqa: F401
+        except ImportError:
+            return "osmem-server is not installed"
+        return None
+    if mode == "auto":
+        from scripts.opensearch_node import missing_tools
+
+        if why := missing_tools():
+            return why + "; `make test-opensearch` runs it where Java and Maven are"
+    return None
+
+
+def pytest_ignore_collect(collection_path, config):
+    if collection_path.name.startswith("test_opensearch_") and _opensearch_skip_reason():
+        return True
+    return None
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if why := _opensearch_skip_reason():
+        terminalreporter.write_line(f"OpenSearch suite not run: {why}")
+
+
+@pytest.fixture(scope="session")
+def opensearch():
+    """(kind, base URL) of the OpenSearch the suite runs against: kind is "node" (a real
+    node started for this session, stopped at its end), "osmem" or "url"."""
+    if why := _opensearch_skip_reason():  # a file named on the command line
+        pytest.skip(f"OpenSearch suite not run: {why}")
+    mode = OPENSEARCH_MODE
+    if mode.startswith(("http://", "https://")):
+        yield "url", mode.rstrip("/")
+    elif mode == "osmem":
+        import osmem_server
+
+        srv = osmem_server.OsmemServer.start(japanese=False)
+        os.environ["NEWSGREP_OPENSEARCH_FLAT_SPANS"] = "1"  # osmem rejects nested span_near
+        yield "osmem", srv.url
+        srv.close()
+    else:
+        from scripts.opensearch_node import Cluster, NodeError
+
+        try:
+            cluster = Cluster(1).start()
+        except NodeError as e:
+            pytest.fail(str(e), pytrace=False)
+        yield "node", cluster.url
+        cluster.stop()

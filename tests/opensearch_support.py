@@ -37,6 +37,7 @@ class FaultyProxy:
         self.upstream = urlsplit(upstream)
         self.fail_bulk = 0
         self.bulk_seen = 0
+        self.bulk_encodings: list[str] = []  # Content-Encoding of each _bulk request
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -48,6 +49,7 @@ class FaultyProxy:
                 body = self.rfile.read(length) if length else None
                 if "_bulk" in self.path:
                     proxy.bulk_seen += 1
+                    proxy.bulk_encodings.append(self.headers.get("Content-Encoding", ""))
                     if proxy.fail_bulk:
                         proxy.fail_bulk -= proxy.fail_bulk > 0
                         self._reply(503, json.dumps({"error": {

@@ -1,5 +1,6 @@
-"""The OpenSearch engine through the CLI, against osmem (an in-memory server speaking the
-OpenSearch API), plus "results agree": the same corpus gives the same hits in Whoosh."""
+"""The OpenSearch engine through the CLI, against a real OpenSearch node (or osmem, the
+in-memory emulator, with NEWSGREP_TEST_OPENSEARCH=osmem; see conftest.py), plus "results
+agree": the same corpus gives the same hits in Whoosh."""
 
 from __future__ import annotations
 
@@ -12,10 +13,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("opensearchpy", reason="opensearch-py is not installed (dev dependency)")
-osmem_server = pytest.importorskip(
-    "osmem_server", reason="osmem-server (in-memory OpenSearch for tests) is not installed")
-
 from newsgrep.engine import opensearch_engine as ose  # noqa: E402
 from newsgrep.errors import NewsgrepError  # noqa: E402
 
@@ -24,11 +21,14 @@ from .opensearch_support import PASSWORD, FaultyProxy, run_os, with_auth  # noqa
 from .test_cli_stories import _reprint  # noqa: E402
 
 
+class _Server:
+    def __init__(self, kind: str, url: str):
+        self.kind, self.url = kind, url
+
+
 @pytest.fixture(scope="module")
-def server():
-    srv = osmem_server.OsmemServer.start(japanese=False)
-    yield srv
-    srv.close()
+def server(opensearch) -> _Server:
+    return _Server(*opensearch)
 
 
 @pytest.fixture(scope="module")

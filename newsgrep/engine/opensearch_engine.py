@@ -112,6 +112,9 @@ SETTINGS = {
     "analysis": {"analyzer": {"newsgrep_terms": {"type": "custom", "tokenizer": "whitespace"}}},
     # The Whoosh engine's BM25 parameters, so both rank alike (fixed when an index is made).
     "similarity": {"default": {"type": "BM25", "k1": BM25_K1, "b": BM25_B}},
+    # One replica where there is a second node to hold it, none on a single node (whose
+    # index would otherwise stay yellow for ever, its replica unassignable).
+    "auto_expand_replicas": "0-1",
 }
 
 
@@ -217,6 +220,8 @@ class OpenSearchEngine:
             http_compress=True,
         )
         self._mlt_native = True  # cleared when the server turns more_like_this down
+        # Nested span_near gives exact sloppy phrases; osmem (the emulator) rejects it.
+        self.flat_spans = os.environ.get("NEWSGREP_OPENSEARCH_FLAT_SPANS") == "1"
         try:
             mapping = self.client.indices.get_mapping(index=self.index)
         except osx.NotFoundError:
@@ -273,8 +278,29 @@ class OpenSearchEngine:
         except Exception as e:
             raise self._error(e, doing) from None
 
-    def _search(self, body: dict, doing: str = "run the search") -> dict:
-        return self._call(doing, self.client.search, index=self.index, body=body)
+    def _search(self, body: dict, doing: str = "run the search", ranked: bool = False) -> dict:
+        """One search request. ranked: scores matter, so gather term statistics from every
+        shard first (dfs_query_then_fetch): with shard-local statistics a multi-shard
+        index would rank a small corpus differently from a one-shard index."""
+        params = {"search_type": "dfs_query_then_fetch"} if ranked else {}
+        return self._call(doing, self.client.search, index=self.index, body=body,
+                          params=params)
+
+    def identity(self) -> str | None:
+        """The physical index's uuid (None if it does not exist). It changes when the
+        index is deleted and made again, or restored from elsewhere: ingest stores it in
+        the manifest and re-reads every file when it differs."""
+        try:
+            resp = self.client.indices.get_settings(index=self.index, name="index.uuid")
+        except osx.NotFoundError:
+            return None
+        except Exception as e:
+            raise self._error(e, "read the index settings") from None
+        for body in resp.values():  # one entry, keyed by the concrete name (not an alias)
+            uid = body.get("settings", {}).get("index", {}).get("uuid")
+            if uid:
+                return str(uid)
+        return None
 
     # -- writing -------------------------------------------------------------------
     def writer(self) -> OpenSearchWriter:
@@ -300,7 +326,8 @@ class OpenSearchEngine:
                 "sort": [{"seq": "asc"}, {"id": "asc"}]}
         return [_article(h["_source"]) for h in self._search(body)["hits"]["hits"]]
 
-    def _scan(self, body: dict, sort: list, limit: int | None = None) -> Iterator[dict]:
+    def _scan(self, body: dict, sort: list, limit: int | None = None,
+              ranked: bool = False) -> Iterator[dict]:
         """Hits of `body` in `sort` order (which must end in a unique key), up to `limit`,
         paging with search_after so there is no result-window limit."""
         after = None
@@ -310,7 +337,7 @@ class OpenSearchEngine:
             page = dict(body, size=size, sort=sort, track_total_hits=False)
             if after is not None:
                 page["search_after"] = after
-            hits = self._search(page)["hits"]["hits"]
+            hits = self._search(page, ranked=ranked)["hits"]["hits"]
             yield from hits
             if left is not None:
                 left -= len(hits)
@@ -321,7 +348,7 @@ class OpenSearchEngine:
     # -- searching -----------------------------------------------------------------
     def _query(self, req: SearchRequest, q: wq.Query) -> dict:
         flt = self._filter(req)
-        must = _dsl(q)
+        must = _dsl(q, self.flat_spans)
         if not flt:
             return must
         return {"bool": {"must": [must], "filter": flt}}
@@ -374,13 +401,14 @@ class OpenSearchEngine:
         body = {"query": query, "_source": fields, "track_scores": True}
         first = dict(body, size=min(limit or PAGE, MAX_WINDOW), sort=self._sort(req),
                      track_total_hits=True)
-        resp = self._search(first)
+        ranked = req.sort == "relevance"
+        resp = self._search(first, ranked=ranked)
         total = int(resp["hits"]["total"]["value"])
         raw = resp["hits"]["hits"]
         want = total if limit is None else min(limit, total)
         if len(raw) < want and raw:  # more than one window: page on
             rest = dict(body, search_after=raw[-1]["sort"])
-            raw = raw + list(self._scan(rest, self._sort(req), want - len(raw)))
+            raw = raw + list(self._scan(rest, self._sort(req), want - len(raw), ranked))
         rows = [_row(h) for h in raw]
         terms = highlight_terms(q) if req.snippets else _HighlightTerms()
         if req.collapse:
@@ -402,7 +430,7 @@ class OpenSearchEngine:
                 "track_total_hits": False}
         top = [(float(h.get("_score") or 0.0),
                 (h["_source"].get("title") or "") + "\n" + (h["_source"].get("body") or ""))
-               for h in self._search(body)["hits"]["hits"]]
+               for h in self._search(body, ranked=True)["hits"]["hits"]]
         return expand(q, feedback_terms(top), TITLE_BOOST)
 
     def count(self, req: SearchRequest) -> int:
@@ -538,13 +566,16 @@ class OpenSearchEngine:
             return []
         not_me = {"ids": {"values": sorted(exclude)}}
         if self._mlt_native:
+            # minimum_should_match 1: Whoosh's more_like ORs its key terms; Lucene's
+            # default (30% of them) would drop weakly related articles Whoosh lists.
             mlt = {"more_like_this": {"fields": ["body_terms"], "like": " ".join(terms),
                                       "max_query_terms": MLT_TERMS, "min_term_freq": 1,
-                                      "min_doc_freq": 2}}
+                                      "min_doc_freq": 2, "minimum_should_match": "1"}}
             body = {"query": {"bool": {"must": [mlt], "must_not": [not_me]}},
                     "size": size, "_source": SUMMARY_FIELDS}
             try:
-                resp = self.client.search(index=self.index, body=body)
+                resp = self.client.search(index=self.index, body=body,
+                                          params={"search_type": "dfs_query_then_fetch"})
                 return [_row(h) for h in resp["hits"]["hits"]]
             except osx.RequestError:  # e.g. "more_like_this is not supported"
                 self._mlt_native = False
@@ -557,7 +588,8 @@ class OpenSearchEngine:
         body = {"query": {"bool": {"should": should, "minimum_should_match": 1,
                                    "must_not": [not_me]}},
                 "size": size, "_source": SUMMARY_FIELDS}
-        return [_row(h) for h in self._search(body, "find similar articles")["hits"]["hits"]]
+        hits = self._search(body, "find similar articles", ranked=True)["hits"]["hits"]
+        return [_row(h) for h in hits]
 
     def _key_terms(self, terms: list[str]) -> list[tuple[str, float]]:
         tf: dict[str, int] = {}
@@ -836,33 +868,39 @@ def _date_bound(value: int, excl: bool, upper: bool) -> str:
     return _iso_ms(dt)
 
 
-def _dsl(node: wq.Query) -> dict:
-    """One node of newsgrep's parsed query (a Whoosh query tree) as query DSL."""
+def _dsl(node: wq.Query, flat_spans: bool = False) -> dict:
+    """One node of newsgrep's parsed query (a Whoosh query tree) as query DSL.
+    flat_spans: no nested span_near (for servers without it, e.g. the osmem emulator)."""
+
+    def sub(child: wq.Query) -> dict:
+        return _dsl(child, flat_spans)
+
     boost = float(getattr(node, "boost", 1.0) or 1.0)
     if isinstance(node, wq.Not):
-        return {"bool": {"must_not": [_dsl(node.query)]}}
+        return {"bool": {"must_not": [sub(node.query)]}}
     if isinstance(node, wq.AndNot):
-        return _boosted({"bool": {"must": [_dsl(node.a)], "must_not": [_dsl(node.b)]}}, boost)
+        return _boosted({"bool": {"must": [sub(node.a)], "must_not": [sub(node.b)]}}, boost)
     if isinstance(node, wq.AndMaybe):
-        return _boosted({"bool": {"must": [_dsl(node.a)], "should": [_dsl(node.b)]}}, boost)
+        return _boosted({"bool": {"must": [sub(node.a)], "should": [sub(node.b)]}}, boost)
     if isinstance(node, wq.Require):
-        return _boosted({"bool": {"must": [_dsl(node.a)], "filter": [_dsl(node.b)]}}, boost)
+        return _boosted({"bool": {"must": [sub(node.a)], "filter": [sub(node.b)]}}, boost)
     if isinstance(node, wq.DisjunctionMax):
-        return _boosted({"dis_max": {"queries": [_dsl(c) for c in node.subqueries],
+        return _boosted({"dis_max": {"queries": [sub(c) for c in node.subqueries],
                                      "tie_breaker": node.tiebreak}}, boost)
     if isinstance(node, wq.And):
         if not node.subqueries:
             return {"match_none": {}}
-        return _boosted({"bool": {"must": [_dsl(c) for c in node.subqueries]}}, boost)
+        return _boosted({"bool": {"must": [sub(c) for c in node.subqueries]}}, boost)
     if isinstance(node, wq.Or):
         if not node.subqueries:
             return {"match_none": {}}
-        return _boosted({"bool": {"should": [_dsl(c) for c in node.subqueries],
+        return _boosted({"bool": {"should": [sub(c) for c in node.subqueries],
                                   "minimum_should_match": 1}}, boost)
     if isinstance(node, wq.ConstantScoreQuery):
-        return {"constant_score": {"filter": _dsl(node.child), "boost": boost}}
+        return {"constant_score": {"filter": sub(node.child), "boost": boost}}
     if isinstance(node, wq.Phrase):
-        return _phrase(_field(node.fieldname), list(node.words), node.slop, boost)
+        return _phrase(_field(node.fieldname), list(node.words), node.slop, boost,
+                       flat_spans)
     if isinstance(node, wq.FuzzyTerm):
         # Whoosh counts plain Levenshtein edits (no transpositions); Lucene allows at
         # most 2 edits.
@@ -903,13 +941,16 @@ def _dsl(node: wq.Query) -> dict:
                         f"{type(node).__name__}")
 
 
-def _phrase(field: str, words: list[str], slop: int, boost: float) -> dict:
+def _phrase(field: str, words: list[str], slop: int, boost: float,
+            flat_spans: bool = False) -> dict:
     """Whoosh's phrase: the words in order, each at most `slop` positions after the
     previous one (slop=1: adjacent). match_phrase does the exact case. Lucene's sloppy
     match_phrase counts moves over the whole phrase and allows reordering, so a slop
-    becomes ordered span_near queries instead: exact for two words; for more, the whole
-    phrase within the summed gaps and every neighbouring pair within `slop` (nested
-    span_near would be exact, but osmem lacks it; see docs/scaling-out.md)."""
+    becomes ordered span_near instead, nested left to right: span_near(span_near(a, b),
+    c) with slop-1 free positions per step, so each word is within `slop` of the one
+    before it, as in Whoosh. (With flat_spans, for servers that reject nested spans: the
+    whole phrase within the summed gaps and every neighbouring pair within `slop`, which
+    can be met by different occurrences; see docs/scaling-out.md.)"""
     if slop < 1 or not words:
         return {"match_none": {}}
     if len(words) == 1:
@@ -918,15 +959,21 @@ def _phrase(field: str, words: list[str], slop: int, boost: float) -> dict:
         return {"match_phrase": {field: {"query": " ".join(words), "slop": 0,
                                          "boost": boost}}}
 
-    def near(ws: list[str], gaps: int) -> dict:
-        return {"span_near": {"clauses": [{"span_term": {field: w}} for w in ws],
-                              "slop": gaps, "in_order": True}}
+    def near(clauses: list[dict], gaps: int) -> dict:
+        return {"span_near": {"clauses": clauses, "slop": gaps, "in_order": True}}
 
-    whole = near(words, (slop - 1) * (len(words) - 1))
-    if len(words) == 2:
-        whole["span_near"]["boost"] = boost
-        return whole
-    pairs = [near(words[i:i + 2], slop - 1) for i in range(len(words) - 1)]
+    def term(w: str) -> dict:
+        return {"span_term": {field: w}}
+
+    if not flat_spans or len(words) == 2:
+        span = near([term(words[0]), term(words[1])], slop - 1)
+        for w in words[2:]:
+            span = near([span, term(w)], slop - 1)
+        span["span_near"]["boost"] = boost
+        return span
+    whole = near([term(w) for w in words], (slop - 1) * (len(words) - 1))
+    pairs = [near([term(words[i]), term(words[i + 1])], slop - 1)
+             for i in range(len(words) - 1)]
     return {"bool": {"must": [whole], "filter": pairs, "boost": boost}}
 
 
