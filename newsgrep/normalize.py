@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from urllib.parse import urlsplit
 
 from .article import Article, article_id
 from .dates import ImplausibleDate, parse_date, parse_date_line
@@ -13,6 +12,7 @@ from .decode import clean_text
 from .furniture import strip_furniture
 from .language import detect_language
 from .readers import RawDoc
+from .urls import domain_of  # also re-exported: the engines import it from here for now
 
 # "Source:" in the languages SPEC lists and their neighbours. Hand-written because no
 # library knows these labels; the value may be a Markdown link, a URL or a plain name.
@@ -43,19 +43,6 @@ _TAIL_LINES = 12
 _TAIL_URL_LINES = 4
 _MAX_SOURCE_VALUE = 120  # a longer "Source: …" is a sentence about sources, not a credit line
 _MAX_TITLE = 300
-
-
-def domain_of(url: str | None) -> str | None:
-    """The URL's host without `www.`, lower case; None for things that are not URLs."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname
-    except ValueError:
-        return None
-    if not host or "." not in host:
-        return None
-    return host[4:] if host.startswith("www.") else host
 
 
 def parse_source_value(value: str) -> tuple[str | None, str | None]:

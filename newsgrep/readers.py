@@ -19,6 +19,7 @@ from typing import BinaryIO
 from .decode import clean_text, decode_bytes
 from .discover import COMPRESSED_SUFFIX, NOT_REGULAR, article_suffix
 from .errors import SkipFile
+from .urls import domain_of
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -517,8 +518,6 @@ def _page_meta(tree) -> PageMeta:
 
     names = {_name_key(x) for x in (site, _ws(pub_name), meta.get("twitter:site", "").lstrip("@"))}
     if url:
-        from .normalize import domain_of
-
         host = domain_of(url) or ""
         names |= {_name_key(host), *(_name_key(p) for p in host.split(".")[-3:-1])}
     names.discard("")
