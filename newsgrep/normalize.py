@@ -6,12 +6,11 @@ import datetime as dt
 import os
 import re
 
-from .article import Article, article_id
+from .article import Article, RawDoc, article_id
 from .dates import ImplausibleDate, parse_date, parse_date_line
 from .decode import clean_text
 from .furniture import strip_furniture
 from .language import detect_language
-from .readers import RawDoc
 from .urls import domain_of  # also re-exported: the engines import it from here for now
 
 # "Source:" in the languages SPEC lists and their neighbours. Hand-written because no

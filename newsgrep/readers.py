@@ -13,9 +13,10 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import BinaryIO
 
+from .article import RawDoc
 from .decode import clean_text, decode_bytes
 from .discover import COMPRESSED_SUFFIX, NOT_REGULAR, article_suffix
 from .errors import SkipFile
@@ -37,24 +38,6 @@ SOURCE_KEYS = ("source", "source_domain", "source_name", "sitename", "site_name"
 # A .json file may wrap its records: {"articles": [...]} (NewsAPI), {"items": [...]} ...
 CONTAINER_KEYS = ("articles", "items", "records", "results", "data", "docs")
 _NESTED_NAME_KEYS = ("name", "title", "domain", "url")  # "source": {"id": …, "name": …}
-
-
-@dataclass
-class RawDoc:
-    """What a reader found, before normalization."""
-
-    path: str
-    part: int | None = None  # record number inside a .jsonl/.json list
-    text: str | None = None  # whole text of a .txt/.md file
-    title: str | None = None
-    body: str | None = None
-    date: str | None = None
-    url: str | None = None
-    source: str | None = None
-    lang: str | None = None
-    # Notes about the file a reader had to drop parts of (bad .jsonl lines), carried into
-    # the article's warnings and so into the index summary.
-    warnings: list[str] = field(default_factory=list)
 
 
 def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
