@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from .urls import domain_of
+
 
 def article_id(path: str, part: int | None = None) -> str:
     """A short id that stays the same while the file stays where it is.
@@ -54,6 +56,11 @@ class Article:
     signature: bytes | None = field(default=None, repr=False)
     # Engine-specific index data computed ahead in a worker (engine.prepare_article).
     prepared: dict | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def domain(self) -> str | None:
+        """The site's domain: the URL's host, else a source written as a domain."""
+        return domain_of(self.url) or (domain_of(self.source) if self.source else None)
 
     def to_dict(self) -> dict:
         d = asdict(self)
