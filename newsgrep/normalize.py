@@ -11,26 +11,9 @@ from .dates import ImplausibleDate, parse_date, parse_date_line
 from .decode import clean_text
 from .furniture import strip_furniture
 from .language import detect_language
+from .sources import bare_url, source_line
 from .urls import domain_of  # also re-exported: the engines import it from here for now
 
-# "Source:" in the languages SPEC lists and their neighbours. Hand-written because no
-# library knows these labels; the value may be a Markdown link, a URL or a plain name.
-_SOURCE_LABELS = (
-    "source", "sources", "original source", "source originale", "quelle", "quellen",
-    "źródło", "zrodlo", "źródła", "avots", "šaltinis", "saltinis", "allikas", "источник",
-    "джерело", "крыніца", "fonte", "fuente", "bron", "kilde", "källa", "lähde", "zdroj",
-    "forrás", "izvor", "kaynak", "sursa", "πηγή", "originally published (?:at|in|on|by)",
-    "first published (?:at|in|on|by)", "original article", "via",
-)
-_SOURCE_LINE = re.compile(
-    r"^[*_]*(?:" + "|".join(s if "(" in s else re.escape(s) for s in _SOURCE_LABELS)
-    + r")[*_]*\s*[:：]\s*[*_]*(.+?)[*_]*$",
-    re.IGNORECASE,
-)
-# [Name](url) and [Name](<url> "title"), the forms Markdown writers produce.
-_MD_LINK = re.compile(r"^\[([^\]]*)\]\(\s*<?(\S+?)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_URL = re.compile(r"^<?(https?://[^\s<>]+?)>?$", re.IGNORECASE)
-_NAME_THEN_URL = re.compile(r"^(.{1,80}?)[\s,(\-–—|:]+<?(https?://[^\s<>()]+?)>?\)?$", re.I)
 _HEADING_MARKS = re.compile(r"^(?:#{1,6}\s+|\*\*)|\*\*$")
 _EPOCH = re.compile(r"\d{10}(?:\d{3})?(?:\.\d+)?")
 
@@ -40,44 +23,7 @@ _EPOCH = re.compile(r"\d{10}(?:\d{3})?(?:\.\d+)?")
 _HEAD_LINES = 5
 _TAIL_LINES = 12
 _TAIL_URL_LINES = 4
-_MAX_SOURCE_VALUE = 120  # a longer "Source: …" is a sentence about sources, not a credit line
 _MAX_TITLE = 300
-
-
-def parse_source_value(value: str) -> tuple[str | None, str | None]:
-    """`[Site](url)` / `https://site/...` / `Site (url)` / `Site name` -> (source name, url)."""
-    value = value.strip().strip("*_").strip()
-    if m := _MD_LINK.match(value):
-        name, url = m.group(1).strip().strip("*_"), m.group(2)
-        return (name or domain_of(url)), url
-    if m := _URL.match(value):
-        return domain_of(m.group(1)), m.group(1)
-    if m := _NAME_THEN_URL.match(value):
-        return m.group(1).strip(" ,-–—|:(") or domain_of(m.group(2)), m.group(2)
-    if "." in value and " " not in value and domain_of(value):
-        return value, None  # "BalticWord.com": a site name written as its domain
-    return (value or None), None
-
-
-_LINK_URL = re.compile(r"\(?<?https?://\S+")
-
-
-def _source_line(line: str) -> tuple[str | None, str | None] | None:
-    # Only the words count towards the length limit: article URLs can be long.
-    words = _LINK_URL.sub("", line)
-    if len(words) > _MAX_SOURCE_VALUE + 30 or len(line) > 4000:
-        return None
-    m = _SOURCE_LINE.match(line)
-    if not m or len(_LINK_URL.sub("", m.group(1))) > _MAX_SOURCE_VALUE:
-        return None
-    return parse_source_value(m.group(1))
-
-
-def _bare_url(line: str) -> str | None:
-    m = _URL.match(line)
-    if m is None and line.startswith("[") and (md := _MD_LINK.fullmatch(line)):
-        m = _URL.match(md.group(2))  # a lone Markdown link to the article
-    return m.group(1) if m and domain_of(m.group(1)) else None
 
 
 def _clean_title(line: str) -> str:
@@ -145,7 +91,7 @@ def _normalize(raw: RawDoc) -> Article:
 
     if raw.text is not None:
         # Leading bare URL line: the article's own link, written above the title.
-        while paras and (u := _bare_url(paras[0])):
+        while paras and (u := bare_url(paras[0])):
             url = url or u
             paras.pop(0)
         # A date line written above the title ("1 lutego 2022" / "Title").
@@ -181,11 +127,11 @@ def _normalize(raw: RawDoc) -> Article:
                 date = date or d
                 continue
         if head or tail:
-            if (s := _source_line(p)) is not None:
+            if (s := source_line(p)) is not None:
                 source = source or s[0]
                 url = url or s[1]
                 continue
-            if (u := _bare_url(p)) is not None and (i < 2 or i >= n - _TAIL_URL_LINES):
+            if (u := bare_url(p)) is not None and (i < 2 or i >= n - _TAIL_URL_LINES):
                 url = url or u
                 continue
         keep.append(p)
