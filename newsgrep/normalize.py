@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import dataclass, field
 
 from .article import Article, RawDoc, article_id
 from .dates import ImplausibleDate, parse_date, parse_date_line
@@ -73,88 +74,122 @@ def _fallback_title(path: str) -> str:
     return os.path.basename(path) or "(untitled)"
 
 
+@dataclass
+class _Draft:
+    """The article as the stages below build it: the fields found so far, and the lines of
+    text no stage has claimed yet (they become the body)."""
+
+    paras: list[str]
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    date: dt.date | None = None
+    # This run's notes only: stages that ask "no warning yet?" must not see the reader's.
+    warnings: list[str] = field(default_factory=list)
+
+
 def _normalize(raw: RawDoc) -> Article:
-    warnings: list[str] = []
-    title = clean_text(raw.title).strip() if raw.title else None
-    # Metadata from HTML entities may hold characters the decoder never saw (&#27;).
-    source = (clean_text(raw.source).strip() or None) if raw.source else None
-    url = (clean_text(raw.url).strip() or None) if raw.url else None
-    text = raw.text if raw.text is not None else (raw.body or "")
-    paras = [p for p in (ln.strip() for ln in text.split("\n")) if p]
-
-    lang = _lang_code(raw.lang)
-    if lang is None:
-        # The first lines are enough: the identifier reads only the first 500 characters.
-        lang = detect_language(" ".join(paras[:20]))
-
-    date = _meta_date(raw.date, lang, warnings) if raw.date else None
-
+    d = _draft(raw)
+    d.lang = _lang_code(raw.lang) or detect_language(" ".join(d.paras[:20]))
+    if raw.date:
+        d.date = _meta_date(raw.date, d.lang, d.warnings)
     if raw.text is not None:
-        # Leading bare URL line: the article's own link, written above the title.
-        while paras and (u := bare_url(paras[0])):
-            url = url or u
-            paras.pop(0)
-        # A date line written above the title ("1 lutego 2022" / "Title").
-        if paras and len(paras) > 1 and date is None and not warnings:
-            try:
-                if (d := parse_date_line(paras[0], lang)) is not None:
-                    date = d
-                    paras.pop(0)
-            except ImplausibleDate as e:
-                warnings.append(str(e))
-                paras.pop(0)
-        if paras and not title:
-            title = _clean_title(paras.pop(0))
-    elif title and paras and _clean_title(paras[0]) == title:
-        paras.pop(0)  # extractors often repeat the headline as the body's first line
-
-    # Date, source and URL lines near the top; Source and URL lines near the bottom.
-    keep: list[str] = []
-    n = len(paras)
-    for i, p in enumerate(paras):
-        head = i < _HEAD_LINES
-        tail = i >= n - _TAIL_LINES
-        if head and not warnings:
-            # A date line is dropped from the body even when metadata already gave the date
-            # ("Publié le 28 mars 2022" under an HTML headline); then dateparser is not needed.
-            try:
-                d = parse_date_line(p, lang, fallback=date is None)
-            except ImplausibleDate as e:
-                if date is None:
-                    warnings.append(str(e))
-                continue
-            if d is not None:
-                date = date or d
-                continue
-        if head or tail:
-            if (s := source_line(p)) is not None:
-                source = source or s[0]
-                url = url or s[1]
-                continue
-            if (u := bare_url(p)) is not None and (i < 2 or i >= n - _TAIL_URL_LINES):
-                url = url or u
-                continue
-        keep.append(p)
-
-    if source is None and url:
-        source = domain_of(url)
-    elif source and source.lower().startswith("www.") and " " not in source:
-        source = domain_of(source) or source  # "www.site.com" from a source_domain field
-    body_paras = strip_furniture(keep)
-    if not title:
-        title = body_paras[0] if body_paras else _fallback_title(raw.path)
-    title = " ".join(title.split())[:_MAX_TITLE] or _fallback_title(raw.path)
+        _take_head_lines(d)
+    elif d.title and d.paras and _clean_title(d.paras[0]) == d.title:
+        d.paras.pop(0)  # extractors often repeat the headline as the body's first line
+    _take_credit_lines(d)
+    _settle_source(d)
+    body = strip_furniture(d.paras)
     return Article(
         id=article_id(raw.path, raw.part),
         path=raw.path,
-        title=title,
-        body="\n\n".join(body_paras),
-        date=date,
-        source=source,
-        url=url,
-        lang=lang,
-        warnings=raw.warnings + warnings,
+        title=_final_title(d.title, body, raw.path),
+        body="\n\n".join(body),
+        date=d.date,
+        source=d.source,
+        url=d.url,
+        lang=d.lang,
+        warnings=raw.warnings + d.warnings,
     )
+
+
+def _draft(raw: RawDoc) -> _Draft:
+    """The reader's fields cleaned like decoded text, and its text as non-blank lines."""
+    text = raw.text if raw.text is not None else (raw.body or "")
+    return _Draft(
+        paras=[p for p in (ln.strip() for ln in text.split("\n")) if p],
+        title=clean_text(raw.title).strip() if raw.title else None,
+        # Metadata from HTML entities may hold characters the decoder never saw (&#27;).
+        source=(clean_text(raw.source).strip() or None) if raw.source else None,
+        url=(clean_text(raw.url).strip() or None) if raw.url else None,
+    )
+
+
+def _take_head_lines(d: _Draft) -> None:
+    """Plain text: the article's own URL and a date line may stand above the title, which
+    is the first line left."""
+    # Leading bare URL line: the article's own link, written above the title.
+    while d.paras and (u := bare_url(d.paras[0])):
+        d.url = d.url or u
+        d.paras.pop(0)
+    # A date line written above the title ("1 lutego 2022" / "Title").
+    if len(d.paras) > 1 and d.date is None and not d.warnings:
+        try:
+            if (day := parse_date_line(d.paras[0], d.lang)) is not None:
+                d.date = day
+                d.paras.pop(0)
+        except ImplausibleDate as e:
+            d.warnings.append(str(e))
+            d.paras.pop(0)
+    if d.paras and not d.title:
+        d.title = _clean_title(d.paras.pop(0))
+
+
+def _take_credit_lines(d: _Draft) -> None:
+    """Date, source and URL lines near the top; Source and URL lines near the bottom."""
+    keep: list[str] = []
+    n = len(d.paras)
+    for i, p in enumerate(d.paras):
+        head = i < _HEAD_LINES
+        tail = i >= n - _TAIL_LINES
+        if head and not d.warnings:
+            # A date line is dropped from the body even when metadata already gave the date
+            # ("Publié le 28 mars 2022" under an HTML headline); then dateparser is not needed.
+            try:
+                day = parse_date_line(p, d.lang, fallback=d.date is None)
+            except ImplausibleDate as e:
+                if d.date is None:
+                    d.warnings.append(str(e))
+                continue
+            if day is not None:
+                d.date = d.date or day
+                continue
+        if head or tail:
+            if (s := source_line(p)) is not None:
+                d.source = d.source or s[0]
+                d.url = d.url or s[1]
+                continue
+            if (u := bare_url(p)) is not None and (i < 2 or i >= n - _TAIL_URL_LINES):
+                d.url = d.url or u
+                continue
+        keep.append(p)
+    d.paras = keep
+
+
+def _settle_source(d: _Draft) -> None:
+    """Without a source name, the URL's site is the source; 'www.site.com' is 'site.com'."""
+    if d.source is None and d.url:
+        d.source = domain_of(d.url)
+    elif d.source and d.source.lower().startswith("www.") and " " not in d.source:
+        d.source = domain_of(d.source) or d.source  # from a source_domain field
+
+
+def _final_title(title: str | None, body: list[str], path: str) -> str:
+    """The title on one line and of sane length; else the body's first line, the file name."""
+    if not title:
+        title = body[0] if body else _fallback_title(path)
+    return " ".join(title.split())[:_MAX_TITLE] or _fallback_title(path)
 
 
 def _month_first(value: str) -> bool:
