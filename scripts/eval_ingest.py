@@ -19,9 +19,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from newsgrep.article import RawDoc
 from newsgrep.errors import SkipFile
 from newsgrep.normalize import normalize
-from newsgrep.readers import RawDoc, parse_bytes
+from newsgrep.readers import parse_bytes
 
 _TOKEN = re.compile(r"\w+")
 _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
