@@ -12,8 +12,12 @@ import calendar
 import datetime as dt
 import functools
 import re
+from typing import TYPE_CHECKING
 
 from .date_words import BASE_LANGS, BYLINE, NOISE, norm_lang, tables
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 __all__ = ["ImplausibleDate", "parse_date", "parse_date_line", "parse_relative"]
 
@@ -222,7 +226,7 @@ def _rfc2822(s: str) -> dt.date | None:
 
 
 @functools.lru_cache(maxsize=16)
-def _dateparser(langs: tuple[str, ...], month_first: bool):  # -> DateDataParser
+def _dateparser(langs: tuple[str, ...], month_first: bool) -> DateDataParser:
     from dateparser.date import DateDataParser  # 0.7 s: only when a date really needs it
 
     settings = {

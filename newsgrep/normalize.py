@@ -195,4 +195,4 @@ def _final_title(title: str | None, body: list[str], path: str) -> str:
 def _month_first(value: str) -> bool:
     """Slash dates in scraper metadata (`9/28/16`) are US month-first unless they cannot be."""
     m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{2,4})\s*", value)
-    return bool(m) and int(m.group(1)) <= 12
+    return m is not None and int(m.group(1)) <= 12
