@@ -2,7 +2,7 @@
 
 Text formats (`.txt`, `.md`) yield the whole decoded text; the normalizer finds the
 title, date and source lines in it. Structured formats (`.json`, `.jsonl`, `.html`)
-yield the fields they carry.
+yield the fields they carry; HTML pages are read in html_reader.py.
 """
 
 from __future__ import annotations
