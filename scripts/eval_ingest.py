@@ -18,6 +18,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from newsgrep.article import RawDoc
 from newsgrep.errors import SkipFile
@@ -262,7 +263,7 @@ def eval_allsides(root: Path) -> dict:
 
 # ---------------------------------------------------------------- seeds
 
-SEED_EXPECT = {
+SEED_EXPECT: dict[str, dict[str, Any]] = {
     "000_2af2d4676b6d9f59.txt": {
         "title": "The military conflict in the Baltics will lead to the destruction",
         "date": dt.date(2022, 2, 1), "source": "BalticWord.com",
