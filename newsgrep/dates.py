@@ -1,9 +1,9 @@
 """Dates: metadata values, date lines at the top of articles, and relative --since/--until.
 
 Ingest calls this for several lines of every article, so the common cases go through regexes,
-`datetime.fromisoformat` and a month-name table built from dateparser's own translation data.
-dateparser itself (0.7 s to import, milliseconds per parse) is only a lazy, memoized fallback.
-Dates are taken as written in their own time zone; nothing is converted to UTC.
+`datetime.fromisoformat` and a month-name table built from dateparser's own translation data
+(date_words.py). dateparser itself (0.7 s to import, milliseconds per parse) is only a lazy,
+memoized fallback. Dates are taken as written in their own time zone; nothing is converted to UTC.
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-import importlib.util
-import json
-import os
 import re
+from typing import TYPE_CHECKING
+
+from .date_words import BASE_LANGS, BYLINE, NOISE, norm_lang, tables
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 __all__ = ["ImplausibleDate", "parse_date", "parse_date_line", "parse_relative"]
 
@@ -22,57 +25,7 @@ MIN_DATE = dt.date(1800, 1, 1)
 MAX_LINE = 100  # longer lines are prose, not date lines
 _MAX_VALUE = 200  # a metadata value longer than this is not a date
 _FALLBACK_WORDS = 8  # date lines our fast path missed are short; sentences never go to dateparser
-
-# Month and weekday names are always recognised in these languages (their dateparser month
-# tokens do not collide). Other dateparser languages are added only when passed as `lang`.
-BASE_LANGS = (
-    "en", "de", "fr", "es", "it", "pl", "ru", "uk", "lv", "lt",
-    "et", "fi", "sv", "da", "nb", "nl", "cs", "pt",
-)  # fmt: skip
-_LANG_ALIASES = {"no": "nb"}  # language detectors say "no", dateparser calls it "nb"
-
-_MONTH_KEYS = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
-_WORD_KEYS = frozenset(
-    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "skip")
-)
-
-# Words that may surround a date on a date line: labels, prepositions, time-of-day and zone
-# words. dateparser has no labels, so these are ours; weekdays and fillers come from its data.
-_NOISE = frozenset(
-    """
-    a am an and at on of the in from pm t z und et y e i og och en ja un ir и і
-    published publish publication posted updated update last modified created first date dated
-    edited issued released originally time story
-    veröffentlicht aktualisiert um uhr stand zuletzt erstellt geändert datum vom erschienen
-    publiziert aktualisierung
-    publié publiée publie le la mis mise à jour modifié actualisé créé dernière
-    publicado publicada actualizado actualizada el fecha de del las
-    pubblicato pubblicata aggiornato aggiornata il alle ore data
-    opublikowano opublikowany aktualizacja zaktualizowano publikacji dodano aktualizacji o godz
-    godzina w r roku
-    опубликовано обновлено дата публикации обновления в г года год изменено
-    опубліковано оновлено публікації оновлення о об р року
-    avaldatud uuendatud muudetud kell
-    publicēts atjaunots publicēšanas datums gada g plkst atjaunināts
-    paskelbta atnaujinta publikuota m d
-    julkaistu päivitetty klo muokattu
-    publicerad publicerat uppdaterad uppdaterat den kl klockan
-    publiceret opdateret publisert oppdatert
-    gepubliceerd bijgewerkt laatst op om geplaatst aangepast
-    zveřejněno aktualizováno publikováno aktualizace v
-    atualizado atualizada em às
-    utc gmt cet cest eet eest msk bst est edt cst cdt mst mdt pst pdt wet west
-    """.split()
-)
-# A byline word before any other words lets a few capitalised names through ("By Jane Doe |").
-_BYLINE = frozenset(
-    "by von par por di door av af autor autorius autors автор автори kirjoittanut written "
-    "text tekst teksti texto testo".split()
-)
-_MAX_NAMES = 4
+_MAX_NAMES = 4  # capitalised names a date line may hold after a byline word ("By Jane Doe |")
 
 _DIGIT = re.compile(r"[0-9]")
 _YEAR4 = re.compile(r"[0-9]{4}")
@@ -132,132 +85,6 @@ class ImplausibleDate(ValueError):
         super().__init__(f"implausible date {value.isoformat()} read from {text!r}: {reason}")
         self.date = value
         self.text = text
-
-
-# ---------------------------------------------------------------- month and weekday tables
-
-
-@functools.cache
-def _data_dir() -> str | None:
-    # find_spec does not run dateparser/__init__.py, so reading its data stays cheap.
-    spec = importlib.util.find_spec("dateparser")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    base = list(spec.submodule_search_locations)[0]
-    return os.path.join(base, "data", "date_translation_data")
-
-
-_DATA_KEY = re.compile(r'\s*"([a-z]+)": \[\s*$')
-
-
-def _read_lists(path: str) -> dict[str, list[str]]:
-    """Read the month/weekday/skip lists of one data file (one JSON string per line)."""
-    out: dict[str, list[str]] = {}
-    key = None
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if key is None:
-                m = _DATA_KEY.match(line)
-                if m and (m.group(1) in _WORD_KEYS or m.group(1) in _MONTH_KEYS):
-                    key = m.group(1)
-            elif line.lstrip().startswith("]"):
-                key = None
-            else:
-                try:
-                    item = json.loads(line.strip().rstrip(","))
-                except ValueError:
-                    continue
-                if isinstance(item, str):
-                    out.setdefault(key, []).append(item)
-    return out
-
-
-def _inflections(code: str, name: str) -> list[str]:
-    """Case forms news use that dateparser lacks (only for full names, not abbreviations)."""
-    if len(name) < 5:
-        return []
-    if code == "lv":  # locative: februārī, martā ("2022. gada 14. februārī")
-        if name.endswith("is"):
-            return [name[:-2] + "ī"]
-        if name.endswith("s"):
-            return [name[:-1] + "ā"]
-    if code == "et":  # adessive: märtsil, septembril ("15. märtsil 2022")
-        if name.endswith("ber"):
-            return [name[:-2] + "ril"]
-        return [name + ("l" if name[-1] in "aeiou" else "il")]
-    return []
-
-
-@functools.lru_cache(maxsize=64)
-def _lang_table(code: str) -> tuple[dict[str, int], frozenset[str]] | None:
-    """Month token -> month number, and weekday/filler words, for one dateparser language."""
-    base = _data_dir()
-    if base is None:
-        return None
-    try:
-        lists = _read_lists(os.path.join(base, code + ".py"))
-    except OSError:
-        return None
-    months: dict[str, int] = {}
-    for num, key in enumerate(_MONTH_KEYS, 1):
-        for item in lists.get(key, ()):
-            tok = item.lower().strip(" .")
-            for form in (tok, *_inflections(code, tok)):
-                months.setdefault(form, num)
-    words = {
-        w.strip(".")
-        for key in _WORD_KEYS
-        for item in lists.get(key, ())
-        for w in re.split(r"[\s-]+", item.lower().replace("’", "'"))  # "terça-feira"
-    }
-    words = {w for w in words if len(w) >= 2 or (w and w in "mdgr")} - months.keys()
-    return months, frozenset(words)
-
-
-@functools.cache
-def _base_table() -> tuple[dict[str, int], frozenset[str]]:
-    months: dict[str, int] = {}
-    clashes: set[str] = set()
-    words: set[str] = set()
-    for code in BASE_LANGS:
-        table = _lang_table(code)
-        if table is None:
-            continue
-        for tok, num in table[0].items():
-            if months.setdefault(tok, num) != num:
-                clashes.add(tok)
-        words |= table[1]
-    for tok in clashes:  # a token meaning two months is useless without a language
-        del months[tok]
-    return months, frozenset(words - months.keys())
-
-
-@functools.lru_cache(maxsize=64)
-def _norm_lang(lang: str | None) -> str | None:
-    """'pl', 'PL', 'pt-BR', 'no' -> a dateparser data file name, or None."""
-    if not lang:
-        return None
-    code = lang.strip().lower().replace("_", "-").split("-")[0]
-    code = _LANG_ALIASES.get(code, code)
-    if not re.fullmatch(r"[a-z]{2,3}", code):
-        return None
-    base = _data_dir()
-    if base is None or not os.path.exists(os.path.join(base, code + ".py")):
-        return None
-    return code
-
-
-@functools.lru_cache(maxsize=64)
-def _tables(lang: str | None) -> tuple[dict[str, int], frozenset[str]]:
-    months, words = _base_table()
-    code = _norm_lang(lang)
-    if code is None or code in BASE_LANGS:
-        return months, words
-    extra = _lang_table(code)
-    if extra is None:
-        return months, words
-    merged = {**months, **extra[0]}  # the named language wins a clash
-    return merged, (words | extra[1]) - merged.keys()
 
 
 # ---------------------------------------------------------------- the fast scanner
@@ -336,10 +163,10 @@ def _residual_ok(rest: str, words: frozenset[str]) -> bool:
     byline = False
     for tok in _TOKEN.findall(rest):
         low = tok.lower().replace("’", "'")
-        if low in _BYLINE:
+        if low in BYLINE:
             byline = byline or not names  # only a byline if it comes before the names
             continue
-        if low in _NOISE or low in words:
+        if low in NOISE or low in words:
             continue
         if _DIGIT.search(tok) or not tok[0].isupper():
             return False  # other numbers, or lowercase prose
@@ -354,7 +181,7 @@ def _residual_ok(rest: str, words: frozenset[str]) -> bool:
 
 def _scan(s: str, lang: str | None, month_first: bool, allow2: bool) -> tuple[dt.date | None, bool]:
     """(first date found, whether the rest of s is only date-line furniture)."""
-    months, words = _tables(lang)
+    months, words = tables(lang)
     if "年" in s or "년" in s:
         s = _CJK_YMD.sub(lambda m: f" {m.group(1)}-{m.group(2)}-{m.group(3)} ", s)
     rest = _TIME.sub(" ", s)
@@ -399,7 +226,7 @@ def _rfc2822(s: str) -> dt.date | None:
 
 
 @functools.lru_cache(maxsize=16)
-def _dateparser(langs: tuple[str, ...], month_first: bool):  # -> DateDataParser
+def _dateparser(langs: tuple[str, ...], month_first: bool) -> DateDataParser:
     from dateparser.date import DateDataParser  # 0.7 s: only when a date really needs it
 
     settings = {
@@ -418,7 +245,7 @@ def _dateparser(langs: tuple[str, ...], month_first: bool):  # -> DateDataParser
 
 
 def _fallback(s: str, lang: str | None, month_first: bool) -> dt.date | None:
-    code = _norm_lang(lang)
+    code = norm_lang(lang)
     langs = BASE_LANGS if code is None else tuple(dict.fromkeys((code, "en")))
     try:
         data = _dateparser(langs, month_first).get_date_data(s)
@@ -466,7 +293,7 @@ def _parse_line(s: str, lang: str | None, fallback: bool = True) -> dt.date | No
     if len(s.split()) <= _FALLBACK_WORDS and _LETTERS.search(s) and _DAY_NUMBER.search(s):
         # Our month tables already cover the base languages: for them a miss is final, and
         # skipping dateparser (~1-60 ms) keeps headlines like "Broadband soars in 2004" cheap.
-        if fallback and _norm_lang(lang) not in BASE_LANGS:
+        if fallback and norm_lang(lang) not in BASE_LANGS:
             return _fallback(s, lang, False)
     return None
 

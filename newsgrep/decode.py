@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -32,6 +33,15 @@ def clean_text(text: str) -> str:
     text = _CONTROLS.sub("", text)
     text = text.replace("\u00a0", " ")
     return unicodedata.normalize("NFC", text)
+
+
+def html_line(s: object) -> str:
+    """An HTML attribute or element text as one clean line ("" for what is not a string)."""
+    # clean_text after unescaping: `&shy;` in a headline is a soft hyphen only now, and
+    # left in it would make two equal headlines compare unequal.
+    if not isinstance(s, str):
+        return ""
+    return " ".join(clean_text(html.unescape(s)).split())
 
 
 def _looks_utf16(data: bytes) -> str | None:

@@ -5,33 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
 
-from .article import Article, article_id
+from .article import Article, RawDoc, article_id
 from .dates import ImplausibleDate, parse_date, parse_date_line
 from .decode import clean_text
 from .furniture import strip_furniture
 from .language import detect_language
-from .readers import RawDoc
+from .sources import bare_url, source_line
+from .urls import domain_of  # also re-exported: the engines import it from here for now
 
-# "Source:" in the languages SPEC lists and their neighbours. Hand-written because no
-# library knows these labels; the value may be a Markdown link, a URL or a plain name.
-_SOURCE_LABELS = (
-    "source", "sources", "original source", "source originale", "quelle", "quellen",
-    "źródło", "zrodlo", "źródła", "avots", "šaltinis", "saltinis", "allikas", "источник",
-    "джерело", "крыніца", "fonte", "fuente", "bron", "kilde", "källa", "lähde", "zdroj",
-    "forrás", "izvor", "kaynak", "sursa", "πηγή", "originally published (?:at|in|on|by)",
-    "first published (?:at|in|on|by)", "original article", "via",
-)
-_SOURCE_LINE = re.compile(
-    r"^[*_]*(?:" + "|".join(s if "(" in s else re.escape(s) for s in _SOURCE_LABELS)
-    + r")[*_]*\s*[:：]\s*[*_]*(.+?)[*_]*$",
-    re.IGNORECASE,
-)
-# [Name](url) and [Name](<url> "title"), the forms Markdown writers produce.
-_MD_LINK = re.compile(r"^\[([^\]]*)\]\(\s*<?(\S+?)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_URL = re.compile(r"^<?(https?://[^\s<>]+?)>?$", re.IGNORECASE)
-_NAME_THEN_URL = re.compile(r"^(.{1,80}?)[\s,(\-–—|:]+<?(https?://[^\s<>()]+?)>?\)?$", re.I)
 _HEADING_MARKS = re.compile(r"^(?:#{1,6}\s+|\*\*)|\*\*$")
 _EPOCH = re.compile(r"\d{10}(?:\d{3})?(?:\.\d+)?")
 
@@ -41,57 +24,7 @@ _EPOCH = re.compile(r"\d{10}(?:\d{3})?(?:\.\d+)?")
 _HEAD_LINES = 5
 _TAIL_LINES = 12
 _TAIL_URL_LINES = 4
-_MAX_SOURCE_VALUE = 120  # a longer "Source: …" is a sentence about sources, not a credit line
 _MAX_TITLE = 300
-
-
-def domain_of(url: str | None) -> str | None:
-    """The URL's host without `www.`, lower case; None for things that are not URLs."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname
-    except ValueError:
-        return None
-    if not host or "." not in host:
-        return None
-    return host[4:] if host.startswith("www.") else host
-
-
-def parse_source_value(value: str) -> tuple[str | None, str | None]:
-    """`[Site](url)` / `https://site/...` / `Site (url)` / `Site name` -> (source name, url)."""
-    value = value.strip().strip("*_").strip()
-    if m := _MD_LINK.match(value):
-        name, url = m.group(1).strip().strip("*_"), m.group(2)
-        return (name or domain_of(url)), url
-    if m := _URL.match(value):
-        return domain_of(m.group(1)), m.group(1)
-    if m := _NAME_THEN_URL.match(value):
-        return m.group(1).strip(" ,-–—|:(") or domain_of(m.group(2)), m.group(2)
-    if "." in value and " " not in value and domain_of(value):
-        return value, None  # "BalticWord.com": a site name written as its domain
-    return (value or None), None
-
-
-_LINK_URL = re.compile(r"\(?<?https?://\S+")
-
-
-def _source_line(line: str) -> tuple[str | None, str | None] | None:
-    # Only the words count towards the length limit: article URLs can be long.
-    words = _LINK_URL.sub("", line)
-    if len(words) > _MAX_SOURCE_VALUE + 30 or len(line) > 4000:
-        return None
-    m = _SOURCE_LINE.match(line)
-    if not m or len(_LINK_URL.sub("", m.group(1))) > _MAX_SOURCE_VALUE:
-        return None
-    return parse_source_value(m.group(1))
-
-
-def _bare_url(line: str) -> str | None:
-    m = _URL.match(line)
-    if m is None and line.startswith("[") and (md := _MD_LINK.fullmatch(line)):
-        m = _URL.match(md.group(2))  # a lone Markdown link to the article
-    return m.group(1) if m and domain_of(m.group(1)) else None
 
 
 def _clean_title(line: str) -> str:
@@ -141,91 +74,125 @@ def _fallback_title(path: str) -> str:
     return os.path.basename(path) or "(untitled)"
 
 
+@dataclass
+class _Draft:
+    """The article as the stages below build it: the fields found so far, and the lines of
+    text no stage has claimed yet (they become the body)."""
+
+    paras: list[str]
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    date: dt.date | None = None
+    # This run's notes only: stages that ask "no warning yet?" must not see the reader's.
+    warnings: list[str] = field(default_factory=list)
+
+
 def _normalize(raw: RawDoc) -> Article:
-    warnings: list[str] = []
-    title = clean_text(raw.title).strip() if raw.title else None
-    # Metadata from HTML entities may hold characters the decoder never saw (&#27;).
-    source = (clean_text(raw.source).strip() or None) if raw.source else None
-    url = (clean_text(raw.url).strip() or None) if raw.url else None
-    text = raw.text if raw.text is not None else (raw.body or "")
-    paras = [p for p in (ln.strip() for ln in text.split("\n")) if p]
-
-    lang = _lang_code(raw.lang)
-    if lang is None:
-        # The first lines are enough: the identifier reads only the first 500 characters.
-        lang = detect_language(" ".join(paras[:20]))
-
-    date = _meta_date(raw.date, lang, warnings) if raw.date else None
-
+    d = _draft(raw)
+    d.lang = _lang_code(raw.lang) or detect_language(" ".join(d.paras[:20]))
+    if raw.date:
+        d.date = _meta_date(raw.date, d.lang, d.warnings)
     if raw.text is not None:
-        # Leading bare URL line: the article's own link, written above the title.
-        while paras and (u := _bare_url(paras[0])):
-            url = url or u
-            paras.pop(0)
-        # A date line written above the title ("1 lutego 2022" / "Title").
-        if paras and len(paras) > 1 and date is None and not warnings:
-            try:
-                if (d := parse_date_line(paras[0], lang)) is not None:
-                    date = d
-                    paras.pop(0)
-            except ImplausibleDate as e:
-                warnings.append(str(e))
-                paras.pop(0)
-        if paras and not title:
-            title = _clean_title(paras.pop(0))
-    elif title and paras and _clean_title(paras[0]) == title:
-        paras.pop(0)  # extractors often repeat the headline as the body's first line
-
-    # Date, source and URL lines near the top; Source and URL lines near the bottom.
-    keep: list[str] = []
-    n = len(paras)
-    for i, p in enumerate(paras):
-        head = i < _HEAD_LINES
-        tail = i >= n - _TAIL_LINES
-        if head and not warnings:
-            # A date line is dropped from the body even when metadata already gave the date
-            # ("Publié le 28 mars 2022" under an HTML headline); then dateparser is not needed.
-            try:
-                d = parse_date_line(p, lang, fallback=date is None)
-            except ImplausibleDate as e:
-                if date is None:
-                    warnings.append(str(e))
-                continue
-            if d is not None:
-                date = date or d
-                continue
-        if head or tail:
-            if (s := _source_line(p)) is not None:
-                source = source or s[0]
-                url = url or s[1]
-                continue
-            if (u := _bare_url(p)) is not None and (i < 2 or i >= n - _TAIL_URL_LINES):
-                url = url or u
-                continue
-        keep.append(p)
-
-    if source is None and url:
-        source = domain_of(url)
-    elif source and source.lower().startswith("www.") and " " not in source:
-        source = domain_of(source) or source  # "www.site.com" from a source_domain field
-    body_paras = strip_furniture(keep)
-    if not title:
-        title = body_paras[0] if body_paras else _fallback_title(raw.path)
-    title = " ".join(title.split())[:_MAX_TITLE] or _fallback_title(raw.path)
+        _take_head_lines(d)
+    elif d.title and d.paras and _clean_title(d.paras[0]) == d.title:
+        d.paras.pop(0)  # extractors often repeat the headline as the body's first line
+    _take_credit_lines(d)
+    _settle_source(d)
+    body = strip_furniture(d.paras)
     return Article(
         id=article_id(raw.path, raw.part),
         path=raw.path,
-        title=title,
-        body="\n\n".join(body_paras),
-        date=date,
-        source=source,
-        url=url,
-        lang=lang,
-        warnings=raw.warnings + warnings,
+        title=_final_title(d.title, body, raw.path),
+        body="\n\n".join(body),
+        date=d.date,
+        source=d.source,
+        url=d.url,
+        lang=d.lang,
+        warnings=raw.warnings + d.warnings,
     )
+
+
+def _draft(raw: RawDoc) -> _Draft:
+    """The reader's fields cleaned like decoded text, and its text as non-blank lines."""
+    text = raw.text if raw.text is not None else (raw.body or "")
+    return _Draft(
+        paras=[p for p in (ln.strip() for ln in text.split("\n")) if p],
+        title=clean_text(raw.title).strip() if raw.title else None,
+        # Metadata from HTML entities may hold characters the decoder never saw (&#27;).
+        source=(clean_text(raw.source).strip() or None) if raw.source else None,
+        url=(clean_text(raw.url).strip() or None) if raw.url else None,
+    )
+
+
+def _take_head_lines(d: _Draft) -> None:
+    """Plain text: the article's own URL and a date line may stand above the title, which
+    is the first line left."""
+    # Leading bare URL line: the article's own link, written above the title.
+    while d.paras and (u := bare_url(d.paras[0])):
+        d.url = d.url or u
+        d.paras.pop(0)
+    # A date line written above the title ("1 lutego 2022" / "Title").
+    if len(d.paras) > 1 and d.date is None and not d.warnings:
+        try:
+            if (day := parse_date_line(d.paras[0], d.lang)) is not None:
+                d.date = day
+                d.paras.pop(0)
+        except ImplausibleDate as e:
+            d.warnings.append(str(e))
+            d.paras.pop(0)
+    if d.paras and not d.title:
+        d.title = _clean_title(d.paras.pop(0))
+
+
+def _take_credit_lines(d: _Draft) -> None:
+    """Date, source and URL lines near the top; Source and URL lines near the bottom."""
+    keep: list[str] = []
+    n = len(d.paras)
+    for i, p in enumerate(d.paras):
+        head = i < _HEAD_LINES
+        tail = i >= n - _TAIL_LINES
+        if head and not d.warnings:
+            # A date line is dropped from the body even when metadata already gave the date
+            # ("Publié le 28 mars 2022" under an HTML headline); then dateparser is not needed.
+            try:
+                day = parse_date_line(p, d.lang, fallback=d.date is None)
+            except ImplausibleDate as e:
+                if d.date is None:
+                    d.warnings.append(str(e))
+                continue
+            if day is not None:
+                d.date = d.date or day
+                continue
+        if head or tail:
+            if (s := source_line(p)) is not None:
+                d.source = d.source or s[0]
+                d.url = d.url or s[1]
+                continue
+            if (u := bare_url(p)) is not None and (i < 2 or i >= n - _TAIL_URL_LINES):
+                d.url = d.url or u
+                continue
+        keep.append(p)
+    d.paras = keep
+
+
+def _settle_source(d: _Draft) -> None:
+    """Without a source name, the URL's site is the source; 'www.site.com' is 'site.com'."""
+    if d.source is None and d.url:
+        d.source = domain_of(d.url)
+    elif d.source and d.source.lower().startswith("www.") and " " not in d.source:
+        d.source = domain_of(d.source) or d.source  # from a source_domain field
+
+
+def _final_title(title: str | None, body: list[str], path: str) -> str:
+    """The title on one line and of sane length; else the body's first line, the file name."""
+    if not title:
+        title = body[0] if body else _fallback_title(path)
+    return " ".join(title.split())[:_MAX_TITLE] or _fallback_title(path)
 
 
 def _month_first(value: str) -> bool:
     """Slash dates in scraper metadata (`9/28/16`) are US month-first unless they cannot be."""
     m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{2,4})\s*", value)
-    return bool(m) and int(m.group(1)) <= 12
+    return m is not None and int(m.group(1)) <= 12

@@ -18,10 +18,12 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+from newsgrep.article import RawDoc
 from newsgrep.errors import SkipFile
 from newsgrep.normalize import normalize
-from newsgrep.readers import RawDoc, parse_bytes
+from newsgrep.readers import parse_bytes
 
 _TOKEN = re.compile(r"\w+")
 _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
@@ -261,7 +263,7 @@ def eval_allsides(root: Path) -> dict:
 
 # ---------------------------------------------------------------- seeds
 
-SEED_EXPECT = {
+SEED_EXPECT: dict[str, dict[str, Any]] = {
     "000_2af2d4676b6d9f59.txt": {
         "title": "The military conflict in the Baltics will lead to the destruction",
         "date": dt.date(2022, 2, 1), "source": "BalticWord.com",

@@ -259,7 +259,7 @@ def test_property_appended_furniture_goes_article_stays(article):
 def test_pattern_data_is_lowercase_and_compiles():
     import re
 
-    from newsgrep import furniture as F
+    from newsgrep import furniture_words as F
 
     regex_groups = [F.TAIL_MARKERS, F.LIST_MARKERS, F.FURNITURE_EXACT, F.SHARE_WORDS,
                     F.FURNITURE_PREFIX, F.FURNITURE_SENTENCE_START]

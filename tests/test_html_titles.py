@@ -1,6 +1,6 @@
 """HTML headline choice: the headline a reader sees, among the page's title fields.
 
-One small hand-written page (or field set) per rule in readers.pick_title, asserting the
+One small hand-written page (or field set) per rule in html_title.pick_title, asserting the
 title a user would see on that page.
 """
 
@@ -11,8 +11,9 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsgrep.html_title import pick_title
 from newsgrep.normalize import normalize
-from newsgrep.readers import parse_bytes, pick_title
+from newsgrep.readers import parse_bytes
 
 BODY = "".join(
     f"<p>The council approved the plan on Monday after a long debate about the budget. "

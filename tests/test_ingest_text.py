@@ -11,8 +11,9 @@ import pytest
 
 from newsgrep.decode import decode_bytes
 from newsgrep.errors import SkipFile
-from newsgrep.normalize import normalize, parse_source_value
+from newsgrep.normalize import normalize
 from newsgrep.readers import parse_bytes, read_file
+from newsgrep.sources import parse_source_value
 
 D = dt.date
 BODY = "The council approved the plan on Monday after a long debate about the budget."
