@@ -773,8 +773,6 @@ def _source_terms(text: str) -> list[str]:
 
 
 def _document(a: Article, seq: int) -> dict:
-    from ..normalize import domain_of
-
     doc: dict = {"id": a.id, "path": a.path, "seq": seq, "title": a.title, "body": a.body,
                  "url": a.url, "lang": a.lang}
     if terms := _analysed(a.title):
@@ -788,7 +786,7 @@ def _document(a: Article, seq: int) -> dict:
         doc["source_key"] = a.source.lower()
         if terms := _source_terms(a.source):
             doc["source_terms"] = " ".join(terms)
-    if dom := domain_of(a.url) or (domain_of(a.source) if a.source else None):
+    if dom := a.domain:
         doc["domain"] = dom
     if a.signature:
         doc["lsh"] = band_keys(a.signature)
