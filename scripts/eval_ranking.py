@@ -373,6 +373,46 @@ def grid_prox(r: rk.Ranking) -> list[rk.Ranking]:
             for win in (4, 8)]
 
 
+FIXTURE_QUERIES = 10
+FIXTURE_DISTRACTORS = 30  # per query: unjudged documents sharing the most query terms
+
+
+def write_fixture(c: Collection, out: Path) -> tuple[int, int]:
+    """A small, deterministic slice of `c` for tests/test_ranking_collections.py, in the
+    SMART collections' layout (docs.jsonl, queries.tsv, qrels).
+
+    Ten queries spread over the set (every len/10-th); every document judged for them; and
+    for each query the FIXTURE_DISTRACTORS unjudged documents containing the most distinct
+    query terms (ties by docno), so the slice is hard to rank, not a needle in a haystack.
+    """
+    from newsgrep.engine.analysis import term_positions
+
+    qids = sorted(c.queries, key=int)
+    qids = qids[::max(1, len(qids) // FIXTURE_QUERIES)][:FIXTURE_QUERIES]
+    judged = {d for q in qids for d in c.qrels.get(q, {})}
+    doc_terms = {docno: set(term_positions(title + "\n" + text))
+                 for docno, title, text in c.docs}
+    keep = set(judged) & set(doc_terms)
+    for q in qids:
+        qt = set(term_positions(c.queries[q]))
+        ranked = sorted((d for d in doc_terms if d not in judged),
+                        key=lambda d: (-len(qt & doc_terms[d]), d))
+        keep.update(ranked[:FIXTURE_DISTRACTORS])
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "docs.jsonl", "w", encoding="utf-8") as f:
+        for docno, title, text in c.docs:
+            if docno in keep:
+                f.write(json.dumps({"docno": docno, "title": title, "text": text}) + "\n")
+    with open(out / "queries.tsv", "w", encoding="utf-8") as f:
+        for q in qids:
+            f.write(f"{q}\t{c.queries[q]}\n")
+    with open(out / "qrels", "w", encoding="utf-8") as f:
+        for q in qids:
+            for docno, rel in sorted(c.qrels.get(q, {}).items()):
+                f.write(f"{q} 0 {docno} {rel}\n")
+    return len(keep), len(qids)
+
+
 def loo(path: Path) -> str:
     """Leave-one-collection-out over a --grid JSON file: for each collection, the candidate
     best on the other two (mean MAP relative to the best anchor) and its score there."""
@@ -406,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="measure a candidate grid instead (see grid())")
     ap.add_argument("--out", type=Path, help="with --grid: append JSON lines here")
     ap.add_argument("--loo", type=Path, help="leave-one-collection-out from a --grid file")
+    ap.add_argument("--write-fixture", type=Path, metavar="DIR",
+                    help="write the test slice of the (one) --only collection to DIR")
     args = ap.parse_args(argv)
     if args.loo:
         print(loo(args.loo))
@@ -418,6 +460,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"eval_ranking: collection not found: {e.filename} is missing "
               f"(pass --shared DIR holding relevance/)", file=sys.stderr)
         return 2
+    if args.write_fixture:
+        n_docs, n_q = write_fixture(collections[0], args.write_fixture)
+        print(f"wrote {n_docs} documents and {n_q} queries to {args.write_fixture}")
+        return 0
     from scripts import eval_anchors as ea
 
     t_start = time.perf_counter()

@@ -35,6 +35,12 @@ class Ranking:
     fb_terms: int = 10  # feedback words added (optional terms)
     fb_weight: float = 0.5  # weight of the heaviest feedback word relative to a query word
     fb_title: bool = True  # feedback words also searched in titles
+    # How the feedback words are scored. "rescore": one pass of the query to depth
+    # max(limit, fb_depth), then the feedback words' BM25F scores are added to those hits
+    # only (term matchers skipped to each hit). "requery": Anserini's way, a second full
+    # query AndMaybe(query, words) over every match (about twice the time).
+    fb_mode: str = "rescore"
+    fb_depth: int = 100
     # Drift guard: feed back only when the first pass matched at least this many articles
     # (on a handful of matches the "best hits" are mostly off topic) ...
     fb_min_matches: int = 0
@@ -65,6 +71,8 @@ class Ranking:
             fb = f"rm3({self.fb_docs}d,{self.fb_terms}t,w{self.fb_weight:g}"
             if not self.fb_title:
                 fb += ",body"
+            fb += f",{self.fb_mode}" + (f"{self.fb_depth}" if self.fb_mode == "rescore"
+                                        else "")
             if self.fb_min_matches:
                 fb += f",min{self.fb_min_matches}"
             if self.fb_min_words > 1:
@@ -107,6 +115,9 @@ def query_words(q: wq.Query, field: str = "body") -> list[str]:
 
     def walk(node: wq.Query) -> None:
         if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):  # `a -b`: only a's words
+            walk(node.a)
             return
         if isinstance(node, wq.Term):
             if node.fieldname == field:
@@ -161,26 +172,73 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
     matches. `searcher` must use weighting(r); `text_of(hit)` is a hit's title and body
     (the engine's stored-body decompression)."""
     words = query_words(q)
-    if r.fb_docs and len(words) >= r.fb_min_words:
-        first = searcher.search(q, filter=flt, limit=r.fb_docs)
-        total = _count(searcher, first, q, flt, r.fb_docs)
-        terms: list[tuple[str, float]] = []
-        if total >= max(1, r.fb_min_matches):
-            top = [(h.score or 0.0, text_of(h)) for h in first]
-            terms = feedback_terms(top, r.fb_terms)
-        if terms:
-            results = _unpruned(searcher, expanded_query(q, terms, r), flt, limit)
-        elif total <= r.fb_docs:  # the first pass already holds every match
-            results = first
-        else:
-            results = searcher.search(q, filter=flt, limit=limit)
+    if r.fb_docs and r.fb_mode == "rescore":
+        hits, total = _search_rescored(searcher, q, flt, limit, r, text_of, words)
+    elif r.fb_docs:
+        hits, total = _search_requeried(searcher, q, flt, limit, r, text_of, words)
     else:
         results = searcher.search(q, filter=flt, limit=limit)
         total = _count(searcher, results, q, flt, limit)
-    hits = list(results)
+        hits = list(results)
     if r.prox_weight and len(words) > 1 and hits:
         hits = proximity_rerank(searcher, hits, words, r)
     return hits, total
+
+
+def _search_requeried(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of,
+                      words: list[str]) -> tuple[list, int]:
+    first = searcher.search(q, filter=flt, limit=r.fb_docs)
+    total = _count(searcher, first, q, flt, r.fb_docs)
+    terms: list[tuple[str, float]] = []
+    if len(words) >= r.fb_min_words and total >= max(1, r.fb_min_matches):
+        terms = feedback_terms([(h.score or 0.0, text_of(h)) for h in first], r.fb_terms)
+    if terms:
+        results = _unpruned(searcher, expanded_query(q, terms, r), flt, limit)
+    elif total <= r.fb_docs:  # the first pass already holds every match
+        results = first
+    else:
+        results = searcher.search(q, filter=flt, limit=limit)
+    return list(results), total
+
+
+def _search_rescored(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of,
+                     words: list[str]) -> tuple[list, int]:
+    depth = None if limit is None else max(limit, r.fb_depth)
+    results = searcher.search(q, filter=flt, limit=depth)
+    total = _count(searcher, results, q, flt, depth)
+    hits = list(results)
+    if len(words) >= r.fb_min_words and total >= max(1, r.fb_min_matches):
+        top = [(h.score or 0.0, text_of(h)) for h in hits[:r.fb_docs]]
+        terms = feedback_terms(top, r.fb_terms)
+        if terms:
+            add_term_scores(searcher, hits, terms, r)
+            hits.sort(key=lambda h: (-h.score, h.docnum))
+    return hits[:limit] if limit is not None else hits, total
+
+
+def add_term_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ranking
+                    ) -> None:
+    """Add to each hit's score the weighted BM25F score of each feedback word in it, as
+    AndMaybe(query, words) would, visiting only the hits' documents."""
+    by_doc = {h.docnum: h for h in hits}
+    docnums = sorted(by_doc)
+    fields = [("body", 1.0)] + ([("title", r.title_weight)] if r.fb_title else [])
+    context = searcher.context()
+    for term, w in terms:
+        for field, fw in fields:
+            if (field, term) not in searcher.reader():
+                continue
+            m = wq.Term(field, term, boost=r.fb_weight * w * fw).matcher(searcher, context)
+            for d in docnums:
+                if not m.is_active():
+                    break
+                if m.id() < d:
+                    m.skip_to(d)
+                    if not m.is_active():
+                        break
+                if m.id() == d:
+                    h = by_doc[d]
+                    h.score = (h.score or 0.0) + m.score()
 
 
 def _positions(searcher, field: str, term: str, docnums: list[int]) -> dict[int, list[int]]:
