@@ -68,6 +68,8 @@ concerned concerning concerns regarding relating related relation about informat
 retrieve retrieval
 """.split()) - {"retrieval", "information"}  # topic words in CISI: kept
 KEYWORD_WORDS = 3  # content words in a keyword query
+# Published anchors, not re-measurable here: Terrier BM25 on NPL (its README), top 1,000.
+PUBLISHED_MAP = {"npl": ("Terrier BM25, published", 0.2965)}
 
 
 @dataclass
@@ -224,7 +226,9 @@ def ranking_in_engine(r: rk.Ranking):
     `search(expand=True)` runs. Measuring only: nothing is changed on disk."""
     from newsgrep.engine import whoosh_engine as we
 
-    saved = (we.TITLE_BOOST, we.NewsgrepBM25F, we.WhooshEngine._search_with_feedback)
+    # The class __dict__, not attribute access: that would unwrap the staticmethod.
+    saved = (we.TITLE_BOOST, we.NewsgrepBM25F,
+             we.WhooshEngine.__dict__["_search_with_feedback"])
 
     def rerank(s, q, flt, limit):
         return rk.search(s, q, flt, limit, r, we._title_and_body)
@@ -254,7 +258,9 @@ def run_engine(engine, queries: dict[str, str], depth: int, any_words: bool = Tr
         t0 = time.perf_counter()
         try:
             result = engine.search(req)
-        except NewsgrepError:  # e.g. a keyword query left with no indexed word
+        except NewsgrepError:  # a keyword query left with no indexed word (none here)
+            if any_words:
+                raise
             result = None
         latencies.append(time.perf_counter() - t0)
         run[qid] = {h.id: h.score for h in result.hits} if result else {}
@@ -424,16 +430,24 @@ def loo(path: Path) -> str:
             anchor[rec["collection"]] = max(anchor.get(rec["collection"], 0), rec["MAP"])
         else:
             runs.setdefault(rec["system"], {})[rec["collection"]] = rec["MAP"]
+    for name, (_, value) in PUBLISHED_MAP.items():
+        if name in anchor:
+            anchor[name] = max(anchor[name], value)
     names = sorted(anchor)
     full = {s: m for s, m in runs.items() if set(names) <= set(m)}
     lines = []
-    for held in names:
-        train = [n for n in names if n != held]
-        best = max(full, key=lambda s: sum(full[s][n] / anchor[n] for n in train))
-        rank_on_held = sorted(full, key=lambda s: -full[s][held]).index(best) + 1
-        lines.append(f"held out {held}: chose {best!r} on {'+'.join(train)}; on {held} "
-                     f"MAP {full[best][held]:.4f} = {full[best][held] / anchor[held]:.3f}x "
-                     f"best anchor (rank {rank_on_held} of {len(full)} there)")
+    # The target is per collection, so the primary objective is the worst ratio to the
+    # best anchor over the training collections; the mean is shown for comparison.
+    objectives = {"worst": min, "mean": lambda xs: sum(xs) / len(xs)}
+    for obj_name, obj in objectives.items():
+        for held in names:
+            train = [n for n in names if n != held]
+            best = max(full, key=lambda s: obj([full[s][n] / anchor[n] for n in train]))
+            rank = sorted(full, key=lambda s: -full[s][held]).index(best) + 1
+            lines.append(f"[{obj_name} ratio] held out {held}: chose {best!r} on "
+                         f"{'+'.join(train)}; on {held} MAP {full[best][held]:.4f} = "
+                         f"{full[best][held] / anchor[held]:.3f}x best anchor "
+                         f"(rank {rank} of {len(full)} there)")
     return "\n".join(lines)
 
 
@@ -496,8 +510,14 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows, today.ms))
         best = max((r for r in rows if r.system.startswith("anchor")),
                    key=lambda r: r.scores["MAP"])
-        print(f"default MAP / best anchor ({best.system[8:]}): "
-              f"{rows[2].scores['MAP'] / best.scores['MAP']:.3f}x")
+        best_name, best_map = best.system[8:], best.scores["MAP"]
+        if c.name in PUBLISHED_MAP and PUBLISHED_MAP[c.name][1] > best_map:
+            best_name, best_map = PUBLISHED_MAP[c.name]
+        best_ndcg = max(r.scores["nDCG@10"] for r in rows if r.system.startswith("anchor"))
+        print(f"default MAP / best anchor ({best_name} {best_map:.4f}): "
+              f"{rows[2].scores['MAP'] / best_map:.3f}x (target 1.05x); "
+              f"default nDCG@10 - best anchor nDCG@10: "
+              f"{rows[2].scores['nDCG@10'] - best_ndcg:+.4f}")
         summary.append(rows[2])
     if not args.grid:
         if not ea.tantivy_available():
