@@ -3,9 +3,9 @@ matches: BM25F parameters, guarded pseudo-relevance feedback (RM3) and an option
 term-proximity bonus. Measured on three test collections (docs/ranking.md,
 scripts/eval_ranking.py).
 
-Every pass here only re-orders the articles the user's query matches: feedback words are
-optional (AndMaybe) and the proximity bonus is added to matches only, so the matches, the
-count and the highlighted words are those of the query.
+Every pass here only re-orders the articles the user's query matches: feedback words only
+add to the scores of matches (rescoring, or AndMaybe in "requery" mode) and so does the
+proximity bonus, so the matches, the count and the highlighted words are those of the query.
 
 `Ranking` is frozen: one value describes a complete ranking, so an evaluation can compare
 candidates through the same code path the CLI uses.
