@@ -40,7 +40,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 eval: venv
-	$(BIN)/python -m scripts.eval_vaswani --shared $(SHARED)
+	$(BIN)/python -m scripts.eval_ranking --shared $(SHARED)
 
 eval-ingest: venv
 	$(BIN)/python -m scripts.eval_ingest --shared $(SHARED)
