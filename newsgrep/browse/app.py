@@ -358,6 +358,7 @@ class SearchScreen(Screen[None]):
         self._timer: Timer | None = None
         self._gen = 0  # queries issued; a worker's answer for an older one is dropped
         self.shown_gen = 0  # the query whose results the list shows
+        self.shown: Filters | None = None  # ... and its filters
         self.facets_gen = 0
         self.error: str | None = None
         self._issued = 0.0
@@ -452,7 +453,7 @@ class SearchScreen(Screen[None]):
         self.error = None
         self.result = result
         self._fill_table()
-        self.shown_gen = gen
+        self.shown_gen, self.shown = gen, filters
         self.latency = time.perf_counter() - self._issued
         self._set_status(self._summary(filters, result))
         if result.total:
