@@ -99,6 +99,29 @@ def test_typing_a_query_lists_the_matching_titles(demo_index):
 
 
 @needs_textual
+def test_the_list_fetches_more_hits_at_its_end(demo_index):
+    from newsgrep.browse.session import PAGE
+
+    total = count(SearchRequest("москва"), demo_index)
+    assert total > PAGE  # else the test shows nothing
+
+    async def scenario():
+        app = _app(demo_index, Filters(query="москва"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.search_screen
+            await _until(pilot, lambda: screen.shown_gen, "results")
+            assert len(_titles(app)) == PAGE
+            assert f"first {PAGE} shown" in _status(app)
+            await pilot.press("down", "end")
+            await _until(pilot, lambda: len(_titles(app)) > PAGE, "the next page")
+            ranks = [h.rank for h in screen.result.hits]
+            assert ranks == list(range(1, len(ranks) + 1))
+            assert len(set(h.id for h in screen.result.hits)) == len(ranks)
+
+    asyncio.run(scenario())
+
+
+@needs_textual
 def test_choosing_a_source_in_the_facets_narrows_the_count(demo_index):
     from textual.widgets import SelectionList
 

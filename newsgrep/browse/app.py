@@ -35,9 +35,12 @@ from ..display import safe
 from ..errors import NewsgrepError
 from ..hits import Hit, SearchResult
 from ..query import SORTS
-from .session import Facets, Filters, Session
+from .session import PAGE, Facets, Filters, Session
 
 DEBOUNCE = 0.18  # seconds of quiet typing before a query runs
+# Facets wait this long after the results: counting holds the GIL, so it must not run
+# while the user is still typing (it would slow the next query's results).
+FACETS_DELAY = 0.3
 WIDE = 100  # from this many columns the filter panel shows without asking
 
 HELP = """\
@@ -99,6 +102,13 @@ class QueryBox(Input):
     """A one-line input whose down arrow leads to the results (typing stays here)."""
 
     BINDINGS = [Binding("down", "screen.focus_results", "Results", show=False)]
+
+
+class HitTable(DataTable):
+    """A list of articles, one row each; home/end go to its first and last row."""
+
+    BINDINGS = [Binding("home", "scroll_top", "First", show=False),
+                Binding("end", "scroll_bottom", "Last", show=False)]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -262,7 +272,7 @@ class RelatedScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("reprints and similar articles …", id="rel-title")
-        yield DataTable(id="related", cursor_type="row", zebra_stripes=True)
+        yield HitTable(id="related", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -356,6 +366,7 @@ class SearchScreen(Screen[None]):
         self.timeline: list[tuple[str, int]] = []
         self.show_filters: bool | None = None  # None: by the terminal's width
         self._timer: Timer | None = None
+        self._facets_timer: Timer | None = None
         self._gen = 0  # queries issued; a worker's answer for an older one is dropped
         self.shown_gen = 0  # the query whose results the list shows
         self.shown: Filters | None = None  # ... and its filters
@@ -363,6 +374,8 @@ class SearchScreen(Screen[None]):
         self.error: str | None = None
         self._issued = 0.0
         self.latency = 0.0  # seconds from issuing the last query to its rows in the list
+        self._loading_more = False
+        self._title_w, self._source_w = 40, 12
         self._source_options: list[tuple[str, str, bool]] = []
         self._lang_options: list[tuple[str, str, bool]] = []
 
@@ -389,7 +402,7 @@ class SearchScreen(Screen[None]):
                 yield Label("Languages")
                 yield SelectionList[str](id="langs")
             with Vertical(id="results-pane"):
-                yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                yield HitTable(id="results", cursor_type="row", zebra_stripes=True)
                 yield Static(id="timeline-label")
                 yield Sparkline([], id="timeline")
         yield Footer(compact=True)
@@ -420,6 +433,9 @@ class SearchScreen(Screen[None]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        if self._facets_timer is not None:
+            self._facets_timer.stop()
+            self._facets_timer = None
         self._gen += 1
         gen, filters = self._gen, replace(self.filters, sources=list(self.filters.sources))
         if not filters.query.strip():
@@ -452,13 +468,15 @@ class SearchScreen(Screen[None]):
             return
         self.error = None
         self.result = result
+        self._loading_more = False
         self._fill_table()
         self.shown_gen, self.shown = gen, filters
         self.latency = time.perf_counter() - self._issued
         self._set_status(self._summary(filters, result))
         if result.total:
-            self.run_worker(partial(self._facets_worker, gen, filters, result.total),
-                            thread=True, exclusive=True, group="facets")
+            self._facets_timer = self.set_timer(FACETS_DELAY, partial(
+                self.run_worker, partial(self._facets_worker, gen, filters, result.total),
+                thread=True, exclusive=True, group="facets"))
         else:
             self._show_facets(gen, Facets([], []), ([], 0))
 
@@ -490,17 +508,49 @@ class SearchScreen(Screen[None]):
         table.clear(columns=True)
         hits = self.result.hits if self.result else []
         width = self.size.width - (28 if self._filters_shown() else 0)
-        source_w = 18 if width >= 90 else 12
-        title_w = max(10, width - 3 - 10 - source_w - 8 - 4)  # cell padding, scrollbar
+        self._source_w = 18 if width >= 90 else 12
+        self._title_w = max(10, width - 3 - 10 - self._source_w - 8 - 4)  # padding, scrollbar
         table.add_column("#", width=3, key="rank")
-        table.add_column("title", width=title_w, key="title")
+        table.add_column("title", width=self._title_w, key="title")
         table.add_column("date", width=10, key="date")
-        table.add_column("source", width=source_w, key="source")
-        for hit in hits:
-            table.add_row(Text(str(hit.rank), justify="right"), _cell(hit.title, title_w),
-                          _date(hit), _cell(hit.source, source_w), key=hit.id)
+        table.add_column("source", width=self._source_w, key="source")
+        self._add_rows(hits)
         if hits and row:
             table.move_cursor(row=min(row, len(hits) - 1), animate=False)
+
+    def _add_rows(self, hits: list[Hit]) -> None:
+        table = self.query_one("#results", DataTable)
+        for hit in hits:
+            table.add_row(Text(str(hit.rank), justify="right"), _cell(hit.title, self._title_w),
+                          _date(hit), _cell(hit.source, self._source_w), key=hit.id)
+
+    @on(DataTable.RowHighlighted, "#results")
+    def _more_at_the_end(self, event: DataTable.RowHighlighted) -> None:
+        """At the last row, fetch the next page of hits (in a worker) and append it."""
+        r = self.result
+        if r is None or self.shown is None or self._loading_more or \
+                event.cursor_row < len(r.hits) - 1 or r.total <= len(r.hits):
+            return
+        self._loading_more = True
+        self.run_worker(partial(self._more_worker, self.shown_gen, self.shown,
+                                len(r.hits) + PAGE), thread=True, group="more")
+
+    def _more_worker(self, gen: int, filters: Filters, limit: int) -> None:
+        try:
+            result = self.session.search(filters, limit=limit)
+        except Exception:  # the first page is still there; nothing to add
+            result = None
+        self.app.call_from_thread(self._append, gen, result)
+
+    def _append(self, gen: int, result: SearchResult | None) -> None:
+        self._loading_more = False
+        if result is None or self.result is None or gen != self._gen or gen != self.shown_gen:
+            return
+        have = {h.id for h in self.result.hits}
+        self._add_rows([h for h in result.hits if h.id not in have])
+        self.result = result
+        if self.shown is not None:
+            self._set_status(self._summary(self.shown, result))
 
     # -- facets and timeline ---------------------------------------------------------
     def _facets_worker(self, gen: int, filters: Filters, total: int) -> None:
