@@ -38,8 +38,8 @@ from ..query import SORTS
 from .session import PAGE, Facets, Filters, Session
 
 DEBOUNCE = 0.18  # seconds of quiet typing before a query runs
-# Facets wait this long after the results: counting holds the GIL, so it must not run
-# while the user is still typing (it would slow the next query's results).
+# Facets wait this long after the results are on screen: counting holds the GIL, so it
+# must not run while the user is still typing (it would slow the next query's results).
 FACETS_DELAY = 0.3
 WIDE = 100  # from this many columns the filter panel shows without asking
 
@@ -373,7 +373,10 @@ class SearchScreen(Screen[None]):
         self.facets_gen = 0
         self.error: str | None = None
         self._issued = 0.0
+        self.issued_cpu = 0.0
         self.latency = 0.0  # seconds from issuing the last query to its rows in the list
+        # (query, perf_counter, process_time) when its rows reached the screen
+        self.painted: tuple[int, float, float] = (0, 0.0, 0.0)
         self._loading_more = False
         self._title_w, self._source_w = 40, 12
         self._source_options: list[tuple[str, str, bool]] = []
@@ -444,6 +447,7 @@ class SearchScreen(Screen[None]):
                              "(f1: help)")
             return
         self._issued = time.perf_counter()
+        self.issued_cpu = time.process_time()
         self.run_worker(partial(self._search_worker, gen, filters), thread=True,
                         exclusive=True, group="search")
 
@@ -473,9 +477,17 @@ class SearchScreen(Screen[None]):
         self.shown_gen, self.shown = gen, filters
         self.latency = time.perf_counter() - self._issued
         self._set_status(self._summary(filters, result))
-        if result.total:
+        self.call_after_refresh(self._painted, gen, filters, result.total)
+
+    def _painted(self, gen: int, filters: Filters, total: int) -> None:
+        """The rows are on screen: stamp it (scripts/bench_browse.py) and, unless a newer
+        query came meanwhile, count the facets a little later."""
+        self.painted = (gen, time.perf_counter(), time.process_time())
+        if gen != self._gen:
+            return
+        if total:
             self._facets_timer = self.set_timer(FACETS_DELAY, partial(
-                self.run_worker, partial(self._facets_worker, gen, filters, result.total),
+                self.run_worker, partial(self._facets_worker, gen, filters, total),
                 thread=True, exclusive=True, group="facets"))
         else:
             self._show_facets(gen, Facets([], []), ([], 0))
@@ -505,15 +517,19 @@ class SearchScreen(Screen[None]):
     def _fill_table(self) -> None:
         table = self.query_one("#results", DataTable)
         row = table.cursor_row
-        table.clear(columns=True)
         hits = self.result.hits if self.result else []
         width = self.size.width - (28 if self._filters_shown() else 0)
-        self._source_w = 18 if width >= 90 else 12
-        self._title_w = max(10, width - 3 - 10 - self._source_w - 8 - 4)  # padding, scrollbar
-        table.add_column("#", width=3, key="rank")
-        table.add_column("title", width=self._title_w, key="title")
-        table.add_column("date", width=10, key="date")
-        table.add_column("source", width=self._source_w, key="source")
+        source_w = 18 if width >= 90 else 12
+        title_w = max(10, width - 3 - 10 - source_w - 8 - 4)  # padding, scrollbar
+        if (title_w, source_w) != (self._title_w, self._source_w) or not table.columns:
+            self._title_w, self._source_w = title_w, source_w
+            table.clear(columns=True)
+            table.add_column("#", width=3, key="rank")
+            table.add_column("title", width=title_w, key="title")
+            table.add_column("date", width=10, key="date")
+            table.add_column("source", width=source_w, key="source")
+        else:
+            table.clear()  # same columns: re-laying them out costs a visible frame
         self._add_rows(hits)
         if hits and row:
             table.move_cursor(row=min(row, len(hits) - 1), animate=False)
