@@ -324,3 +324,27 @@ def test_timeline_counts_every_month_between_the_first_and_last_match():
     assert undated == 1
     years, _ = month_counts([date(2000, 5, 1), date(2020, 1, 1)])
     assert years[0] == ("2000", 1) and years[-1] == ("2020", 1) and len(years) == 21
+
+
+def test_source_facets_by_scan_and_by_count_agree(demo_index, monkeypatch):
+    """Big result sets are counted source by source; both ways give the same numbers."""
+    from newsgrep.browse import session as sess
+
+    filters = Filters(query="election OR москва")
+    s = sess.Session(demo_index)
+    total = count(filters.request(), demo_index)
+    scanned = s.facets(filters, total)
+    monkeypatch.setattr(sess, "FACET_SCAN_LIMIT", 0)
+    counted = s.facets(filters, total)
+    assert scanned.sources_complete and counted.sources_complete  # 3 sources < 10
+    assert counted.sources == scanned.sources
+    assert {name for name, _ in scanned.sources} == {"Meduza", "Wikinews (English)"}
+    assert sum(n for _, n in scanned.sources) == total
+    assert dict(scanned.langs) == {"en": count(replace_lang(filters, "en"), demo_index),
+                                   "ru": count(replace_lang(filters, "ru"), demo_index)}
+
+
+def replace_lang(filters: Filters, lang: str) -> SearchRequest:
+    req = filters.request()
+    req.lang = lang
+    return req

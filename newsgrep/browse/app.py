@@ -44,30 +44,35 @@ FACETS_DELAY = 0.3
 WIDE = 100  # from this many columns the filter panel shows without asking
 
 HELP = """\
-[b]newsgrep browse[/b]: type to search, the list follows as you type.
+[b]newsgrep browse[/b]: the list follows the query as you type.
 
 [b]Search box[/b]
-  enter / down      go to the results        esc  (in the results) back here
-  /                 back to the search box from anywhere
+  enter, down       go to the results
+  esc               (from the results) back to the box;  /  from anywhere
 [b]Results[/b]
-  enter / click     read the article         r    its reprints and similar articles
-  o                 open the file in $PAGER  y    copy its path
-  f                 show/hide filters        s    next sort (relevance/newest/oldest)
+  enter, click      read the article
+  r                 its reprints and similar articles
+  o / y             open the file in $PAGER / copy its path
+  f                 show or hide the filters (date, sort, sources, languages)
+  s                 next sort: relevance, newest, oldest
+  home / end        first / last row (the list fetches more at its end)
 [b]Reading[/b]
-  n / N (p)         next / previous match    r    reprints and similar articles
-  esc / backspace   back
+  n / N (or p)      next / previous match
+  r                 reprints and similar articles
+  esc, backspace    back
 [b]Anywhere[/b]
-  t  light/dark     ?  / f1  this help       q / ctrl+q  quit
+  ?, f1 this help   t light/dark   q, ctrl+q quit   tab moves between panes
 
 [b]Query syntax[/b]
-  troops baltic           all words (title or body)
-  "exact phrase"          words in this order;  "troops baltic"~5  within 5 words
-  nato OR otan            either;  NOT word / -word excludes;  ( … ) groups
-  deploy*  budgt~         prefix;  fuzzy
+  troops baltic         all words (title or body)
+  "exact phrase"        words in this order
+  "troops baltic"~5     the words within 5 positions
+  nato OR otan          either;  NOT word, -word exclude;  ( ... ) groups
+  deploy*   budgt~      prefix;  fuzzy (one edit)
   title:latvia  source:meduza  lang:ru  date:2022-02  date:[2022-01 TO 2022-02]
 
 Filters: From/To take YYYY, YYYY-MM, YYYY-MM-DD or "3 weeks", "last month";
-sources and languages show how many matches each has; space toggles one.
+sources and languages show their number of matches; space ticks one.
 """
 
 
@@ -153,8 +158,9 @@ class ReadingPane(VerticalScroll):
 
     def _paint(self) -> None:
         mono = self.app.no_color
-        style = "reverse" if mono else "bold black on yellow"
-        current = "reverse bold underline" if mono else "bold white on dark_orange3"
+        # Explicit colours (not ANSI names, which themes remap) readable on light and dark.
+        style = "reverse" if mono else "bold #000000 on #ffd75f"
+        current = "reverse bold underline" if mono else "bold #ffffff on #d7005f"
         t = Text(self.text)
         for i, (s, e) in enumerate(self.marks):
             t.stylize(current if i == self.current else style, s, e)
@@ -194,9 +200,9 @@ class ArticleScreen(Screen[None]):
         Binding("escape,backspace", "app.pop_screen", "Back"),
         Binding("n", "jump(1)", "Next match"),
         Binding("N,p", "jump(-1)", "Prev match"),
-        Binding("r", "related", "Reprints/similar"),
+        Binding("r", "related", "Related"),
         Binding("o", "pager", "Pager"),
-        Binding("y", "copy", "Copy path"),
+        Binding("y", "copy", "Copy"),
     ]
     DEFAULT_CSS = """
     ArticleScreen #art-title { text-style: bold; padding: 0 1; color: $accent; }
@@ -258,7 +264,7 @@ class RelatedScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,backspace", "app.pop_screen", "Back"),
         Binding("o", "pager", "Pager"),
-        Binding("y", "copy", "Copy path"),
+        Binding("y", "copy", "Copy"),
     ]
     DEFAULT_CSS = """
     RelatedScreen #rel-title { text-style: bold; padding: 0 1; }
@@ -338,7 +344,7 @@ class SearchScreen(Screen[None]):
         Binding("s", "cycle_sort", "Sort"),
         Binding("r", "related", "Related"),
         Binding("o", "pager", "Pager"),
-        Binding("y", "copy", "Copy path"),
+        Binding("y", "copy", "Copy"),
         Binding("escape", "escape", "Search box / results", show=False),
     ]
     DEFAULT_CSS = """
