@@ -88,6 +88,15 @@ def _date(hit: Hit) -> str:
     return hit.date.isoformat() if hit.date else ""
 
 
+def _from_thread(app: App, callback, *args, **kwargs) -> None:
+    """Run callback on the app's thread; nothing if the app closed meanwhile (a worker
+    answering after the user quit)."""
+    try:
+        app.call_from_thread(callback, *args, **kwargs)
+    except RuntimeError:
+        pass
+
+
 def open_in_pager(app: App, path: str) -> None:
     """Show the file in $PAGER (less), with the app suspended meanwhile."""
     pager = shlex.split(os.environ.get("PAGER") or "less") or ["less"]
@@ -291,7 +300,7 @@ class RelatedScreen(Screen[None]):
             result, err = self.session.related(self.article_id), None
         except Exception as e:  # never crash the app: say it
             result, err = None, str(e)
-        self.app.call_from_thread(self._show, result, err)
+        _from_thread(self.app, self._show, result, err)
 
     def _show(self, result: SearchResult | None, err: str | None) -> None:
         table = self.query_one(DataTable)
@@ -465,7 +474,7 @@ class SearchScreen(Screen[None]):
         except Exception as e:  # a bug must show as a line, not end the session
             result, err = None, f"cannot run this query: {e}"
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_results, gen, filters, result, err)
+            _from_thread(self.app, self._show_results, gen, filters, result, err)
 
     def _show_results(self, gen: int, filters: Filters, result: SearchResult | None,
                       err: str | None) -> None:
@@ -562,7 +571,7 @@ class SearchScreen(Screen[None]):
             result = self.session.search(filters, limit=limit)
         except Exception:  # the first page is still there; nothing to add
             result = None
-        self.app.call_from_thread(self._append, gen, result)
+        _from_thread(self.app, self._append, gen, result)
 
     def _append(self, gen: int, result: SearchResult | None) -> None:
         self._loading_more = False
@@ -582,11 +591,11 @@ class SearchScreen(Screen[None]):
                                          cancelled=lambda: worker.is_cancelled)
             timeline = self.session.timeline(filters) if facets else None
         except Exception as e:  # facets are an extra: a failure is a note, not a stop
-            self.app.call_from_thread(self.notify, f"cannot count facets: {e}",
+            _from_thread(self.app, self.notify, f"cannot count facets: {e}",
                                       severity="warning")
             return
         if facets is not None and not worker.is_cancelled:
-            self.app.call_from_thread(self._show_facets, gen, facets, timeline)
+            _from_thread(self.app, self._show_facets, gen, facets, timeline)
 
     def _show_facets(self, gen: int, facets: Facets,
                      timeline: tuple[list[tuple[str, int]], int]) -> None:
