@@ -79,15 +79,15 @@ async def measure(index: Path, queries: list[str], rounds: int, size: tuple[int,
                     box.focus()
                     box.value = ""
                     await pilot.pause()
-                    gen = screen._gen
+                    gen = screen.gen
                     start, cpu = time.perf_counter(), time.process_time()
                     box.value = q
                     if path == "enter":
                         await pilot.press("enter")  # runs it now, moves focus to the list
                     else:
-                        while screen._gen == gen:  # the debounce: it is not latency
+                        while screen.gen == gen:  # the debounce: it is not latency
                             await asyncio.sleep(0.001)
-                        start, cpu = screen._issued, screen.issued_cpu
+                        start, cpu = screen.issued_at, screen.issued_cpu
                     while not (screen.painted[0] > gen or screen.error):
                         await asyncio.sleep(0.001)
                     if screen.error:

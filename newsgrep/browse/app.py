@@ -382,12 +382,12 @@ class SearchScreen(Screen[None]):
         self.show_filters: bool | None = None  # None: by the terminal's width
         self._timer: Timer | None = None
         self._facets_timer: Timer | None = None
-        self._gen = 0  # queries issued; a worker's answer for an older one is dropped
+        self.gen = 0  # queries issued; a worker's answer for an older one is dropped
         self.shown_gen = 0  # the query whose results the list shows
         self.shown: Filters | None = None  # ... and its filters
         self.facets_gen = 0
         self.error: str | None = None
-        self._issued = 0.0
+        self.issued_at = 0.0  # perf_counter and process_time when the last query was issued
         self.issued_cpu = 0.0
         self.latency = 0.0  # seconds from issuing the last query to its rows in the list
         # (query, perf_counter, process_time) when its rows reached the screen
@@ -401,16 +401,16 @@ class SearchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         f = self.filters
         yield QueryBox(value=f.query, id="query", compact=True,
-                    placeholder='search: words, "a phrase", a OR b, title:word … (f1: help)')
+                       placeholder='search: words, "a phrase", a OR b, title:word … (f1: help)')
         yield Static(id="status")
         with Horizontal(id="main"):
             with VerticalScroll(id="filters"):
                 yield Label("From")
                 yield QueryBox(value=f.date_from, id="date-from", compact=True,
-                            placeholder="2022-01, 3 weeks")
+                               placeholder="2022-01, 3 weeks")
                 yield Label("To")
                 yield QueryBox(value=f.date_to, id="date-to", compact=True,
-                            placeholder="2022-02-15, yesterday")
+                               placeholder="2022-02-15, yesterday")
                 yield Label("Sort")
                 with RadioSet(id="sort"):
                     for name in SORTS:
@@ -454,14 +454,14 @@ class SearchScreen(Screen[None]):
         if self._facets_timer is not None:
             self._facets_timer.stop()
             self._facets_timer = None
-        self._gen += 1
-        gen, filters = self._gen, replace(self.filters, sources=list(self.filters.sources))
+        self.gen += 1
+        gen, filters = self.gen, replace(self.filters, sources=list(self.filters.sources))
         if not filters.query.strip():
             self._show_results(gen, filters, SearchResult([], 0), None)
             self._set_status('type a query: words, "a phrase", a OR b, title:word … '
                              "(f1: help)")
             return
-        self._issued = time.perf_counter()
+        self.issued_at = time.perf_counter()
         self.issued_cpu = time.process_time()
         self.run_worker(partial(self._search_worker, gen, filters), thread=True,
                         exclusive=True, group="search")
@@ -478,7 +478,7 @@ class SearchScreen(Screen[None]):
 
     def _show_results(self, gen: int, filters: Filters, result: SearchResult | None,
                       err: str | None) -> None:
-        if gen != self._gen:
+        if gen != self.gen:
             return
         if result is None:
             # Keep the last good list on screen while the query is being typed.
@@ -490,7 +490,7 @@ class SearchScreen(Screen[None]):
         self._loading_more = False
         self._fill_table()
         self.shown_gen, self.shown = gen, filters
-        self.latency = time.perf_counter() - self._issued
+        self.latency = time.perf_counter() - self.issued_at
         self._set_status(self._summary(filters, result))
         self.call_after_refresh(self._painted, gen, filters, result.total)
 
@@ -498,7 +498,7 @@ class SearchScreen(Screen[None]):
         """The rows are on screen: stamp it (scripts/bench_browse.py) and, unless a newer
         query came meanwhile, count the facets a little later."""
         self.painted = (gen, time.perf_counter(), time.process_time())
-        if gen != self._gen:
+        if gen != self.gen:
             return
         if total:
             self._facets_timer = self.set_timer(FACETS_DELAY, partial(
@@ -575,7 +575,7 @@ class SearchScreen(Screen[None]):
 
     def _append(self, gen: int, result: SearchResult | None) -> None:
         self._loading_more = False
-        if result is None or self.result is None or gen != self._gen or gen != self.shown_gen:
+        if result is None or self.result is None or gen != self.gen or gen != self.shown_gen:
             return
         have = {h.id for h in self.result.hits}
         self._add_rows([h for h in result.hits if h.id not in have])
@@ -599,7 +599,7 @@ class SearchScreen(Screen[None]):
 
     def _show_facets(self, gen: int, facets: Facets,
                      timeline: tuple[list[tuple[str, int]], int]) -> None:
-        if gen != self._gen:
+        if gen != self.gen:
             return
         self.facets = facets
         self.facets_gen = gen
