@@ -138,7 +138,7 @@ class Session:
         if total <= FACET_SCAN_LIMIT:
             counted = Counter(s for _, s in self.engine.match_dates(
                 base.request(limit=None), with_source=True) if s)
-            sources = counted.most_common()
+            sources = sorted(counted.items(), key=lambda t: (-t[1], t[0]))
         else:
             sources = []
             names = [s["source"] for s in self.all_sources()]
