@@ -181,6 +181,29 @@ def test_reading_an_article_shows_the_matches_and_jumps_between_them(demo_index)
 
 
 @needs_textual
+def test_brackets_step_through_the_listed_articles_while_reading(demo_index):
+    async def scenario():
+        app = _app(demo_index, Filters(query="troops"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.search_screen
+            await _until(pilot, lambda: screen.shown_gen, "results")
+            hits = screen.result.hits
+            await pilot.press("down", "enter")
+            await _until(pilot, lambda: type(app.screen).__name__ == "ArticleScreen",
+                         "the article")
+            reading = app.screen
+            assert reading.article_id == hits[0].id
+            await pilot.press("right_square_bracket")
+            assert reading.article_id == hits[1].id
+            assert str(reading.query_one("#art-title").content) == hits[1].title
+            assert reading.query_one("#reading").marks  # troops marked in this one too
+            await pilot.press("left_square_bracket", "left_square_bracket")
+            assert reading.article_id == hits[0].id  # no further back than the first
+
+    asyncio.run(scenario())
+
+
+@needs_textual
 def test_jumping_to_a_match_scrolls_it_into_view(demo_index):
     """A long article at 80x24: the last match is below the first screen until jumped to."""
     async def scenario():

@@ -58,6 +58,7 @@ HELP = """\
   home / end        first / last row (the list fetches more at its end)
 [b]Reading[/b]
   n / N (or p)      next / previous match
+  ] / \\[             next / previous article of the list
   r                 reprints and similar articles
   esc, backspace    back
 [b]Anywhere[/b]
@@ -69,7 +70,7 @@ HELP = """\
   "troops baltic"~5     the words within 5 positions
   nato OR otan          either;  NOT word, -word exclude;  ( ... ) groups
   deploy*   budgt~      prefix;  fuzzy (one edit)
-  title:latvia  source:meduza  lang:ru  date:2022-02  date:[2022-01 TO 2022-02]
+  title:latvia  source:meduza  lang:ru  date:2022-02  date:\\[2022-01 TO 2022-02]
 
 Filters: From/To take YYYY, YYYY-MM, YYYY-MM-DD or "3 weeks", "last month";
 sources and languages show their number of matches; space ticks one.
@@ -209,6 +210,8 @@ class ArticleScreen(Screen[None]):
         Binding("escape,backspace", "app.pop_screen", "Back"),
         Binding("n", "jump(1)", "Next match"),
         Binding("N,p", "jump(-1)", "Prev match"),
+        Binding("right_square_bracket", "step(1)", "Next article", show=False),
+        Binding("left_square_bracket", "step(-1)", "Prev article", show=False),
         Binding("r", "related", "Related"),
         Binding("o", "pager", "Pager"),
         Binding("y", "copy", "Copy"),
@@ -218,10 +221,13 @@ class ArticleScreen(Screen[None]):
     ArticleScreen #art-meta { color: $text-muted; padding: 0 1; }
     """
 
-    def __init__(self, session: Session, article_id: str, query: str) -> None:
+    def __init__(self, session: Session, article_id: str, query: str,
+                 siblings: list[str] | None = None) -> None:
         super().__init__()
         self.session, self.article_id, self.text_query = session, article_id, query
+        self.article_ids = siblings or [article_id]  # the list it was opened from, for ] and [
         self.path = ""
+        self._meta = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="art-title")
@@ -230,8 +236,12 @@ class ArticleScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._load()
+
+    def _load(self) -> None:
         article = self.session.article(self.article_id)
         pane = self.query_one(ReadingPane)
+        pane.scroll_home(animate=False)
         if article is None:
             self.query_one("#art-title", Static).update("this article is no longer in the index")
             return
@@ -254,6 +264,14 @@ class ArticleScreen(Screen[None]):
     def action_jump(self, step: int) -> None:
         self.query_one(ReadingPane).jump(step)
         self._show_meta()
+
+    def action_step(self, step: int) -> None:
+        """The next (previous) article of the list this one was opened from."""
+        i = self.article_ids.index(self.article_id) + step if self.article_id in self.article_ids \
+            else -1
+        if 0 <= i < len(self.article_ids):
+            self.article_id = self.article_ids[i]
+            self._load()
 
     def action_related(self) -> None:
         self.app.push_screen(RelatedScreen(self.session, self.article_id, self.text_query))
@@ -327,7 +345,8 @@ class RelatedScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(ArticleScreen(self.session, str(event.row_key.value), self.text_query))
+        self.app.push_screen(ArticleScreen(self.session, str(event.row_key.value),
+                                           self.text_query, [h.id for h in self.hits]))
 
     def _current(self) -> Hit | None:
         table = self.query_one(DataTable)
@@ -701,8 +720,9 @@ class SearchScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#results")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(
-            ArticleScreen(self.session, str(event.row_key.value), self.filters.query))
+        hits = self.result.hits if self.result else []
+        self.app.push_screen(ArticleScreen(self.session, str(event.row_key.value),
+                                           self.filters.query, [h.id for h in hits]))
 
     # -- actions ---------------------------------------------------------------------
     def current_hit(self) -> Hit | None:
