@@ -78,17 +78,18 @@ async def measure(index: Path, queries: list[str], rounds: int, size: tuple[int,
                 for path in ("typed", "enter"):
                     box.focus()
                     box.value = ""
-                    await pilot.pause()
-                    gen = screen.gen
+                    while not (screen.shown is not None and screen.shown.query == ""):
+                        await asyncio.sleep(0.005)  # the empty box is settled
                     start, cpu = time.perf_counter(), time.process_time()
                     box.value = q
                     if path == "enter":
                         await pilot.press("enter")  # runs it now, moves focus to the list
                     else:
-                        while screen.gen == gen:  # the debounce: it is not latency
+                        while screen.issued_at < start:  # the debounce: it is not latency
                             await asyncio.sleep(0.001)
                         start, cpu = screen.issued_at, screen.issued_cpu
-                    while not (screen.painted[0] > gen or screen.error):
+                    while not (screen.painted[0] == screen.gen and screen.shown is not None
+                               and screen.shown.query == q or screen.error):
                         await asyncio.sleep(0.001)
                     if screen.error:
                         print(f"  {q!r}: {screen.error}", file=sys.stderr)
