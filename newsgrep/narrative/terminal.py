@@ -1,0 +1,57 @@
+"""What a person reads on a terminal for the narrative commands (rich): share timelines,
+key terms, origins, alert matches and watch batches. Text from outside goes through
+display.safe() and into Text objects, never markup (as printers/terminal.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..display import safe
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1%}"
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else "no date"
+
+
+def print_share_timeline(tl, console: Console, width: int = 40) -> None:
+    """One bar per period, as long as its share (scaled to the largest share), with
+    matches/articles; split by source: a table of each source's share per period."""
+    if not tl.buckets:
+        console.print(Text(f"no dated matches ({tl.undated} undated)"))
+        return
+    label_w = max(len(b.period) for b in tl.buckets)
+    if tl.sources:
+        table = Table("period")
+        for s in tl.sources:
+            table.add_column(Text(safe(s)), justify="right")
+        table.add_column("all", justify="right")
+        for b in tl.buckets:
+            cells = [Text(f"{_pct(b.source_share(s))} "
+                          f"({b.sources.get(s, 0)}/{b.source_totals.get(s, 0)})")
+                     for s in tl.sources]
+            table.add_row(b.period, *cells, f"{_pct(b.share)} ({b.count}/{b.total})")
+        console.print(table)
+    else:
+        peak = max((b.share or 0.0) for b in tl.buckets) or 1.0
+        count_w = max(len(f"{b.count}/{b.total}") for b in tl.buckets)
+        for b in tl.buckets:
+            line = Text(b.period.ljust(label_w) + " ")
+            bar = round((b.share or 0.0) * width / peak)
+            line.append(("█" * bar).ljust(width), style="cyan")
+            line.append(f" {_pct(b.share):>6}  ")
+            line.append(f"{b.count}/{b.total}".rjust(count_w), style="dim")
+            console.print(line)
+    matched = sum(b.count for b in tl.buckets)
+    total = sum(b.total or 0 for b in tl.buckets)
+    note = (f"{matched} of {total} articles in these periods matched "
+            f"({_pct(matched / total if total else None)}), one row per {tl.by}")
+    note += f"; {tl.undated} undated matches not shown" if tl.undated else ""
+    console.print(Text(note, style="dim"))
