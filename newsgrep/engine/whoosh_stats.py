@@ -7,6 +7,7 @@ Functions take a WhooshEngine; the engine may later expose them as methods.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -57,13 +58,17 @@ def day_counts(engine: WhooshEngine, req: SearchRequest | None = None,
 
 
 # -- terms -----------------------------------------------------------------------------
-# Beyond the index's English stopwords: frequent function words of the other languages
-# the demo corpus holds, which JLH would otherwise rank by chance on a small match set.
+# Beyond the index's English stopwords: Russian function words (the demo corpus's other
+# language), which JLH would otherwise rank by chance on a small match set. English words
+# such as "said" are left to the score: as common in the matches as elsewhere, they score 0.
 EXTRA_STOPWORDS = frozenset("""
 что как это его она они так все был была было были уже или если только еще даже также
-при для под над без после через между чтобы который которые которая которого этом этого
-того тем том она них нее ему ним также about after also over said says will can not
+при для под над без после через между чтобы более менее чем около который которые
+которая которого этом этого того тем том них нее ему ним
 """.split())
+
+
+_JOIN = re.compile(r"[\s\w'’-]*")
 
 
 def _tokens(text: str) -> Iterator[tuple[str | None, int, int]]:
@@ -93,7 +98,7 @@ def count_terms(texts: Iterable[str]) -> tuple[int, Counter, Counter, dict]:
     for text in texts:
         n += 1
         seen: set = set()
-        prev: tuple[str, int] | None = None
+        prev: tuple[str, int, int] | None = None
         for term, start, end in _tokens(text):
             if term is None:
                 # Adjacency breaks at a left-out word, unless it is an index stopword
@@ -103,11 +108,14 @@ def count_terms(texts: Iterable[str]) -> tuple[int, Counter, Counter, dict]:
                 continue
             surfaces.setdefault(term, Counter())[text[start:end]] += 1
             seen.add(term)
-            if prev is not None and prev[0] != term:
+            # A pair only across spaces, hyphens and stopwords, not punctuation: the
+            # end of one clause and the start of the next are no phrase.
+            if prev is not None and prev[0] != term and \
+                    _JOIN.fullmatch(text, prev[2], start):
                 key = (prev[0], term)
                 seen.add(key)
                 surfaces.setdefault(key, Counter())[text[prev[1]:end]] += 1
-            prev = (term, start)
+            prev = (term, start, end)
         for key in seen:
             if isinstance(key, tuple):
                 pair_df[key] += 1

@@ -55,3 +55,25 @@ def print_share_timeline(tl, console: Console, width: int = 40) -> None:
             f"({_pct(matched / total if total else None)}), one row per {tl.by}")
     note += f"; {tl.undated} undated matches not shown" if tl.undated else ""
     console.print(Text(note, style="dim"))
+
+
+def print_terms(kt, console: Console, width: int = 30) -> None:
+    """One row per term: the term as written, a bar as long as its score (scaled to the
+    best), and in how many matching / of all articles it occurs."""
+    if not kt.terms:
+        console.print(Text("no term stands out in the matches"))
+        return
+    peak = kt.terms[0].score or 1.0
+    term_w = min(max(len(t.text) for t in kt.terms), 40)
+    for t in kt.terms:
+        line = Text(safe(t.text)[:term_w].ljust(term_w) + " ",
+                    style="bold" if t.phrase else None)
+        line.append(("█" * max(1, round(t.score * width / peak))).ljust(width), style="cyan")
+        line.append(f" {t.fg:>5} ", style="green")
+        line.append(f"/ {t.bg:<6}", style="dim")
+        console.print(line)
+    read = (f"the {kt.foreground} best ranked of {kt.matches} matches" if
+            kt.foreground < kt.matches else f"{kt.matches} match"
+            f"{'es' if kt.matches != 1 else ''}")
+    console.print(Text(f"in {read} / in all {kt.background} articles; bar: significance "
+                       "(JLH); phrases in bold", style="dim"))
