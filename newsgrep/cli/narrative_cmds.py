@@ -67,3 +67,44 @@ def terms_cmd(ctx: click.Context, query: tuple[str, ...], limit: int, no_phrases
     with paging(console, not no_pager and len(kt.terms) + 2 > console.height):
         print_terms(kt, console)
     ctx.exit(0)
+
+
+@click.command("origin", cls=QueryCommand)
+@click.argument("ref", nargs=-1, required=True, metavar="ID|PATH|QUERY")
+@index_option
+@filter_options
+@json_option
+@pager_option
+@color_option
+@click.pass_context
+def origin_cmd(ctx: click.Context, ref: tuple[str, ...], as_json: bool, no_pager: bool,
+               color: str, **filters) -> None:
+    """Where a story started. For an article (ID or PATH): its reprints by other outlets
+    in date order, the earliest first, with how alike each is and how many days after
+    the first it ran. For a QUERY: the first matching article of each source, in date
+    order (filters apply to a query).
+
+    \b
+    newsgrep origin 3f2a9c0d1e4b
+    newsgrep origin '"Baltic states" troops' --from 2022
+    """
+    from ..narrative.origin import origin
+    from ..render import make_console, paging
+
+    text = " ".join(ref)
+    req = request_from_options(text, limit=None, snippets=0, **filters)
+    index = resolved_index(ctx)
+    o = origin(text, index, req)
+    if not o.rows:
+        _no_matches(ctx, req, index, filters, color)
+    console = make_console(color)
+    if as_json:
+        from ..printers.jsonl import dumps
+
+        console.file.write(dumps(o.to_dict()) + "\n")
+        ctx.exit(0)
+    from ..narrative.terminal import print_origin
+
+    with paging(console, not no_pager and len(o.rows) + 6 > console.height):
+        print_origin(o, console)
+    ctx.exit(0)

@@ -77,3 +77,31 @@ def print_terms(kt, console: Console, width: int = 30) -> None:
             f"{'es' if kt.matches != 1 else ''}")
     console.print(Text(f"in {read} / in all {kt.background} articles; bar: significance "
                        "(JLH); phrases in bold", style="dim"))
+
+
+def print_origin(o, console: Console) -> None:
+    """A table, earliest outlet first: date, days after the first, source, similarity
+    (for a reprint group), id and title."""
+    from .origin import Origin
+
+    assert isinstance(o, Origin)
+    table = Table("#", "date", "+days", "source", *(["alike"] if o.kind == "article" else []),
+                  "id", "title")
+    for r in o.rows:
+        h = r.hit
+        cells = [str(h.rank), Text(_iso(h.date), style="cyan"),
+                 "" if r.days_after is None else f"+{r.days_after}",
+                 Text(safe(h.source) if h.source else "unknown source", style="green")]
+        if o.kind == "article":
+            cells.append("this" if h.id == o.ref else f"{h.similarity:.0%}")
+        cells += [Text(h.id, style="dim"), Text(safe(h.title))]
+        table.add_row(*cells)
+    console.print(table)
+    if o.kind == "article":
+        note = (f"{o.matches} article{'s' if o.matches != 1 else ''} in this reprint group"
+                f" from {len({r.hit.source for r in o.rows})} sources; first: ")
+    else:
+        note = f"{o.matches} matches; first of each of {len(o.rows)} sources; first: "
+    first = o.rows[0].hit
+    note += f"{safe(first.source or 'unknown source')} on {_iso(first.date)}"
+    console.print(Text(note, style="dim"))
