@@ -108,3 +108,125 @@ def origin_cmd(ctx: click.Context, ref: tuple[str, ...], as_json: bool, no_pager
     with paging(console, not no_pager and len(o.rows) + 6 > console.height):
         print_origin(o, console)
     ctx.exit(0)
+
+
+@click.group("alert")
+def alert_group() -> None:
+    """Saved searches that report each new match once: add one, then `alert run` (or
+    `watch --alerts`) prints the articles that match and were not reported before.
+
+    \b
+    newsgrep alert add golunov 'голунов OR golunov' --source meduza
+    newsgrep alert run                 # every alert; exit 1 when nothing is new
+    newsgrep alert run golunov --json | notify-send-each-line
+    """
+
+
+@alert_group.command("add", cls=QueryCommand)
+@click.argument("name")
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@filter_options
+@click.option("--skip-existing", is_flag=True,
+              help="Count today's matches as reported: report only articles that come later.")
+@click.pass_context
+def alert_add_cmd(ctx: click.Context, name: str, query: tuple[str, ...], skip_existing: bool,
+                  **filters) -> None:
+    """Save QUERY (with search's filters) as the alert NAME. --since/--until stay
+    relative: counted from the day of each run."""
+    from ..narrative.alerts import AlertStore
+
+    request_from_options(" ".join(query), **filters)  # the same checks as search
+    with AlertStore(resolved_index(ctx)) as store:
+        store.add(name, " ".join(query), filters)
+        skipped = store.skip_existing(name) if skip_existing else 0
+    note = f"alert {name!r} saved"
+    if skip_existing:
+        note += f"; {skipped} current matches count as reported"
+    click.echo(note, err=True)
+
+
+@alert_group.command("list")
+@index_option
+@json_option
+@color_option
+@click.pass_context
+def alert_list_cmd(ctx: click.Context, as_json: bool, color: str) -> None:
+    """The saved alerts, with how many articles each has reported."""
+    from ..narrative.alerts import AlertStore
+    from ..render import make_console
+
+    with AlertStore(resolved_index(ctx)) as store:
+        alerts = store.list()
+    console = make_console(color)
+    if as_json:
+        from ..printers.jsonl import dumps
+
+        console.file.write(dumps([a.to_dict() for a in alerts]) + "\n")
+    elif alerts:
+        from ..narrative.terminal import print_alerts
+
+        print_alerts(alerts, console)
+    ctx.exit(0 if alerts else 1)
+
+
+@alert_group.command("rm")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@index_option
+@click.pass_context
+def alert_rm_cmd(ctx: click.Context, names: tuple[str, ...]) -> None:
+    """Delete alerts (and what they reported)."""
+    from ..narrative.alerts import AlertStore
+
+    with AlertStore(resolved_index(ctx)) as store:
+        for n in names:
+            store.get(n)
+        for n in names:
+            store.remove(n)
+    click.echo(f"removed {', '.join(map(repr, names))}", err=True)
+
+
+def alert_emitter(as_json: bool, color: str):
+    """emit(name, hit) for AlertStore.run: one line per match, flushed at once (the
+    match is marked reported only after it is out)."""
+    from ..render import make_console
+
+    console = make_console(color)
+    out = console.file
+    if as_json:
+        from ..printers.jsonl import dumps, hit_to_dict
+
+        def emit(name, hit) -> None:
+            out.write(dumps({"alert": name, **hit_to_dict(hit)}) + "\n")
+            out.flush()
+        return emit
+    from ..narrative.terminal import alert_hit_line
+    from ..printers.console import print_wrapped
+
+    def emit(name, hit) -> None:
+        print_wrapped(console, alert_hit_line(name, hit), wrap=False)
+        out.flush()
+    return emit
+
+
+@alert_group.command("run")
+@click.argument("names", nargs=-1, metavar="[NAME...]")
+@index_option
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON Lines: one object per new match (search --json's, plus `alert`).")
+@color_option
+@click.pass_context
+def alert_run_cmd(ctx: click.Context, names: tuple[str, ...], as_json: bool,
+                  color: str) -> None:
+    """Print the matches of each alert (all, or NAME...) that it has not reported
+    before, oldest first, one line each; then remember them as reported. Exit 0 when
+    something was new, 1 when nothing was."""
+    from ..narrative.alerts import AlertStore
+
+    with AlertStore(resolved_index(ctx)) as store:
+        if not names and not store.list():
+            from ..errors import NewsgrepError
+
+            raise NewsgrepError("no alerts yet: 'newsgrep alert add NAME QUERY' saves one")
+        counts = store.run_all(names, alert_emitter(as_json, color))
+    ctx.exit(0 if any(counts.values()) else 1)

@@ -105,3 +105,31 @@ def print_origin(o, console: Console) -> None:
     first = o.rows[0].hit
     note += f"{safe(first.source or 'unknown source')} on {_iso(first.date)}"
     console.print(Text(note, style="dim"))
+
+
+def alert_hit_line(name: str, hit) -> Text:
+    """One line per new match of an alert: alert, date, source, title, [id], path."""
+    line = Text()
+    line.append(safe(name), style="bold magenta")
+    line.append("  ")
+    line.append(_iso(hit.date), style="cyan")
+    line.append("  ")
+    line.append(safe(hit.source) if hit.source else "unknown source", style="green")
+    line.append("  ")
+    line.append(safe(hit.title) or "(no title)", style="bold")
+    line.append(f"  [{hit.id}]  {safe(hit.path)}", style="dim")
+    return line
+
+
+def print_alerts(alerts, console: Console) -> None:
+    table = Table("name", "query", "filters", "reported", "last run")
+    for a in alerts:
+        filters = " ".join(f"--{k.replace('_', '-')} {v}" if not isinstance(v, list | bool)
+                           else (" ".join(f"--source {s}" for s in v)
+                                 if isinstance(v, list) else "--any")
+                           for k, v in a.to_dict()["filters"].items())
+        filters = filters.replace("--date-from", "--from").replace("--date-to", "--to")
+        filters = filters.replace("--any-words", "--any")
+        table.add_row(Text(safe(a.name)), Text(safe(a.query)), Text(safe(filters)),
+                      str(a.reported), a.last_run or "never")
+    console.print(table)
