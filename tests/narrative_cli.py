@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from newsgrep.cli import cli
 from newsgrep.cli import narrative_cmds as nc
 
-for _cmd in (nc.terms_cmd, nc.origin_cmd, nc.alert_group):
+for _cmd in (nc.terms_cmd, nc.origin_cmd, nc.alert_group, nc.watch_cmd):
     if _cmd.name not in cli.commands:
         cli.add_command(_cmd)
 

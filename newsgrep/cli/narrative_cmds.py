@@ -230,3 +230,72 @@ def alert_run_cmd(ctx: click.Context, names: tuple[str, ...], as_json: bool,
             raise NewsgrepError("no alerts yet: 'newsgrep alert add NAME QUERY' saves one")
         counts = store.run_all(names, alert_emitter(as_json, color))
     ctx.exit(0 if any(counts.values()) else 1)
+
+
+@click.command("watch")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True),
+                metavar="PATH...")
+@index_option
+@click.option("--alerts", "with_alerts", is_flag=True,
+              help="After each batch, run every alert and print its new matches.")
+@click.option("--debounce", type=click.IntRange(50, 60_000), default=1600, show_default=True,
+              metavar="MS", help="Gather a burst of changes for at most MS milliseconds.")
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON Lines: one object per batch (event: batch), per alert match (as "
+                   "alert run --json) and a summary at the end (event: summary).")
+@color_option
+@click.pass_context
+def watch_cmd(ctx: click.Context, paths: tuple[str, ...], with_alerts: bool, debounce: int,
+              as_json: bool, color: str) -> None:
+    """Keep the index current as files under PATH... appear, change or disappear:
+    index them now, then after each burst of changes (a file still being written is
+    read once its size settles); one line per batch. Ctrl-C ends it with a summary.
+
+    \b
+    newsgrep watch ~/articles --alerts
+    newsgrep watch ~/articles --alerts --json | jq -c 'select(.alert)'
+    """
+    from ..narrative.watch import watch
+    from ..render import make_console
+
+    console = make_console(color)
+    err = make_console(color, stderr=True)
+    out = console.file
+    if as_json:
+        from ..printers.jsonl import dumps
+
+        def on_batch(b) -> None:
+            out.write(dumps(b.to_dict()) + "\n")
+            out.flush()
+    else:
+        from ..narrative.terminal import batch_line
+
+        def on_batch(b) -> None:
+            console.print(batch_line(b))
+            out.flush()
+    emit = alert_emitter(as_json, color) if with_alerts else None
+    index = resolved_index(ctx)
+    if not as_json:
+        from rich.text import Text
+
+        err.print(Text(f"watching {', '.join(paths)} (Ctrl-C ends)", style="dim"))
+    _term_as_interrupt()
+    total = watch(paths, index, on_batch=on_batch, alerts=with_alerts, emit=emit,
+                  debounce_ms=debounce)
+    if as_json:
+        out.write(dumps(total.to_dict()) + "\n")
+    else:
+        from ..narrative.terminal import summary_line
+
+        err.print(summary_line(total))
+    ctx.exit(0)
+
+
+def _term_as_interrupt() -> None:
+    """SIGTERM (a service manager, `kill`) ends a watch as Ctrl-C does, with its summary."""
+    import signal
+
+    def stop(_sig, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)

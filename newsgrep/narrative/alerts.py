@@ -171,6 +171,7 @@ class AlertStore:
             hits = [h for h in search(req, self.index).hits if h.id not in seen]
             for i, h in enumerate(hits):
                 h.rank = i + 1
+                h.score = 0.0  # in date order (the engine may put its sort key here)
                 emit(name, h)
             now = _now()
             self.db.executemany("INSERT OR IGNORE INTO reported (alert, id, at) "

@@ -133,3 +133,30 @@ def print_alerts(alerts, console: Console) -> None:
         table.add_row(Text(safe(a.name)), Text(safe(a.query)), Text(safe(filters)),
                       str(a.reported), a.last_run or "never")
     console.print(table)
+
+
+def batch_line(b) -> Text:
+    """One line per watch batch: what changed in the index, and alert matches."""
+    s = b.summary
+    what = "caught up" if b.number == 0 else \
+        f"batch {b.number}: {b.changes} change{'s' if b.changes != 1 else ''}"
+    line = Text(what + ": ", style="bold")
+    line.append(f"indexed {s.indexed}, updated {s.updated}, removed {s.removed}")
+    if s.skipped:
+        line.append(f", skipped {len(s.skipped)}", style="yellow")
+    n = sum(b.alerts.values())
+    if n:
+        line.append(f", {n} new alert match{'es' if n != 1 else ''}", style="magenta")
+    line.append(f" ({s.seconds:.1f}s)", style="dim")
+    return line
+
+
+def summary_line(total) -> Text:
+    line = Text(f"watched for {total.seconds:.0f}s: {total.batches} batches, indexed "
+                f"{total.indexed}, updated {total.updated}, removed {total.removed}",
+                style="dim")
+    if total.skipped:
+        line.append(f", skipped {total.skipped}", style="dim")
+    if total.alert_matches:
+        line.append(f", {total.alert_matches} alert matches", style="dim")
+    return line
