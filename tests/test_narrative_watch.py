@@ -146,3 +146,26 @@ def test_watch_without_watchfiles_says_how_to_install(watched, tmp_path):
         "newsgrep: error: `newsgrep watch` needs the watchfiles package: pip install "
         "watchfiles (or pip install 'newsgrep[watch]')")
     assert jsonl(p.stdout) == []
+
+
+def test_a_file_being_written_is_read_once_its_size_settles(tmp_path):
+    from newsgrep.narrative.watch import wait_until_settled
+
+    path = tmp_path / "growing.json"
+    path.write_text('{"title": "Half')
+    pieces = [' wr', 'itten", "body": "still', ' coming"}']
+    naps = []
+
+    def writer_meanwhile(seconds: float) -> None:  # each wait, the writer adds a piece
+        naps.append(seconds)
+        if pieces:
+            with path.open("a") as f:
+                f.write(pieces.pop(0))
+
+    assert wait_until_settled([str(path)], interval=0.01, sleep=writer_meanwhile)
+    assert len(naps) == 4  # three waits saw it grow, the fourth saw it hold still
+    assert json.loads(path.read_text()) == {"title": "Half written", "body": "still coming"}
+    # A file that never stops growing is read after max_wait anyway.
+    assert not wait_until_settled([str(path)], interval=0.01, max_wait=0.0)
+    # A file deleted while it settles is no reason to wait.
+    assert wait_until_settled([str(tmp_path / "gone.json")], interval=0.01, sleep=lambda s: None)

@@ -81,14 +81,15 @@ def _stat(paths: Iterable[str]) -> dict[str, tuple[int, int] | None]:
 
 
 def wait_until_settled(paths: Iterable[str], interval: float = SETTLE,
-                       max_wait: float = MAX_SETTLE) -> bool:
+                       max_wait: float = MAX_SETTLE,
+                       sleep: Callable[[float], None] = time.sleep) -> bool:
     """Wait until none of `paths` changes size or mtime over `interval` seconds (True),
     or `max_wait` passes (False)."""
     paths = list(paths)
     deadline = time.monotonic() + max_wait
     last = _stat(paths)
     while time.monotonic() < deadline:
-        time.sleep(interval)
+        sleep(interval)
         now = _stat(paths)
         if now == last:
             return True
