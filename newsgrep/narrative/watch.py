@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def watch(paths: Iterable[str | os.PathLike], index_dir: Target, *,
     t0 = time.monotonic()
 
     def one_batch(number: int, changes: int) -> None:
-        b = Batch(number, changes, index_paths(roots, index_dir))
+        b = Batch(number, changes, index_paths(roots, index_dir, **per_batch))
         s = b.summary
         if alerts and (number == 0 or s.indexed or s.updated or s.removed):
             b.alerts = _run_alerts(index_dir, emit)
@@ -135,27 +136,49 @@ def watch(paths: Iterable[str | os.PathLike], index_dir: Target, *,
     # The index (and its alerts.db) may live under a watched folder: its own writes
     # must not start another batch.
     flt = watchfiles.DefaultFilter(ignore_paths=[str(index_path)])
+    hold, per_batch = _writer_lock(index_dir)
     try:
-        number = -1
-        # The watcher starts at the first step of the generator: catch up (batch 0) only
-        # once it runs, so a file that lands meanwhile is in the catch-up or an event.
-        for changes in watchfiles.watch(*roots, watch_filter=flt, debounce=debounce_ms,
-                                        stop_event=stop_event, raise_interrupt=True,
-                                        yield_on_timeout=True, rust_timeout=STEP_MS):
-            if number < 0:
-                number = 0
-                one_batch(0, 0)
-                continue
-            if not changes:
-                continue  # a timeout, so that stop_event is seen
-            touched = {p for _, p in changes}
-            wait_until_settled([p for p in touched if os.path.isfile(p)], settle)
-            number += 1
-            one_batch(number, len(changes))
+        with hold:
+            _loop(watchfiles, roots, flt, debounce_ms, settle, stop_event, one_batch)
     except KeyboardInterrupt:
         pass  # Ctrl-C ends a watch; an interrupted batch was rolled back by ingest
     total.seconds = time.monotonic() - t0
     return total
+
+
+def _loop(watchfiles, roots: list[str], flt, debounce_ms: int, settle: float, stop_event,
+          one_batch: Callable[[int, int], None]) -> None:
+    number = -1
+    # The watcher starts at the first step of the generator: catch up (batch 0) only once
+    # it runs, so a file that lands meanwhile is in the catch-up or in an event.
+    for changes in watchfiles.watch(*roots, watch_filter=flt, debounce=debounce_ms,
+                                    stop_event=stop_event, raise_interrupt=True,
+                                    yield_on_timeout=True, rust_timeout=STEP_MS):
+        if number < 0:
+            number = 0
+            one_batch(0, 0)
+            continue
+        if not changes:
+            continue  # a timeout, so that stop_event is seen
+        touched = {p for _, p in changes}
+        wait_until_settled([p for p in touched if os.path.isfile(p)], settle)
+        number += 1
+        one_batch(number, len(changes))
+
+
+def _writer_lock(index_dir: Target):
+    """(context holding the index's writer lock for the whole watch, index_paths options)
+    once ingest lets a caller hold its run_lock (index_paths(..., lock=False)); until
+    then each batch takes the lock itself and a one-off `index` can run between batches."""
+    import inspect
+
+    from .. import ingest
+
+    if "lock" not in inspect.signature(index_paths).parameters:
+        return nullcontext(), {}
+    spec = as_spec(index_dir)
+    spec.path.mkdir(parents=True, exist_ok=True)
+    return ingest.run_lock(spec.path, IndexSummary()), {"lock": False}
 
 
 def _run_alerts(index_dir: Target, emit: Callable[[str, Hit], None] | None
