@@ -45,7 +45,7 @@ def terms_cmd(ctx: click.Context, query: tuple[str, ...], limit: int, no_phrases
     occurs, as a bar chart (--json: the numbers).
 
     \b
-    newsgrep terms golunov
+    newsgrep terms голунов
     newsgrep terms impeachment --from 2019-09 -n 15 --json
     """
     from ..narrative.terms import significant_terms
@@ -118,7 +118,7 @@ def alert_group() -> None:
     \b
     newsgrep alert add golunov 'голунов OR golunov' --source meduza
     newsgrep alert run                 # every alert; exit 1 when nothing is new
-    newsgrep alert run golunov --json | notify-send-each-line
+    newsgrep alert run golunov --json | jq -r .title
     """
 
 
