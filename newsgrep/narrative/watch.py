@@ -178,7 +178,10 @@ def _writer_lock(index_dir: Target):
         return nullcontext(), {}
     spec = as_spec(index_dir)
     spec.path.mkdir(parents=True, exist_ok=True)
-    return ingest.run_lock(spec.path, IndexSummary()), {"lock": False}
+    # With a role, the lock file names the watch, and `index` says a watch holds it.
+    role = {"role": "watch"} if "role" in inspect.signature(ingest.run_lock).parameters \
+        else {}
+    return ingest.run_lock(spec.path, IndexSummary(), **role), {"lock": False}
 
 
 def _run_alerts(index_dir: Target, emit: Callable[[str, Hit], None] | None
