@@ -169,3 +169,27 @@ def test_a_file_being_written_is_read_once_its_size_settles(tmp_path):
     assert not wait_until_settled([str(path)], interval=0.01, max_wait=0.0)
     # A file deleted while it settles is no reason to wait.
     assert wait_until_settled([str(tmp_path / "gone.json")], interval=0.01, sleep=lambda s: None)
+
+
+def _ingest_lets_a_caller_hold_the_lock() -> bool:
+    import inspect
+
+    from newsgrep.ingest import index_paths
+
+    return "lock" in inspect.signature(index_paths).parameters
+
+
+@pytest.mark.skipif(not _ingest_lets_a_caller_hold_the_lock(),
+                    reason="needs index_paths(..., lock=False) in ingest.py")
+def test_a_one_off_index_run_says_a_watch_holds_the_index(watched):
+    index, folder = watched
+    w = Watch(index, folder)
+    try:
+        w.batch()
+        res = run("index", str(folder), index=index)
+        assert res.exit_code == 2
+        assert f"watch (PID {w.p.pid})" in res.output
+        w.stop()
+    finally:
+        w.kill()
+    assert run("index", str(folder), index=index).exit_code == 0
