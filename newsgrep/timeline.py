@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -81,6 +81,18 @@ class Bucket:
     start: date
     count: int = 0
     sources: dict[str, int] = field(default_factory=dict)
+    # With share (add_totals): all articles of the period, and of each source shown.
+    total: int | None = None
+    source_totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def share(self) -> float | None:
+        """Matches as a fraction of all the period's articles (None: no totals, or none)."""
+        return self.count / self.total if self.total else None
+
+    def source_share(self, name: str) -> float | None:
+        total = self.source_totals.get(name)
+        return self.sources.get(name, 0) / total if total else None
 
 
 @dataclass
@@ -89,16 +101,57 @@ class Timeline:
     buckets: list[Bucket]
     undated: int
     sources: list[str]  # the series shown, biggest first (OTHER last), if split by source
+    with_totals: bool = False  # add_totals() filled each bucket's total (timeline --share)
 
     def to_dict(self) -> dict:
         return {
             "by": self.by,
             "undated": self.undated,
             "sources": self.sources,
-            "buckets": [{"period": b.period, "start": b.start.isoformat(), "count": b.count,
-                         **({"sources": b.sources} if self.sources else {})}
-                        for b in self.buckets],
+            **({"share": True} if self.with_totals else {}),
+            "buckets": [self._bucket_dict(b) for b in self.buckets],
         }
+
+    def _bucket_dict(self, b: Bucket) -> dict:
+        d: dict = {"period": b.period, "start": b.start.isoformat(), "count": b.count}
+        if self.sources:
+            d["sources"] = b.sources
+        if self.with_totals:
+            d["total"] = b.total
+            d["share"] = _rounded(b.share)
+            if self.sources:
+                d["source_totals"] = b.source_totals
+                d["source_shares"] = {s: _rounded(b.source_share(s)) for s in self.sources}
+        return d
+
+
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(x, 6)
+
+
+def add_totals(tl: Timeline, totals: Mapping[tuple[date | None, str | None], int]
+               ) -> Timeline:
+    """Give each bucket the number of all articles in its period (and, split by source,
+    of each source shown; OTHER: the rest), from (day, source) -> articles counts, so a
+    bar can be read as a share of what the archive holds for that period."""
+    per: Counter[date] = Counter()
+    per_source: dict[date, Counter[str]] = {}
+    for (d, source), n in totals.items():
+        if d is None:
+            continue
+        start = period_start(d, tl.by)
+        per[start] += n
+        if tl.sources:
+            per_source.setdefault(start, Counter())[source or "(unknown)"] += n
+    for b in tl.buckets:
+        b.total = per.get(b.start, 0)
+        if tl.sources:
+            src = per_source.get(b.start, Counter())
+            b.source_totals = {s: src.get(s, 0) for s in tl.sources if s != OTHER}
+            if OTHER in tl.sources:
+                b.source_totals[OTHER] = b.total - sum(b.source_totals.values())
+    tl.with_totals = True
+    return tl
 
 
 def build(matches: Iterable[tuple[date | None, str | None]], by: str = "month",

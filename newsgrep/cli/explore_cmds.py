@@ -24,18 +24,24 @@ from .search_cmd import filter_options, no_match_note, request_from_options
 @click.option("--by-source", is_flag=True, help="Split each bar by the top sources.")
 @click.option("--top", type=click.IntRange(1, 12), default=5, show_default=True,
               help="With --by-source: how many sources get their own colour.")
+@click.option("--share", is_flag=True,
+              help="Each period's matches as a share of all its articles (with --by-source: "
+                   "of each source's articles), so more coverage is told apart from more "
+                   "articles collected; --json adds the totals.")
 @filter_options
 @json_option
 @pager_option
 @color_option
 @click.pass_context
 def timeline_cmd(ctx: click.Context, query: tuple[str, ...], by: str, by_source: bool,
-                 top: int, as_json: bool, no_pager: bool, color: str, **filters) -> None:
+                 top: int, share: bool, as_json: bool, no_pager: bool, color: str,
+                 **filters) -> None:
     """Matches of QUERY over time, as a bar chart (--json: the numbers).
 
     \b
     newsgrep timeline troops --by week --from 2022-01
     newsgrep timeline '"Baltic states"' --by-source --json
+    newsgrep timeline golunov --share --by month
     """
     from rich.text import Text
 
@@ -44,7 +50,12 @@ def timeline_cmd(ctx: click.Context, query: tuple[str, ...], by: str, by_source:
 
     req = request_from_options(" ".join(query), limit=None, snippets=0, **filters)
     index = resolved_index(ctx)
-    tl = timeline(req, index, by=by, by_source=by_source, top_sources=top)
+    if share:
+        from ..narrative.share import share_timeline
+
+        tl = share_timeline(req, index, by=by, by_source=by_source, top_sources=top)
+    else:
+        tl = timeline(req, index, by=by, by_source=by_source, top_sources=top)
     if not tl.buckets and not tl.undated:
         note = no_match_note(req, index, filters)
         make_console(color, stderr=True).print(Text("no matches" + (f": {note}" if note
@@ -53,7 +64,12 @@ def timeline_cmd(ctx: click.Context, query: tuple[str, ...], by: str, by_source:
     console = make_console(color)
     with paging(console, not as_json and not no_pager
                 and len(tl.buckets) + 3 > console.height):
-        print_timeline(tl, console, as_json=as_json)
+        if share and not as_json:
+            from ..narrative.terminal import print_share_timeline
+
+            print_share_timeline(tl, console)
+        else:
+            print_timeline(tl, console, as_json=as_json)
     ctx.exit(0)
 
 

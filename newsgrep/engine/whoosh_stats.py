@@ -1,0 +1,156 @@
+"""Whole-index counts on the Whoosh engine for newsgrep.narrative: articles per day (the
+denominator of `timeline --share`) and term statistics (the foreground and background
+document frequencies `terms` scores).
+
+Functions take a WhooshEngine; the engine may later expose them as methods.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from whoosh import query
+
+from ..query import SearchRequest
+from .analysis import _TOKEN as TOKEN
+from .analysis import STOPWORDS, _fold_cached, normalize_term
+from .whoosh_engine import _date_column
+from .whoosh_store import _body
+
+if TYPE_CHECKING:
+    from .whoosh_engine import WhooshEngine
+
+DayCounts = Counter  # (date | None, source | None) -> articles
+
+
+def _source_names(engine: WhooshEngine, searcher) -> dict[int, str]:
+    """docnum -> source name, from the source_key postings (one stored read per source)."""
+    out: dict[int, str] = {}
+    for docs in engine._term_docs(searcher, "source_key").values():
+        name = searcher.stored_fields(docs[0]).get("source")
+        for d in docs:
+            out[d] = name
+    return out
+
+
+def _docs(engine: WhooshEngine, searcher, req: SearchRequest | None) -> Iterable[int]:
+    flt = engine._filter(req) if req is not None else None
+    if flt is None:
+        return searcher.reader().all_doc_ids()  # live documents only
+    return searcher.search(query.Every(), filter=flt, limit=None, scored=False).docs()
+
+
+def day_counts(engine: WhooshEngine, req: SearchRequest | None = None,
+               with_source: bool = False) -> DayCounts:
+    """Articles per (day, source) over the whole index, or over the articles that pass
+    req's filters (dates, sources, language; its query is ignored). Read from the date
+    column and the source postings, so no article is opened."""
+    counts: DayCounts = Counter()
+    with engine.ix.searcher() as s:
+        date_of = _date_column(s.reader())
+        source_of = _source_names(engine, s) if with_source else {}
+        for docnum in _docs(engine, s, req):
+            counts[(date_of(docnum), source_of.get(docnum))] += 1
+    return counts
+
+
+# -- terms -----------------------------------------------------------------------------
+# Beyond the index's English stopwords: Russian function words (the demo corpus's other
+# language), which JLH would otherwise rank by chance on a small match set. English words
+# such as "said" are left to the score: as common in the matches as elsewhere, they score 0.
+EXTRA_STOPWORDS = frozenset("""
+что как это его она они так все был была было были уже или если только еще даже также
+при для под над без после через между чтобы более менее чем около который которые
+которая которого этом этого того тем том них нее ему ним
+""".split())
+
+
+_JOIN = re.compile(r"[\s\w'’-]*")
+
+
+def _tokens(text: str) -> Iterator[tuple[str | None, int, int]]:
+    """(indexed term or None for a word that is left out, start, end) per word: the
+    analysis of the index (fold, stem), minus stopwords, numbers and very short words."""
+    for m in TOKEN.finditer(text):
+        raw = m.group()
+        low = raw.lower()
+        folded = _fold_cached(low)
+        if folded in STOPWORDS or folded in EXTRA_STOPWORDS or low in EXTRA_STOPWORDS:
+            yield None, m.start(), m.end()
+            continue
+        if not any(c.isalpha() for c in raw) or (len(raw) < 3 and not raw.isupper()):
+            yield None, m.start(), m.end()
+            continue
+        yield normalize_term(low), m.start(), m.end()
+
+
+def count_terms(texts: Iterable[str]) -> tuple[int, Counter, Counter, dict]:
+    """Document frequencies of terms and of adjacent term pairs over `texts`, with the
+    forms they were written in: (documents, df of term, df of (term, term),
+    {term or pair: Counter of surface forms})."""
+    n = 0
+    df: Counter = Counter()
+    pair_df: Counter = Counter()
+    surfaces: dict = {}
+    for text in texts:
+        n += 1
+        seen: set = set()
+        prev: tuple[str, int, int] | None = None
+        for term, start, end in _tokens(text):
+            if term is None:
+                # Adjacency breaks at a left-out word, unless it is an index stopword
+                # (the index closes those gaps: "Bank of America" is a phrase there).
+                if _fold_cached(text[start:end].lower()) not in STOPWORDS:
+                    prev = None
+                continue
+            surfaces.setdefault(term, Counter())[text[start:end]] += 1
+            seen.add(term)
+            # A pair only across spaces, hyphens and stopwords, not punctuation: the
+            # end of one clause and the start of the next are no phrase.
+            if prev is not None and prev[0] != term and \
+                    _JOIN.fullmatch(text, prev[2], start):
+                key = (prev[0], term)
+                seen.add(key)
+                surfaces.setdefault(key, Counter())[text[prev[1]:end]] += 1
+            prev = (term, start, end)
+        for key in seen:
+            if isinstance(key, tuple):
+                pair_df[key] += 1
+            else:
+                df[key] += 1
+    return n, df, pair_df, surfaces
+
+
+def matching_texts(engine: WhooshEngine, req: SearchRequest, sample: int | None = None
+                   ) -> tuple[int, list[str]]:
+    """(number of matches, bodies of the matches): all of them, or the `sample` best
+    ranked when there are more."""
+    from .whoosh_engine import BM25_B, BM25_K1, NewsgrepBM25F
+
+    q = engine._parse(req)
+    flt = engine._filter(req)
+    with engine.ix.searcher(weighting=NewsgrepBM25F(B=BM25_B, K1=BM25_K1)) as s:
+        results = s.search(q, filter=flt, limit=sample, scored=sample is not None)
+        total = results.scored_length() if sample is None else \
+            s.search(q, filter=flt, limit=None, scored=False).scored_length()
+        docs = list(results.docs()) if sample is None else [h.docnum for h in results]
+        return total, [_body(s.stored_fields(d)) for d in docs]
+
+
+def background(engine: WhooshEngine, terms: Iterable[str],
+               pairs: Iterable[tuple[str, str]] = ()) -> tuple[int, dict, dict]:
+    """(articles in the index, df of each term, df of each pair as a phrase) over the
+    article bodies of the whole index."""
+    with engine.ix.searcher() as s:
+        reader = s.reader()
+        n = s.doc_count()
+        df = {t: reader.doc_frequency("body", t) for t in terms}
+        pdf = {}
+        for a, b in pairs:
+            q = query.Phrase("body", [a, b])
+            pdf[(a, b)] = s.search(q, limit=None, scored=False).scored_length()
+    return n, df, pdf
+

@@ -1,0 +1,39 @@
+"""Engine-side counts the narrative features need, reached through the engine: a method
+of the engine when it has one, else the engine package's *_stats module for its kind."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..errors import NewsgrepError
+from ..query import SearchRequest
+
+
+def _module(engine):
+    name = getattr(engine, "name", None)
+    if name == "whoosh":
+        from ..engine import whoosh_stats
+
+        return whoosh_stats
+    if name == "opensearch" or type(engine).__name__ == "OpenSearchEngine":
+        from ..engine import opensearch_stats
+
+        return opensearch_stats
+    raise NewsgrepError(f"this engine ({name or type(engine).__name__}) cannot count "
+                        "articles per period")
+
+
+def day_counts(engine, req: SearchRequest | None = None, with_source: bool = False
+               ) -> Counter:
+    """(day, source) -> articles, over all articles passing req's filters."""
+    if hasattr(engine, "day_counts"):
+        return engine.day_counts(req, with_source=with_source)
+    return _module(engine).day_counts(engine, req, with_source=with_source)
+
+
+def term_stats(engine):
+    """The module with count_terms / matching_texts / background for this engine."""
+    mod = _module(engine)
+    if not hasattr(mod, "background"):
+        raise NewsgrepError("`terms` needs the Whoosh engine (a local index) for now")
+    return mod
