@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from whoosh import query
+from whoosh import query, sorting
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.util.times import long_to_datetime
 
@@ -60,16 +60,78 @@ def _long_to_date(value) -> date | None:
         return None
 
 
-def _total(searcher, results, q: query.Query, flt: query.Query | None, limit: int | None
-           ) -> int:
-    """The true number of matches. With a filter, Whoosh's len(results) counts the
-    query's matches *ignoring* the filter (measured: 12 for a filter nothing passed), so
-    count what the collector kept, or, when the limit cut it short, an unscored pass."""
-    if flt is None:
-        return len(results)
-    if limit is None or results.scored_length() < limit:
-        return results.scored_length()
+# The raw date-column value of an undated article (the column's default, the largest
+# unsigned 64-bit value): Whoosh's own sort puts it first when sorting newest first.
+_UNDATED = 2**64 - 1
+
+
+def _count(searcher, q: query.Query, flt: query.Query | None) -> int:
+    """The exact number of matches: one unscored pass. Whoosh's len(results) cannot be
+    trusted: with a filter it counts the query's matches *ignoring* the filter
+    (measured: 12 for a filter nothing passed), and for a query with NOT its top-k
+    collector's count was off both ways (`troops NOT covid`: 12 for 11)."""
     return searcher.search(q, filter=flt, limit=None, scored=False).scored_length()
+
+
+def _has_not(q: query.Query) -> bool:
+    if isinstance(q, (query.Not, query.AndNot)):
+        return True
+    return any(_has_not(c) for c in q.children())
+
+
+def _top(searcher, q: query.Query, flt: query.Query | None, limit: int | None):
+    """The `limit` best matches by relevance, exactly. Whoosh's top-k collector swaps
+    in cheaper matchers and skips blocks by their best possible score as the top-k
+    fills; for queries with NOT (AndNot/Not matchers) that dropped articles that belong
+    in the top k (`vaccine -government`, limit 1, missed the best match; on the demo
+    corpus 34 of 792 NOT queries still came out wrong with SafeAndNot, none of the
+    others). So a query with NOT is collected without those shortcuts."""
+    if not _has_not(q):
+        return searcher.search(q, filter=flt, limit=limit)
+    c = searcher.collector(limit=limit, optimize=False, filter=flt)
+    _no_replace(c)
+    searcher.search_with_collector(q, c)
+    return c.results()
+
+
+def _no_replace(collector) -> None:
+    inner = collector
+    while hasattr(inner, "child"):
+        inner = inner.child
+    inner.replace = 0
+
+
+class _DateOrder(sorting.FacetType):
+    """Sort key: the date (newest or oldest first), undated articles last whatever the
+    direction, then relevance. Whoosh's sorting collector sees every match, so the
+    order is exact over all matches, not only the top N."""
+
+    def __init__(self, newest: bool):
+        self.newest = newest
+
+    def categorizer(self, global_searcher):
+        return _DateCategorizer(self.newest)
+
+
+class _DateCategorizer(sorting.Categorizer):
+    needs_current = True  # for the score
+
+    def __init__(self, newest: bool):
+        self.newest = newest
+        self._col = None
+
+    def set_searcher(self, segment_searcher, docoffset):
+        r = segment_searcher.reader()
+        self._col = r.column_reader("date", translate=False) if r.has_column("date") \
+            else None
+
+    def key_for(self, matcher, docid):
+        v = self._col[docid] if self._col is not None else _UNDATED
+        if not 0 < v < _UNDATED:
+            key = _UNDATED
+        else:
+            key = -v if self.newest else v
+        return (key, -matcher.score())
 
 
 class WhooshEngine:
@@ -133,23 +195,26 @@ class WhooshEngine:
             limit = req.limit
             if req.collapse and limit is not None:
                 limit = limit * COLLAPSE_DEPTH  # reprints fold away: look further down
-            kwargs: dict = {"filter": flt, "limit": limit}
-            if req.sort != "relevance":
-                kwargs["sortedby"] = "date"
-                kwargs["reverse"] = req.sort == "newest"
             try:
-                if req.feedback:
+                if req.sort != "relevance":
+                    # Sorted over all matches (the collector sees each one anyway), so
+                    # the count is exact and the top N are the true newest/oldest.
+                    results = s.search(q, filter=flt, limit=None,
+                                       sortedby=_DateOrder(req.sort == "newest"))
+                    total = results.scored_length()
+                    ordered = list(results)[:limit]
+                elif req.feedback:
                     results, total = self._search_with_feedback(s, q, flt, limit)
+                    ordered = list(results)
                 else:
-                    results = s.search(q, **kwargs)
-                    total = _total(s, results, q, flt, limit)
+                    results = _top(s, q, flt, limit)
+                    ordered = list(results)
+                    total = len(ordered) if limit is None or len(ordered) < limit \
+                        else _count(s, q, flt)
+            except NewsgrepError:
+                raise
             except Exception as e:  # e.g. "field has no positions" for phrases
                 raise NewsgrepError(f"cannot run query {req.query!r}: {e}") from None
-            if req.sort != "relevance":
-                # Undated articles sort among dated ones in Whoosh; show them last.
-                ordered = sorted(results, key=lambda h: h.get("date") is None)
-            else:
-                ordered = list(results)
             terms = _match_terms(q, s.reader()) if req.snippets else set()
             if req.collapse:
                 groups = collapse(ordered)[:req.limit]
@@ -171,8 +236,8 @@ class WhooshEngine:
                               limit: int | None):
         """Results of `q` re-ranked with words from its best hits (engine/feedback.py),
         and the number of matches (that of `q`: the added words are optional)."""
-        first = s.search(q, filter=flt, limit=FEEDBACK_DOCS)
-        total = _total(s, first, q, flt, FEEDBACK_DOCS)
+        first = _top(s, q, flt, FEEDBACK_DOCS)
+        total = len(first) if len(first) < FEEDBACK_DOCS else _count(s, q, flt)
         top = [(h.score or 0.0, _title_and_body(h)) for h in first]
         ranked = expand(q, feedback_terms(top), TITLE_BOOST)
         # No pruning: Whoosh bounds an Or's best score by its best single term (not the
@@ -180,10 +245,7 @@ class WhooshEngine:
         # the top-k fills (the collector's `replace`) dropped articles that belonged in
         # the top 10 of an expanded query on a small index.
         c = s.collector(limit=limit, optimize=False, filter=flt)
-        inner = c
-        while hasattr(inner, "child"):
-            inner = inner.child
-        inner.replace = 0
+        _no_replace(c)
         s.search_with_collector(ranked, c)
         return c.results(), total
 
@@ -207,7 +269,7 @@ class WhooshEngine:
         q = self._parse(req)
         flt = self._filter(req)
         with self.ix.searcher() as s:
-            return _total(s, s.search(q, filter=flt, limit=1), q, flt, 1)
+            return _count(s, q, flt)
 
     def _hit(self, h, rank: int, req: SearchRequest, terms: set[str],
              with_snippets: bool = True) -> Hit:
@@ -222,7 +284,7 @@ class WhooshEngine:
             source=stored.get("source"),
             url=stored.get("url"),
             lang=stored.get("lang"),
-            score=float(getattr(h, "score", None) or 0.0),
+            score=_score(h),
         )
         if req.snippets and with_snippets:
             body = _body(stored)
@@ -353,6 +415,14 @@ class WhooshEngine:
                 "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
                 "first_date": min(dates, default=None), "last_date": max(dates, default=None),
                 "index_bytes": size}
+
+
+def _score(h) -> float:
+    """Relevance of a hit; a date-sorted hit's score is its sort key (date, -score)."""
+    score = getattr(h, "score", None)
+    if isinstance(score, tuple):
+        return -float(score[1])
+    return float(score or 0.0)
 
 
 def _words(text: str) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from whoosh import query, scoring
+from whoosh import matching, query, scoring
 from whoosh.fields import Schema
 from whoosh.qparser import (
     AndGroup,
@@ -134,7 +134,31 @@ class StemmedPrefix(query.Prefix):
                 yield text[:cut].encode("utf-8")
 
 
+class _AndNotMatcher(matching.AndNotMatcher):
+    """Whoosh's AndNotMatcher, whose first document is checked against the excluded
+    side only when both happen to start on the same document: when the excluded side
+    starts earlier, the first match is kept even if it is excluded
+    (`impeachment -trump` listed an article with "Trump" in it and counted it). The
+    collector re-creates the matcher as it goes (`replace`), so this also dropped
+    articles from the middle of top-k lists."""
+
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class SafeAndNot(query.AndNot):
+    """`a -b` / `a ANDNOT b` with _AndNotMatcher."""
+
+    def matcher(self, searcher, context=None):
+        scoredm = self.a.matcher(searcher, context)
+        notm = self.b.matcher(searcher, searcher.boolean_context())
+        return _AndNotMatcher(scoredm, notm)
+
+
 def _stemmed_prefix(node: query.Query) -> query.Query:
     if type(node) is query.Prefix and node.fieldname in ("title", "body"):
         return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
+    if type(node) is query.AndNot:
+        return SafeAndNot(node.a, node.b)
     return node
