@@ -5,6 +5,8 @@ prefix, empty-clause detection, the terms to highlight, and the BM25F weighting.
 from __future__ import annotations
 
 import math
+import re
+from itertools import islice
 
 from whoosh import matching, query, scoring
 from whoosh.fields import Schema
@@ -16,6 +18,7 @@ from whoosh.qparser import (
     OrGroup,
     PlusMinusPlugin,
 )
+from whoosh.support.levenshtein import levenshtein
 
 from ..errors import NewsgrepError
 from ..query import SearchRequest
@@ -29,6 +32,18 @@ BM25_B = 0.4  # length normalisation
 BM25_K1 = 0.9  # term-frequency saturation
 
 _WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
+
+# Bounds on the words one query term may stand for, so no query runs for minutes
+# (`a~99` took 458 s, `a*` 17 s on 7.6k articles). Lucene's limits: at most 2 edits,
+# and its fuzzy query keeps the 50 closest terms (max_expansions); a prefix or wildcard
+# that stands for more than MAX_EXPANSIONS words is refused, as Lucene's
+# maxClauseCount (1024) refuses too many clauses.
+MAX_EDITS = 2
+FUZZY_EXPANSIONS = 50
+MAX_EXPANSIONS = 1024
+FUZZY_PREFIX = 1  # a fuzzy term's first letter must match (Lucene's spell checker's
+# minPrefix): with none, `game~2` tried every word of up to 6 letters (2 s per field)
+_FUZZY_EDITS = re.compile(r"([^\s\"~()]+)~(\d+)")  # word~N; not "a phrase"~N (proximity)
 
 
 def _match_terms(q: query.Query, reader) -> set[str]:
@@ -94,6 +109,11 @@ def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.
     text = req.query.strip()
     if not text:
         raise NewsgrepError("empty query: give at least one word")
+    for m in _FUZZY_EDITS.finditer(text):
+        if int(m.group(2)) > MAX_EDITS:
+            word = m.group(1).rsplit(":", 1)[-1]
+            raise NewsgrepError(f"{m.group(0)!r}: a fuzzy word allows at most {MAX_EDITS} "
+                                f"edits ({word}~1 or {word}~2)")
     try:
         q = parser.parse(text)
     except Exception as e:  # Whoosh raises assorted errors on odd syntax
@@ -103,7 +123,7 @@ def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.
             raise NewsgrepError(f"{text!r} has only common words such as 'the' or 'of', "
                                 "which are not indexed: add a more specific word")
         raise NewsgrepError(f"part of the query was not understood ({why}): {text!r}")
-    return q.accept(_stemmed_prefix)
+    return q.accept(_rewrite)
 
 
 # Beginnings of the suffixes the English Snowball stemmer strips (Porter2, steps 0-5).
@@ -116,14 +136,64 @@ _EN_SUFFIXES = ("ational", "tional", "enci", "anci", "abli", "entli", "izer", "i
                 "ies", "ied", "us", "ss", "y", "e", "ly")
 
 
-class StemmedPrefix(query.Prefix):
+class _BoundedExpansion:
+    """A multi-term query (prefix, wildcard) that refuses to stand for more than
+    MAX_EXPANSIONS indexed words, expanding each reader once (matching, counting and
+    highlighting all ask for the words)."""
+
+    def _expansion(self, ixreader) -> list[bytes]:
+        cache = self.__dict__.setdefault("_expanded", {})
+        key = id(ixreader)
+        if key not in cache:
+            words = list(islice(self._unbounded(ixreader), MAX_EXPANSIONS + 1))
+            if len(words) > MAX_EXPANSIONS:
+                raise NewsgrepError(
+                    f"{self._shown()!r} matches more than {MAX_EXPANSIONS:,} different words "
+                    "in the index: make it longer or more specific")
+            cache[key] = words
+        return cache[key]
+
+    def _btexts(self, ixreader):
+        return iter(self._expansion(ixreader))
+
+    def _shown(self) -> str:
+        return self.text
+
+
+class BoundedWildcard(_BoundedExpansion, query.Wildcard):
+    def _unbounded(self, ixreader):
+        return query.Wildcard._btexts(self, ixreader)
+
+
+class BoundedFuzzy(query.FuzzyTerm):
+    """`word~N`: the FUZZY_EXPANSIONS indexed words closest to `word` (fewest edits,
+    then the most frequent), sharing at least its first FUZZY_PREFIX letters."""
+
+    def _btexts(self, ixreader):
+        cache = self.__dict__.setdefault("_expanded", {})
+        key = id(ixreader)
+        if key not in cache:
+            field, text = self.fieldname, self.text
+            prefix = max(FUZZY_PREFIX, self.prefixlength)
+            near = set(ixreader.terms_within(field, text, min(self.maxdist, MAX_EDITS),
+                                             prefix=prefix))
+            ranked = sorted(near, key=lambda t: (levenshtein(t, text),
+                                                 -ixreader.doc_frequency(field, t), t))
+            cache[key] = [t.encode("utf-8") for t in ranked[:FUZZY_EXPANSIONS]]
+        return iter(cache[key])
+
+
+class StemmedPrefix(_BoundedExpansion, query.Prefix):
     """`immigra*` over stemmed terms: the stem of a word starting with `immigra` may be
     shorter than it (`immigration` -> `immigr`), so also take an indexed term the prefix
     starts with when the letters cut off could begin a suffix the stemmer strips (`a` of
     `-ation`; but `springbo*` must not match `spring`)."""
 
-    def _btexts(self, ixreader):
-        yield from super()._btexts(ixreader)
+    def _shown(self) -> str:
+        return self.text + "*"
+
+    def _unbounded(self, ixreader):
+        yield from query.Prefix._btexts(self, ixreader)
         text = self.text
         if not text.isascii() or not text.isalpha():
             return
@@ -156,9 +226,17 @@ class SafeAndNot(query.AndNot):
         return _AndNotMatcher(scoredm, notm)
 
 
-def _stemmed_prefix(node: query.Query) -> query.Query:
+def _rewrite(node: query.Query) -> query.Query:
+    """Swap Whoosh's query classes for newsgrep's (subclasses, so code that reads the
+    tree, such as the OpenSearch translation, sees the same node types)."""
     if type(node) is query.Prefix and node.fieldname in ("title", "body"):
         return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
+    if type(node) is query.Wildcard:
+        return BoundedWildcard(node.fieldname, node.text, boost=node.boost)
+    if type(node) is query.FuzzyTerm:
+        return BoundedFuzzy(node.fieldname, node.text, boost=node.boost,
+                            maxdist=min(node.maxdist, MAX_EDITS),
+                            prefixlength=node.prefixlength)
     if type(node) is query.AndNot:
         return SafeAndNot(node.a, node.b)
     return node
