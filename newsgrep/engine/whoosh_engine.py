@@ -4,6 +4,7 @@ the query language in whoosh_query.py."""
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from datetime import date, datetime
@@ -170,22 +171,34 @@ class WhooshEngine:
             end = _day_end(req.date_to) if req.date_to else None
             parts.append(query.DateRange("date", start, end))
         if req.sources:
-            alts: list[query.Query] = []
-            for name in req.sources:
-                key = name.strip().lower()
-                if not key:
-                    continue
-                alts.append(query.Term("source_key", key))
-                alts.append(query.Term("domain", key.removeprefix("www.")))
-                words = [fold(w) for w in _words(key)]
-                if words:
-                    alts.append(query.And([query.Term("source", w) for w in words]))
-            parts.append(query.Or(alts))
+            parts.append(query.Or([q for name in req.sources for q in _source_query(name)]))
         if req.lang:
             parts.append(query.Term("lang", req.lang))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else query.And(parts)
+
+    def _check_sources(self, s, req: SearchRequest) -> None:
+        """When nothing matched, say so if a --source names no source in the index
+        (rather than "no matches"), with the closest names it does have."""
+        for name in req.sources:
+            alts = _source_query(name)
+            if alts and s.search(query.Or(alts), limit=1, scored=False).scored_length():
+                continue
+            names: dict[str, str] = {}
+            for field in ("source_key", "domain"):
+                for term in s.reader().field_terms(field):
+                    names.setdefault(term, term)
+            close = difflib.get_close_matches(name.strip().lower(), list(names), n=4,
+                                              cutoff=0.6)
+            shown = []
+            for key in close:
+                hit = s.search(query.Term("source_key", key), limit=1)
+                shown.append(hit[0].get("source") if len(hit) else key)
+            hint = (f"; did you mean {', '.join(repr(n) for n in dict.fromkeys(shown))}?"
+                    if shown else "")
+            raise NewsgrepError(f"no source in the index matches --source {name!r}{hint} "
+                                "('newsgrep sources' lists them)")
 
     def search(self, req: SearchRequest) -> SearchResult:
         q = self._parse(req)
@@ -228,6 +241,7 @@ class WhooshEngine:
                 hits = [self._hit(h, i + 1, req, terms) for i, h in enumerate(ordered)]
             suggestion = None
             if total == 0:
+                self._check_sources(s, req)
                 suggestion = self._suggest(s, q, req.query)
             return SearchResult(hits=hits, total=total, suggestion=suggestion)
 
@@ -255,6 +269,8 @@ class WhooshEngine:
         q = self._parse(req)
         with self.ix.searcher() as s:
             results = s.search(q, filter=self._filter(req), limit=None, scored=False)
+            if not results.scored_length():
+                self._check_sources(s, req)
             if not with_source:
                 date_of = _date_column(s.reader())
                 return [(date_of(docnum), None) for docnum in results.docs()]
@@ -269,7 +285,10 @@ class WhooshEngine:
         q = self._parse(req)
         flt = self._filter(req)
         with self.ix.searcher() as s:
-            return _count(s, q, flt)
+            n = _count(s, q, flt)
+            if n == 0:
+                self._check_sources(s, req)
+            return n
 
     def _hit(self, h, rank: int, req: SearchRequest, terms: set[str],
              with_snippets: bool = True) -> Hit:
@@ -423,6 +442,19 @@ def _score(h) -> float:
     if isinstance(score, tuple):
         return -float(score[1])
     return float(score or 0.0)
+
+
+def _source_query(name: str) -> list[query.Query]:
+    """The ways `--source NAME` can match: the whole name, the domain, or all its words."""
+    key = name.strip().lower()
+    if not key:
+        return []
+    alts: list[query.Query] = [query.Term("source_key", key),
+                               query.Term("domain", key.removeprefix("www."))]
+    words = [fold(w) for w in _words(key)]
+    if words:
+        alts.append(query.And([query.Term("source", w) for w in words]))
+    return alts
 
 
 def _words(text: str) -> list[str]:

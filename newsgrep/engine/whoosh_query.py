@@ -12,6 +12,7 @@ from whoosh import matching, query, scoring
 from whoosh.fields import Schema
 from whoosh.qparser import (
     AndGroup,
+    FieldsPlugin,
     FuzzyTermPlugin,
     GtLtPlugin,
     MultifieldParser,
@@ -21,7 +22,7 @@ from whoosh.qparser import (
 from whoosh.support.levenshtein import levenshtein
 
 from ..errors import NewsgrepError
-from ..query import SearchRequest
+from ..query import SearchRequest, lang_code
 from .analysis import fold, term_positions
 from .whoosh_store import _schema
 
@@ -32,6 +33,12 @@ BM25_B = 0.4  # length normalisation
 BM25_K1 = 0.9  # term-frequency saturation
 
 _WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
+
+# The fields a query may scope a word to (`title:latvia`); the schema's other fields are
+# the engine's bookkeeping (ids, paths, compressed bodies).
+USER_FIELDS = ("title", "body", "source", "lang", "date", "domain")
+# `name:` starts a field scope only when name starts with a letter: `12:30` stays text.
+_FIELD_EXPR = r"(?P<text>[^\W\d]\w*|[*]):"
 
 # Bounds on the words one query term may stand for, so no query runs for minutes
 # (`a~99` took 458 s, `a*` 17 s on 7.6k articles). Lucene's limits: at most 2 edits,
@@ -70,6 +77,23 @@ def _match_terms(q: query.Query, reader) -> set[str]:
     return out
 
 
+def _check_fields(q: query.Query) -> None:
+    """Unknown field scopes and malformed language codes are errors, not a clause that
+    silently matches nothing."""
+    for leaf in q.leaves():
+        field = getattr(leaf, "fieldname", None)
+        if field is None:
+            continue
+        _check_field(field)
+
+
+def _check_field(field: str) -> None:
+    if field not in USER_FIELDS:
+        raise NewsgrepError(f"unknown field {field + ':'!r}: use one of "
+                            f"{', '.join(f + ':' for f in USER_FIELDS)} (put text "
+                            "with a ':' in quotes)")
+
+
 def _has_null(q: query.Query) -> str | None:
     """Why part of the parsed query is empty (an unrecognised clause), if it is."""
     if isinstance(q, query.qcore._NullQuery) or getattr(q, "error", None):
@@ -99,6 +123,10 @@ def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.
     group = OrGroup if req.any_words else AndGroup
     parser = MultifieldParser(["title", "body"], schema,
                               fieldboosts={"title": TITLE_BOOST, "body": 1.0}, group=group)
+    # Keep unknown field names (`foo:y`) as fields, so they can be reported, instead of
+    # Whoosh's default of searching "foo y" as text.
+    parser.remove_plugin_class(FieldsPlugin)
+    parser.add_plugin(FieldsPlugin(expr=_FIELD_EXPR, remove_unknown=False))
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(GtLtPlugin())
     # `-word` excludes, only at the start of a word: the stock plugin turned
@@ -117,7 +145,10 @@ def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.
     try:
         q = parser.parse(text)
     except Exception as e:  # Whoosh raises assorted errors on odd syntax
+        for name in re.findall(r"(?<![\w\"])([^\W\d]\w*):(?=\S)", text):
+            _check_field(name)  # e.g. `url:x`, a stored-only field Whoosh cannot parse
         raise NewsgrepError(f"cannot parse query {text!r}: {e}") from None
+    _check_fields(q)
     if (why := _has_null(q)) is not None:
         if not term_positions(text) and term_positions(text, stops=()):
             raise NewsgrepError(f"{text!r} has only common words such as 'the' or 'of', "
@@ -231,6 +262,8 @@ def _rewrite(node: query.Query) -> query.Query:
     tree, such as the OpenSearch translation, sees the same node types)."""
     if type(node) is query.Prefix and node.fieldname in ("title", "body"):
         return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
+    if type(node) is query.Term and node.fieldname == "lang":
+        return query.Term("lang", lang_code(node.text), boost=node.boost)
     if type(node) is query.Wildcard:
         return BoundedWildcard(node.fieldname, node.text, boost=node.boost)
     if type(node) is query.FuzzyTerm:
