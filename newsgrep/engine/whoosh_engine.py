@@ -5,6 +5,8 @@ the query language in whoosh_query.py."""
 from __future__ import annotations
 
 import difflib
+import functools
+import itertools
 import os
 import re
 from datetime import date, datetime
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from whoosh import query, sorting
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.times import long_to_datetime
 
 from ..article import Article
@@ -43,6 +46,9 @@ from .whoosh_store import (  # noqa: F401 - prepare_article: the engine's ingest
 
 REPRINT_CANDIDATES = 200  # more-like-this hits checked for reprints by `similar`
 COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
+SUGGEST_SHORTLIST = 8  # closest stems looked up as written in an article, per word
+SUGGEST_CANDIDATES = 3  # closest known words tried per unknown word
+SUGGEST_TRIES = 12  # combinations of them tried against the index
 
 
 def _date_column(reader):
@@ -353,45 +359,75 @@ class WhooshEngine:
         return [mark(article.body, find_matches(article.body, terms, normalize_term))]
 
     def _suggest(self, searcher, q: query.Query, text: str) -> str | None:
-        """The query with each word the index does not know replaced by the closest word
-        it does know (by edit distance, then frequency), written as it appears in an
-        article rather than as its stem: `troopps` -> `troops`."""
+        """The query with each word the index does not know replaced by a close word it
+        does know, written as it appears in an article rather than as its stem
+        (`troopps` -> `troops`). Candidates are ranked by edit distance (a swap of two
+        letters counts as one edit), then frequency: ranking by frequency alone turned
+        `impechment` into `impact`. Of the best few per word, the first combination
+        with which the whole query matches something wins, so `"hong kongg"` becomes
+        `"hong kong"` (a phrase that exists) rather than `"hong king"`."""
         reader = searcher.reader()
-        fixes: dict[str, str] = {}
-        for leaf in q.leaves():
-            if not isinstance(leaf, query.Term) or leaf.fieldname not in ("title", "body"):
-                continue
-            stem = leaf.text
-            if stem in fixes or reader.doc_frequency("body", stem) or \
+        typed = {normalize_term(w.lower()): w.lower() for w in re.findall(r"\w+", text)}
+        options: dict[str, list[tuple[str, str, int]]] = {}
+        for stem in _text_words(q):
+            if stem in options or reader.doc_frequency("body", stem) or \
                     reader.doc_frequency("title", stem):
                 continue
+            # Also without an ending the stemmer would have stripped from a known word.
+            variants = {stem} | {stem[:-len(end)] for end in _ENDINGS
+                                 if end and stem.endswith(end) and len(stem) > len(end) + 2}
             try:
-                near = [t for d in (1, 2) for t in reader.terms_within("body", stem, d, prefix=1)]
+                near = {t for v in variants for t in reader.terms_within("body", v, 2, prefix=1)}
             except Exception:
                 continue
-            if near:
-                best = max(near, key=lambda t: (reader.doc_frequency("body", t), t))
-                fixes[stem] = self._surface(searcher, best) or best
-        if not fixes:
+            freq = {t: reader.doc_frequency("body", t) for t in near}
+            # Stems are compared first (cheap), then the best few as written in articles
+            # with the word as typed: `chnage` is not stemmed, `change` is `chang`.
+            word = typed.get(stem, stem)
+            shortlist = sorted(near, key=lambda t: (_distance(t, stem), -freq[t], t))
+            cands = []
+            for t in shortlist[:SUGGEST_SHORTLIST]:
+                surface = self._surface(searcher, t, word) or t
+                cands.append((t, surface, damerau_levenshtein(surface, word)))
+            cands.sort(key=lambda c: (c[2], -freq[c[0]], c[0]))
+            if cands:
+                options[stem] = cands[:SUGGEST_CANDIDATES]
+        if not options:
             return None
+        stems = list(options)
+        # Fewest edits in all, then the most frequent words (ranked first per word).
+        combos = sorted(itertools.product(*(enumerate(options[st]) for st in stems)),
+                        key=lambda c: (sum(d for _, (_, _, d) in c), sum(i for i, _ in c)))
+        combos = [[(t, w) for _, (t, w, _) in c] for c in combos[:SUGGEST_TRIES]]
+        shown = dict(zip(stems, (w for _, w in combos[0]), strict=True))
+        for combo in combos:
+            swap = {st: t for st, (t, _) in zip(stems, combo, strict=True)}
+            try:
+                fixed = q.accept(functools.partial(_swap_words, swap=swap))
+                if searcher.search(fixed, limit=1, scored=False).scored_length():
+                    shown = dict(zip(stems, (w for _, w in combo), strict=True))
+                    break
+            except Exception:
+                break
         out, changed = [], False
         for piece in re.split(r"(\w+)", text):
             stem = normalize_term(piece.lower()) if piece[:1].isalnum() else None
-            if stem in fixes:
-                out.append(fixes[stem])
+            if stem in shown:
+                out.append(shown[stem])
                 changed = True
             else:
                 out.append(piece)
         return "".join(out) if changed else None
 
-    def _surface(self, searcher, stem: str) -> str | None:
-        """A word as written in an article whose indexed form is `stem`."""
+    def _surface(self, searcher, stem: str, near: str = "") -> str | None:
+        """A word as written in an article whose indexed form is `stem` (of its forms in
+        that article, the closest to `near`)."""
         for hit in searcher.search(query.Term("body", stem), limit=1):
             body = _body(hit)
-            found = find_matches(body, {stem}, normalize_term)
-            if found:
-                s, e, _ = found[0]
-                return body[s:e].lower()
+            forms = {body[s:e].lower() for s, e, _ in find_matches(body, {stem},
+                                                                   normalize_term)}
+            if forms:
+                return min(forms, key=lambda w: (damerau_levenshtein(w, near), w))
         return None
 
     # -- summaries -----------------------------------------------------------------
@@ -455,6 +491,42 @@ def _source_query(name: str) -> list[query.Query]:
     if words:
         alts.append(query.And([query.Term("source", w) for w in words]))
     return alts
+
+
+def _distance(term: str, unknown: str) -> int:
+    """Edits from an unknown word to an indexed stem. A misspelt word is often left
+    unstemmed (`chnage`, while `change` is indexed as `chang`), so the stem plus an
+    ending the stemmer strips counts too."""
+    return min(damerau_levenshtein(term + end, unknown) for end in _ENDINGS)
+
+
+_ENDINGS = ("", "e", "s", "es", "ed", "ing", "ment", "ion", "y")
+
+
+def _text_words(q: query.Query) -> list[str]:
+    """The title/body words of a query (terms and the words of phrases), not under NOT."""
+    out: list[str] = []
+    if isinstance(q, query.Not):
+        return out
+    if isinstance(q, query.AndNot):
+        return _text_words(q.a)
+    if isinstance(q, query.Term) and q.fieldname in ("title", "body"):
+        out.append(q.text)
+    elif isinstance(q, query.Phrase) and q.fieldname in ("title", "body"):
+        out.extend(q.words)
+    for child in q.children():
+        out.extend(_text_words(child))
+    return out
+
+
+def _swap_words(node: query.Query, swap: dict[str, str]) -> query.Query:
+    if isinstance(node, query.Term) and node.fieldname in ("title", "body") and \
+            node.text in swap:
+        return query.Term(node.fieldname, swap[node.text], boost=node.boost)
+    if isinstance(node, query.Phrase) and node.fieldname in ("title", "body"):
+        return query.Phrase(node.fieldname, [swap.get(w, w) for w in node.words],
+                            slop=node.slop, boost=node.boost)
+    return node
 
 
 def _words(text: str) -> list[str]:
