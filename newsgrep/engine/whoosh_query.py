@@ -15,14 +15,16 @@ from whoosh.qparser import (
     FieldsPlugin,
     FuzzyTermPlugin,
     GtLtPlugin,
-    MultifieldParser,
+    MultifieldPlugin,
     OrGroup,
     PlusMinusPlugin,
+    QueryParser,
 )
 from whoosh.support.levenshtein import levenshtein
 
 from ..errors import NewsgrepError
 from ..query import SearchRequest, lang_code
+from ..words import has_cjk
 from .analysis import fold, term_positions
 from .whoosh_store import _schema
 
@@ -116,13 +118,24 @@ class NewsgrepBM25F(scoring.BM25F):
         return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
 
 
+class _Parser(QueryParser):
+    def multitoken_query(self, spec, texts, fieldname, termclass, boost):
+        # One query word that analysis splits into several terms: a CJK word into its
+        # character bigrams must match them side by side (a phrase), not anywhere in
+        # the article, and under --any not as alternatives.
+        if any(has_cjk(t) for t in texts):
+            spec = "phrase"
+        return super().multitoken_query(spec, texts, fieldname, termclass, boost)
+
+
 def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.Query:
     """Parse newsgrep's query language into a Whoosh query tree (title/body terms are
     analysed: folded and stemmed). Raises NewsgrepError on anything not understood."""
     schema = schema or _schema()
     group = OrGroup if req.any_words else AndGroup
-    parser = MultifieldParser(["title", "body"], schema,
-                              fieldboosts={"title": TITLE_BOOST, "body": 1.0}, group=group)
+    parser = _Parser(None, schema, group=group)  # as MultifieldParser() builds it
+    parser.add_plugin(MultifieldPlugin(["title", "body"],
+                                       fieldboosts={"title": TITLE_BOOST, "body": 1.0}))
     # Keep unknown field names (`foo:y`) as fields, so they can be reported, instead of
     # Whoosh's default of searching "foo y" as text.
     parser.remove_plugin_class(FieldsPlugin)
@@ -262,6 +275,13 @@ def _rewrite(node: query.Query) -> query.Query:
     tree, such as the OpenSearch translation, sees the same node types)."""
     if type(node) is query.Prefix and node.fieldname in ("title", "body"):
         return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
+    if type(node) is query.Term and node.fieldname in ("title", "body") and \
+            len(node.text) == 1 and has_cjk(node.text):
+        # A lone CJK character is indexed only where it stands alone; elsewhere it is
+        # the first or second half of a bigram.
+        f, ch, b = node.fieldname, node.text, node.boost
+        return query.Or([node, BoundedWildcard(f, ch + "?", boost=b),
+                         BoundedWildcard(f, "?" + ch, boost=b)])
     if type(node) is query.Term and node.fieldname == "lang":
         return query.Term("lang", lang_code(node.text), boost=node.boost)
     if type(node) is query.Wildcard:
