@@ -32,6 +32,7 @@ from .whoosh_query import (  # noqa: F401 - BM25_* and TITLE_BOOST are the ranki
     NewsgrepBM25F,
     _match_terms,
     parse_user_query,
+    shorten,
 )
 from .whoosh_store import (  # noqa: F401 - prepare_article: the engine's ingest hook
     WhooshWriter,
@@ -46,6 +47,7 @@ from .whoosh_store import (  # noqa: F401 - prepare_article: the engine's ingest
 
 REPRINT_CANDIDATES = 200  # more-like-this hits checked for reprints by `similar`
 COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
+SUGGEST_MAX_LEN = 30  # longer unknown words get no suggestion
 SUGGEST_SHORTLIST = 8  # closest stems looked up as written in an article, per word
 SUGGEST_CANDIDATES = 3  # closest known words tried per unknown word
 SUGGEST_TRIES = 12  # combinations of them tried against the index
@@ -203,7 +205,7 @@ class WhooshEngine:
                 shown.append(hit[0].get("source") if len(hit) else key)
             hint = (f"; did you mean {', '.join(repr(n) for n in dict.fromkeys(shown))}?"
                     if shown else "")
-            raise NewsgrepError(f"no source in the index matches --source {name!r}{hint} "
+            raise NewsgrepError(f"no source in the index matches --source {shorten(name)!r}{hint} "
                                 "('newsgrep sources' lists them)")
 
     def search(self, req: SearchRequest) -> SearchResult:
@@ -233,7 +235,7 @@ class WhooshEngine:
             except NewsgrepError:
                 raise
             except Exception as e:  # e.g. "field has no positions" for phrases
-                raise NewsgrepError(f"cannot run query {req.query!r}: {e}") from None
+                raise NewsgrepError(f"cannot run query {shorten(req.query)!r}: {e}") from None
             terms = _match_terms(q, s.reader()) if req.snippets else set()
             if req.collapse:
                 groups = collapse(ordered)[:req.limit]
@@ -370,6 +372,8 @@ class WhooshEngine:
         typed = {normalize_term(w.lower()): w.lower() for w in re.findall(r"\w+", text)}
         options: dict[str, list[tuple[str, str, int]]] = {}
         for stem in _text_words(q):
+            if len(stem) > SUGGEST_MAX_LEN:  # not a typo; and the automaton gets slow
+                continue
             if stem in options or reader.doc_frequency("body", stem) or \
                     reader.doc_frequency("title", stem):
                 continue

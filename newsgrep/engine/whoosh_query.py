@@ -52,6 +52,10 @@ FUZZY_EXPANSIONS = 50
 MAX_EXPANSIONS = 1024
 FUZZY_PREFIX = 1  # a fuzzy term's first letter must match (Lucene's spell checker's
 # minPrefix): with none, `game~2` tried every word of up to 6 letters (2 s per field)
+# A query is typed by a person: longer ones are refused rather than run for minutes (a
+# 70,000-character random query took 7 minutes); clauses as Lucene's maxClauseCount.
+MAX_QUERY_CHARS = 10_000
+MAX_CLAUSES = 1024
 _FUZZY_EDITS = re.compile(r"([^\s\"~()]+)~(\d+)")  # word~N; not "a phrase"~N (proximity)
 
 
@@ -79,6 +83,11 @@ def _match_terms(q: query.Query, reader) -> set[str]:
     return out
 
 
+def shorten(text: str, width: int = 60) -> str:
+    """Query text as quoted in an error message: one short line whatever the query."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def _check_fields(q: query.Query) -> None:
     """Unknown field scopes and malformed language codes are errors, not a clause that
     silently matches nothing."""
@@ -91,7 +100,7 @@ def _check_fields(q: query.Query) -> None:
 
 def _check_field(field: str) -> None:
     if field not in USER_FIELDS:
-        raise NewsgrepError(f"unknown field {field + ':'!r}: use one of "
+        raise NewsgrepError(f"unknown field {shorten(field + ':')!r}: use one of "
                             f"{', '.join(f + ':' for f in USER_FIELDS)} (put text "
                             "with a ':' in quotes)")
 
@@ -150,23 +159,30 @@ def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.
     text = req.query.strip()
     if not text:
         raise NewsgrepError("empty query: give at least one word")
+    if len(text) > MAX_QUERY_CHARS:
+        raise NewsgrepError(f"the query is too long ({len(text):,} characters; the limit "
+                            f"is {MAX_QUERY_CHARS:,})")
     for m in _FUZZY_EDITS.finditer(text):
         if int(m.group(2)) > MAX_EDITS:
             word = m.group(1).rsplit(":", 1)[-1]
-            raise NewsgrepError(f"{m.group(0)!r}: a fuzzy word allows at most {MAX_EDITS} "
+            raise NewsgrepError(f"{shorten(m.group(0))!r}: a fuzzy word allows at most {MAX_EDITS} "
                                 f"edits ({word}~1 or {word}~2)")
     try:
         q = parser.parse(text)
     except Exception as e:  # Whoosh raises assorted errors on odd syntax
         for name in re.findall(r"(?<![\w\"])([^\W\d]\w*):(?=\S)", text):
             _check_field(name)  # e.g. `url:x`, a stored-only field Whoosh cannot parse
-        raise NewsgrepError(f"cannot parse query {text!r}: {e}") from None
+        raise NewsgrepError(f"cannot parse query {shorten(text)!r}: {e}") from None
     _check_fields(q)
+    if (n := sum(1 for _ in q.leaves())) > MAX_CLAUSES:
+        raise NewsgrepError(f"the query has too many words ({n:,} terms; the limit is "
+                            f"{MAX_CLAUSES:,})")
     if (why := _has_null(q)) is not None:
         if not term_positions(text) and term_positions(text, stops=()):
-            raise NewsgrepError(f"{text!r} has only common words such as 'the' or 'of', "
+            raise NewsgrepError(f"{shorten(text)!r} has only common words such as 'the' or 'of', "
                                 "which are not indexed: add a more specific word")
-        raise NewsgrepError(f"part of the query was not understood ({why}): {text!r}")
+        raise NewsgrepError(f"part of the query was not understood ({why}): "
+                            f"{shorten(text)!r}")
     return q.accept(_rewrite)
 
 
@@ -192,8 +208,8 @@ class _BoundedExpansion:
             words = list(islice(self._unbounded(ixreader), MAX_EXPANSIONS + 1))
             if len(words) > MAX_EXPANSIONS:
                 raise NewsgrepError(
-                    f"{self._shown()!r} matches more than {MAX_EXPANSIONS:,} different words "
-                    "in the index: make it longer or more specific")
+                    f"{shorten(self._shown())!r} matches more than {MAX_EXPANSIONS:,} "
+                    "different words in the index: make it longer or more specific")
             cache[key] = words
         return cache[key]
 
