@@ -9,6 +9,7 @@ import functools
 import itertools
 import os
 import re
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 
@@ -421,7 +422,12 @@ class WhooshEngine:
                 changed = True
             else:
                 out.append(piece)
-        return "".join(out) if changed else None
+        if not changed:
+            return None
+        # Printed on one line: no control or format characters, single spaces.
+        text = "".join(c for c in "".join(out) if unicodedata.category(c)[0] != "C" or
+                       c.isspace())
+        return " ".join(text.split()) or None
 
     def _surface(self, searcher, stem: str, near: str = "") -> str | None:
         """A word as written in an article whose indexed form is `stem` (of its forms in
