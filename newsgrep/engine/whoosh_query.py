@@ -234,9 +234,8 @@ class BoundedFuzzy(query.FuzzyTerm):
         key = id(ixreader)
         if key not in cache:
             field, text = self.fieldname, self.text
-            prefix = max(FUZZY_PREFIX, self.prefixlength)
             near = set(ixreader.terms_within(field, text, min(self.maxdist, MAX_EDITS),
-                                             prefix=prefix))
+                                             prefix=self.prefixlength))
             ranked = sorted(near, key=lambda t: (levenshtein(t, text),
                                                  -ixreader.doc_frequency(field, t), t))
             cache[key] = [t.encode("utf-8") for t in ranked[:FUZZY_EXPANSIONS]]
@@ -305,7 +304,7 @@ def _rewrite(node: query.Query) -> query.Query:
     if type(node) is query.FuzzyTerm:
         return BoundedFuzzy(node.fieldname, node.text, boost=node.boost,
                             maxdist=min(node.maxdist, MAX_EDITS),
-                            prefixlength=node.prefixlength)
+                            prefixlength=max(FUZZY_PREFIX, node.prefixlength))
     if type(node) is query.AndNot:
         return SafeAndNot(node.a, node.b)
     return node
