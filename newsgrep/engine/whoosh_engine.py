@@ -49,6 +49,7 @@ from .whoosh_store import (  # noqa: F401 - prepare_article: the engine's ingest
 REPRINT_CANDIDATES = 200  # more-like-this hits checked for reprints by `similar`
 COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
 SUGGEST_MAX_LEN = 30  # longer unknown words get no suggestion
+SUGGEST_MAX_QUERY = 200  # nor do queries longer than this (characters)
 SUGGEST_SHORTLIST = 8  # closest stems looked up as written in an article, per word
 SUGGEST_CANDIDATES = 3  # closest known words tried per unknown word
 SUGGEST_TRIES = 12  # combinations of them tried against the index
@@ -360,6 +361,8 @@ class WhooshEngine:
         `impechment` into `impact`. Of the best few per word, the first combination
         with which the whole query matches something wins, so `"hong kongg"` becomes
         `"hong kong"` (a phrase that exists) rather than `"hong king"`."""
+        if len(text) > SUGGEST_MAX_QUERY:
+            return None
         reader = searcher.reader()
         typed = {normalize_term(w.lower()): w.lower() for w in re.findall(r"\w+", text)}
         options: dict[str, list[tuple[str, str, int]]] = {}
