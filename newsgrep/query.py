@@ -40,7 +40,7 @@ class SearchRequest:
                 f"--from {self.date_from} is after --to {self.date_to}: nothing can match"
             )
         if self.lang:
-            self.lang = self.lang.lower()
+            self.lang = lang_code(self.lang)
 
     @property
     def feedback(self) -> bool:
@@ -50,6 +50,20 @@ class SearchRequest:
     @property
     def has_date_filter(self) -> bool:
         return self.date_from is not None or self.date_to is not None
+
+
+_LANG = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]+)*$")
+
+
+def lang_code(value: str) -> str:
+    """An ISO 639-1 language code as articles carry it (`EN`, `en-US` -> `en`); anything
+    else (`english`) is an error rather than a filter that matches nothing."""
+    m = _LANG.match(value.strip().lower())
+    if not m:
+        raise NewsgrepError(f"unknown language {value!r}: use a two-letter ISO 639-1 code "
+                            "such as en, de, fr, ru, zh ('newsgrep stats' lists the "
+                            "languages in the index)")
+    return m.group(1)
 
 
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")

@@ -8,12 +8,10 @@ index uses, so `tunnels` marks `tunnel` and `Anusauskas` marks `Anušauskas`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection
 
 from .hits import Snippet
-
-_WORD = re.compile(r"\w+(?:\.?\w+)*")
+from .words import words
 
 
 def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str]
@@ -22,10 +20,10 @@ def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str
     if not terms:
         return []
     out = []
-    for m in _WORD.finditer(text):
-        term = term_of(m.group().lower())
+    for start, end, word in words(text):
+        term = term_of(word.lower())
         if term in terms:
-            out.append((m.start(), m.end(), term))
+            out.append((start, end, term))
     return out
 
 
@@ -37,6 +35,11 @@ def mark(text: str, matches: list[tuple[int, int, str]], start: int = 0,
     pos = start
     for s, e, _ in matches:
         if s < start or e > end:
+            continue
+        if s < pos:  # overlapping matches (CJK bigrams): extend the marked piece
+            if e > pos:
+                pieces.append((text[pos:e], True))
+                pos = e
             continue
         if s > pos:
             pieces.append((text[pos:s], False))

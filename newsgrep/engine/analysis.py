@@ -24,7 +24,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+
+from ..words import WORD, words
 
 # Letters NFKD does not decompose into base + accent.
 _SPECIAL_FOLD = str.maketrans({
@@ -136,18 +138,51 @@ class FoldStemFilter(Filter):
             yield t
 
 
+class WordTokenizer(Tokenizer):
+    """newsgrep's words (newsgrep/words.py: `U.S.` and `AT&T` kept whole, CJK runs as
+    character bigrams) as Whoosh tokens, one position each."""
+
+    def __eq__(self, other):
+        return isinstance(other, WordTokenizer)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for pos, (start, end, text) in enumerate(words(value)):
+            t.text = text
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = text
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+
+
 def text_analyzer(stem: bool = True, stopwords: Iterable[str] | None = None):
-    """Tokenize on word characters (keeps `U.S.`-style abbreviations together).
+    """Tokenize into newsgrep's words (WordTokenizer), lower-case, fold, stem.
 
     `stopwords`: None means STOPWORDS when stemming (title and body) and none otherwise;
     pass () to keep every word.
     """
     if stopwords is None:
         stopwords = STOPWORDS if stem else ()
-    return RegexTokenizer() | LowercaseFilter() | FoldStemFilter(stem=stem, stops=stopwords)
+    return WordTokenizer() | LowercaseFilter() | FoldStemFilter(stem=stem, stops=stopwords)
 
 
-_TOKEN = RegexTokenizer().expression  # the same word pattern the analyzer tokenizes with
+_TOKEN = WORD  # the analyzer's word pattern, CJK runs aside (see newsgrep/words.py)
 
 
 def term_positions(text: str, stops: Iterable[str] | None = None) -> dict[str, list[int]]:
@@ -161,8 +196,8 @@ def term_positions(text: str, stops: Iterable[str] | None = None) -> dict[str, l
         stops = STOPWORDS
     fold_ = _fold_cached
     pos = None
-    for i, m in enumerate(_TOKEN.finditer(text)):
-        token = m.group().lower()
+    for i, (_, _, word) in enumerate(words(text)):
+        token = word.lower()
         if stops and fold_(token) in stops:
             continue
         # Renumbered past stopwords as FoldStemFilter does.

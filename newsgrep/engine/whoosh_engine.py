@@ -4,13 +4,18 @@ the query language in whoosh_query.py."""
 
 from __future__ import annotations
 
+import difflib
+import functools
+import itertools
 import os
 import re
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 
-from whoosh import query
+from whoosh import query, sorting
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.times import long_to_datetime
 
 from ..article import Article
@@ -28,6 +33,7 @@ from .whoosh_query import (  # noqa: F401 - BM25_* and TITLE_BOOST are the ranki
     NewsgrepBM25F,
     _match_terms,
     parse_user_query,
+    shorten,
 )
 from .whoosh_store import (  # noqa: F401 - prepare_article: the engine's ingest hook
     WhooshWriter,
@@ -42,6 +48,11 @@ from .whoosh_store import (  # noqa: F401 - prepare_article: the engine's ingest
 
 REPRINT_CANDIDATES = 200  # more-like-this hits checked for reprints by `similar`
 COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
+SUGGEST_MAX_LEN = 30  # longer unknown words get no suggestion
+SUGGEST_MAX_QUERY = 200  # nor do queries longer than this (characters)
+SUGGEST_SHORTLIST = 8  # closest stems looked up as written in an article, per word
+SUGGEST_CANDIDATES = 3  # closest known words tried per unknown word
+SUGGEST_TRIES = 12  # combinations of them tried against the index
 
 
 def _date_column(reader):
@@ -60,16 +71,72 @@ def _long_to_date(value) -> date | None:
         return None
 
 
-def _total(searcher, results, q: query.Query, flt: query.Query | None, limit: int | None
-           ) -> int:
-    """The true number of matches. With a filter, Whoosh's len(results) counts the
-    query's matches *ignoring* the filter (measured: 12 for a filter nothing passed), so
-    count what the collector kept, or, when the limit cut it short, an unscored pass."""
-    if flt is None:
-        return len(results)
-    if limit is None or results.scored_length() < limit:
-        return results.scored_length()
+# The raw date-column value of an undated article (the column's default, the largest
+# unsigned 64-bit value): Whoosh's own sort puts it first when sorting newest first.
+_UNDATED = 2**64 - 1
+
+
+def _count(searcher, q: query.Query, flt: query.Query | None) -> int:
+    """The exact number of matches: one unscored pass. Whoosh's len(results) cannot be
+    trusted: with a filter it counts the query's matches *ignoring* the filter
+    (measured: 12 for a filter nothing passed), and for a query with NOT its top-k
+    collector's count was off both ways (`troops NOT covid`: 12 for 11)."""
     return searcher.search(q, filter=flt, limit=None, scored=False).scored_length()
+
+
+def _top(searcher, q: query.Query, flt: query.Query | None, limit: int | None):
+    """The `limit` best matches by relevance, exactly, and their exact count. Whoosh's
+    top-k collector by default swaps in cheaper matchers and skips blocks by their best
+    possible score as the top-k fills; for queries with NOT that dropped articles that
+    belong in the top k (`vaccine -government`, limit 1, missed the best match; 66 of
+    792 NOT queries wrong on the demo corpus), and it leaves the count to a second pass.
+    Without those shortcuts the collector sees every match: the top k are exact, it
+    counts as it goes, and on 7.6k articles ten typical queries took 1.5 s in all
+    instead of 2.2 s with the shortcuts plus a counting pass."""
+    c = searcher.collector(limit=limit, optimize=False, filter=flt)
+    _no_replace(c)
+    searcher.search_with_collector(q, c)
+    return c.results(), c.count()
+
+
+def _no_replace(collector) -> None:
+    inner = collector
+    while hasattr(inner, "child"):
+        inner = inner.child
+    inner.replace = 0
+
+
+class _DateOrder(sorting.FacetType):
+    """Sort key: the date (newest or oldest first), undated articles last whatever the
+    direction, then relevance. Whoosh's sorting collector sees every match, so the
+    order is exact over all matches, not only the top N."""
+
+    def __init__(self, newest: bool):
+        self.newest = newest
+
+    def categorizer(self, global_searcher):
+        return _DateCategorizer(self.newest)
+
+
+class _DateCategorizer(sorting.Categorizer):
+    needs_current = True  # for the score
+
+    def __init__(self, newest: bool):
+        self.newest = newest
+        self._col = None
+
+    def set_searcher(self, segment_searcher, docoffset):
+        r = segment_searcher.reader()
+        self._col = r.column_reader("date", translate=False) if r.has_column("date") \
+            else None
+
+    def key_for(self, matcher, docid):
+        v = self._col[docid] if self._col is not None else _UNDATED
+        if not 0 < v < _UNDATED:
+            key = _UNDATED
+        else:
+            key = -v if self.newest else v
+        return (key, -matcher.score())
 
 
 class WhooshEngine:
@@ -108,22 +175,34 @@ class WhooshEngine:
             end = _day_end(req.date_to) if req.date_to else None
             parts.append(query.DateRange("date", start, end))
         if req.sources:
-            alts: list[query.Query] = []
-            for name in req.sources:
-                key = name.strip().lower()
-                if not key:
-                    continue
-                alts.append(query.Term("source_key", key))
-                alts.append(query.Term("domain", key.removeprefix("www.")))
-                words = [fold(w) for w in _words(key)]
-                if words:
-                    alts.append(query.And([query.Term("source", w) for w in words]))
-            parts.append(query.Or(alts))
+            parts.append(query.Or([q for name in req.sources for q in _source_query(name)]))
         if req.lang:
             parts.append(query.Term("lang", req.lang))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else query.And(parts)
+
+    def _check_sources(self, s, req: SearchRequest) -> None:
+        """When nothing matched, say so if a --source names no source in the index
+        (rather than "no matches"), with the closest names it does have."""
+        for name in req.sources:
+            alts = _source_query(name)
+            if alts and s.search(query.Or(alts), limit=1, scored=False).scored_length():
+                continue
+            names: dict[str, str] = {}
+            for field in ("source_key", "domain"):
+                for term in s.reader().field_terms(field):
+                    names.setdefault(term, term)
+            close = difflib.get_close_matches(name.strip().lower(), list(names), n=4,
+                                              cutoff=0.6)
+            shown = []
+            for key in close:
+                hit = s.search(query.Term("source_key", key), limit=1)
+                shown.append(hit[0].get("source") if len(hit) else key)
+            hint = (f"; did you mean {', '.join(repr(n) for n in dict.fromkeys(shown))}?"
+                    if shown else "")
+            raise NewsgrepError(f"no source in the index matches --source {shorten(name)!r}{hint} "
+                                "('newsgrep sources' lists them)")
 
     def search(self, req: SearchRequest) -> SearchResult:
         q = self._parse(req)
@@ -133,23 +212,24 @@ class WhooshEngine:
             limit = req.limit
             if req.collapse and limit is not None:
                 limit = limit * COLLAPSE_DEPTH  # reprints fold away: look further down
-            kwargs: dict = {"filter": flt, "limit": limit}
-            if req.sort != "relevance":
-                kwargs["sortedby"] = "date"
-                kwargs["reverse"] = req.sort == "newest"
             try:
-                if req.feedback:
+                if req.sort != "relevance":
+                    # Sorted over all matches (the collector sees each one anyway), so
+                    # the count is exact and the top N are the true newest/oldest.
+                    results = s.search(q, filter=flt, limit=None,
+                                       sortedby=_DateOrder(req.sort == "newest"))
+                    total = results.scored_length()
+                    ordered = list(results)[:limit]
+                elif req.feedback:
                     results, total = self._search_with_feedback(s, q, flt, limit)
+                    ordered = list(results)
                 else:
-                    results = s.search(q, **kwargs)
-                    total = _total(s, results, q, flt, limit)
+                    results, total = _top(s, q, flt, limit)
+                    ordered = list(results)
+            except NewsgrepError:
+                raise
             except Exception as e:  # e.g. "field has no positions" for phrases
-                raise NewsgrepError(f"cannot run query {req.query!r}: {e}") from None
-            if req.sort != "relevance":
-                # Undated articles sort among dated ones in Whoosh; show them last.
-                ordered = sorted(results, key=lambda h: h.get("date") is None)
-            else:
-                ordered = list(results)
+                raise NewsgrepError(f"cannot run query {shorten(req.query)!r}: {e}") from None
             terms = _match_terms(q, s.reader()) if req.snippets else set()
             if req.collapse:
                 groups = collapse(ordered)[:req.limit]
@@ -163,6 +243,7 @@ class WhooshEngine:
                 hits = [self._hit(h, i + 1, req, terms) for i, h in enumerate(ordered)]
             suggestion = None
             if total == 0:
+                self._check_sources(s, req)
                 suggestion = self._suggest(s, q, req.query)
             return SearchResult(hits=hits, total=total, suggestion=suggestion)
 
@@ -171,8 +252,7 @@ class WhooshEngine:
                               limit: int | None):
         """Results of `q` re-ranked with words from its best hits (engine/feedback.py),
         and the number of matches (that of `q`: the added words are optional)."""
-        first = s.search(q, filter=flt, limit=FEEDBACK_DOCS)
-        total = _total(s, first, q, flt, FEEDBACK_DOCS)
+        first, total = _top(s, q, flt, FEEDBACK_DOCS)
         top = [(h.score or 0.0, _title_and_body(h)) for h in first]
         ranked = expand(q, feedback_terms(top), TITLE_BOOST)
         # No pruning: Whoosh bounds an Or's best score by its best single term (not the
@@ -180,10 +260,7 @@ class WhooshEngine:
         # the top-k fills (the collector's `replace`) dropped articles that belonged in
         # the top 10 of an expanded query on a small index.
         c = s.collector(limit=limit, optimize=False, filter=flt)
-        inner = c
-        while hasattr(inner, "child"):
-            inner = inner.child
-        inner.replace = 0
+        _no_replace(c)
         s.search_with_collector(ranked, c)
         return c.results(), total
 
@@ -193,6 +270,8 @@ class WhooshEngine:
         q = self._parse(req)
         with self.ix.searcher() as s:
             results = s.search(q, filter=self._filter(req), limit=None, scored=False)
+            if not results.scored_length():
+                self._check_sources(s, req)
             if not with_source:
                 date_of = _date_column(s.reader())
                 return [(date_of(docnum), None) for docnum in results.docs()]
@@ -207,7 +286,10 @@ class WhooshEngine:
         q = self._parse(req)
         flt = self._filter(req)
         with self.ix.searcher() as s:
-            return _total(s, s.search(q, filter=flt, limit=1), q, flt, 1)
+            n = _count(s, q, flt)
+            if n == 0:
+                self._check_sources(s, req)
+            return n
 
     def _hit(self, h, rank: int, req: SearchRequest, terms: set[str],
              with_snippets: bool = True) -> Hit:
@@ -222,7 +304,7 @@ class WhooshEngine:
             source=stored.get("source"),
             url=stored.get("url"),
             lang=stored.get("lang"),
-            score=float(getattr(h, "score", None) or 0.0),
+            score=_score(h),
         )
         if req.snippets and with_snippets:
             body = _body(stored)
@@ -272,45 +354,84 @@ class WhooshEngine:
         return [mark(article.body, find_matches(article.body, terms, normalize_term))]
 
     def _suggest(self, searcher, q: query.Query, text: str) -> str | None:
-        """The query with each word the index does not know replaced by the closest word
-        it does know (by edit distance, then frequency), written as it appears in an
-        article rather than as its stem: `troopps` -> `troops`."""
+        """The query with each word the index does not know replaced by a close word it
+        does know, written as it appears in an article rather than as its stem
+        (`troopps` -> `troops`). Candidates are ranked by edit distance (a swap of two
+        letters counts as one edit), then frequency: ranking by frequency alone turned
+        `impechment` into `impact`. Of the best few per word, the first combination
+        with which the whole query matches something wins, so `"hong kongg"` becomes
+        `"hong kong"` (a phrase that exists) rather than `"hong king"`."""
+        if len(text) > SUGGEST_MAX_QUERY:
+            return None
         reader = searcher.reader()
-        fixes: dict[str, str] = {}
-        for leaf in q.leaves():
-            if not isinstance(leaf, query.Term) or leaf.fieldname not in ("title", "body"):
+        typed = {normalize_term(w.lower()): w.lower() for w in re.findall(r"\w+", text)}
+        options: dict[str, list[tuple[str, str, int]]] = {}
+        for stem in _text_words(q):
+            if len(stem) > SUGGEST_MAX_LEN:  # not a typo; and the automaton gets slow
                 continue
-            stem = leaf.text
-            if stem in fixes or reader.doc_frequency("body", stem) or \
+            if stem in options or reader.doc_frequency("body", stem) or \
                     reader.doc_frequency("title", stem):
                 continue
+            # Also without an ending the stemmer would have stripped from a known word.
+            variants = {stem} | {stem[:-len(end)] for end in _ENDINGS
+                                 if end and stem.endswith(end) and len(stem) > len(end) + 2}
             try:
-                near = [t for d in (1, 2) for t in reader.terms_within("body", stem, d, prefix=1)]
+                near = {t for v in variants for t in reader.terms_within("body", v, 2, prefix=1)}
             except Exception:
                 continue
-            if near:
-                best = max(near, key=lambda t: (reader.doc_frequency("body", t), t))
-                fixes[stem] = self._surface(searcher, best) or best
-        if not fixes:
+            freq = {t: reader.doc_frequency("body", t) for t in near}
+            # Stems are compared first (cheap), then the best few as written in articles
+            # with the word as typed: `chnage` is not stemmed, `change` is `chang`.
+            word = typed.get(stem, stem)
+            shortlist = sorted(near, key=lambda t: (_distance(t, stem), -freq[t], t))
+            cands = []
+            for t in shortlist[:SUGGEST_SHORTLIST]:
+                surface = self._surface(searcher, t, word) or t
+                cands.append((t, surface, damerau_levenshtein(surface, word)))
+            cands.sort(key=lambda c: (c[2], -freq[c[0]], c[0]))
+            if cands:
+                options[stem] = cands[:SUGGEST_CANDIDATES]
+        if not options:
             return None
+        stems = list(options)
+        # Fewest edits in all, then the most frequent words (ranked first per word).
+        combos = sorted(itertools.product(*(enumerate(options[st]) for st in stems)),
+                        key=lambda c: (sum(d for _, (_, _, d) in c), sum(i for i, _ in c)))
+        combos = [[(t, w) for _, (t, w, _) in c] for c in combos[:SUGGEST_TRIES]]
+        shown = dict(zip(stems, (w for _, w in combos[0]), strict=True))
+        for combo in combos:
+            swap = {st: t for st, (t, _) in zip(stems, combo, strict=True)}
+            try:
+                fixed = q.accept(functools.partial(_swap_words, swap=swap))
+                if searcher.search(fixed, limit=1, scored=False).scored_length():
+                    shown = dict(zip(stems, (w for _, w in combo), strict=True))
+                    break
+            except Exception:
+                break
         out, changed = [], False
         for piece in re.split(r"(\w+)", text):
             stem = normalize_term(piece.lower()) if piece[:1].isalnum() else None
-            if stem in fixes:
-                out.append(fixes[stem])
+            if stem in shown:
+                out.append(shown[stem])
                 changed = True
             else:
                 out.append(piece)
-        return "".join(out) if changed else None
+        if not changed:
+            return None
+        # Printed on one line: no control or format characters, single spaces.
+        text = "".join(c for c in "".join(out) if unicodedata.category(c)[0] != "C" or
+                       c.isspace())
+        return " ".join(text.split()) or None
 
-    def _surface(self, searcher, stem: str) -> str | None:
-        """A word as written in an article whose indexed form is `stem`."""
+    def _surface(self, searcher, stem: str, near: str = "") -> str | None:
+        """A word as written in an article whose indexed form is `stem` (of its forms in
+        that article, the closest to `near`)."""
         for hit in searcher.search(query.Term("body", stem), limit=1):
             body = _body(hit)
-            found = find_matches(body, {stem}, normalize_term)
-            if found:
-                s, e, _ = found[0]
-                return body[s:e].lower()
+            forms = {body[s:e].lower() for s, e, _ in find_matches(body, {stem},
+                                                                   normalize_term)}
+            if forms:
+                return min(forms, key=lambda w: (damerau_levenshtein(w, near), w))
         return None
 
     # -- summaries -----------------------------------------------------------------
@@ -353,6 +474,63 @@ class WhooshEngine:
                 "languages": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
                 "first_date": min(dates, default=None), "last_date": max(dates, default=None),
                 "index_bytes": size}
+
+
+def _score(h) -> float:
+    """Relevance of a hit; a date-sorted hit's score is its sort key (date, -score)."""
+    score = getattr(h, "score", None)
+    if isinstance(score, tuple):
+        return -float(score[1])
+    return float(score or 0.0)
+
+
+def _source_query(name: str) -> list[query.Query]:
+    """The ways `--source NAME` can match: the whole name, the domain, or all its words."""
+    key = name.strip().lower()
+    if not key:
+        return []
+    alts: list[query.Query] = [query.Term("source_key", key),
+                               query.Term("domain", key.removeprefix("www."))]
+    words = [fold(w) for w in _words(key)]
+    if words:
+        alts.append(query.And([query.Term("source", w) for w in words]))
+    return alts
+
+
+def _distance(term: str, unknown: str) -> int:
+    """Edits from an unknown word to an indexed stem. A misspelt word is often left
+    unstemmed (`chnage`, while `change` is indexed as `chang`), so the stem plus an
+    ending the stemmer strips counts too."""
+    return min(damerau_levenshtein(term + end, unknown) for end in _ENDINGS)
+
+
+_ENDINGS = ("", "e", "s", "es", "ed", "ing", "ment", "ion", "y")
+
+
+def _text_words(q: query.Query) -> list[str]:
+    """The title/body words of a query (terms and the words of phrases), not under NOT."""
+    out: list[str] = []
+    if isinstance(q, query.Not):
+        return out
+    if isinstance(q, query.AndNot):
+        return _text_words(q.a)
+    if isinstance(q, query.Term) and q.fieldname in ("title", "body"):
+        out.append(q.text)
+    elif isinstance(q, query.Phrase) and q.fieldname in ("title", "body"):
+        out.extend(q.words)
+    for child in q.children():
+        out.extend(_text_words(child))
+    return out
+
+
+def _swap_words(node: query.Query, swap: dict[str, str]) -> query.Query:
+    if isinstance(node, query.Term) and node.fieldname in ("title", "body") and \
+            node.text in swap:
+        return query.Term(node.fieldname, swap[node.text], boost=node.boost)
+    if isinstance(node, query.Phrase) and node.fieldname in ("title", "body"):
+        return query.Phrase(node.fieldname, [swap.get(w, w) for w in node.words],
+                            slop=node.slop, boost=node.boost)
+    return node
 
 
 def _words(text: str) -> list[str]:

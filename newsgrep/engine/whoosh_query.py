@@ -5,20 +5,26 @@ prefix, empty-clause detection, the terms to highlight, and the BM25F weighting.
 from __future__ import annotations
 
 import math
+import re
+from itertools import islice
 
-from whoosh import query, scoring
+from whoosh import matching, query, scoring
 from whoosh.fields import Schema
 from whoosh.qparser import (
     AndGroup,
+    FieldsPlugin,
     FuzzyTermPlugin,
     GtLtPlugin,
-    MultifieldParser,
+    MultifieldPlugin,
     OrGroup,
     PlusMinusPlugin,
+    QueryParser,
 )
+from whoosh.support.levenshtein import levenshtein
 
 from ..errors import NewsgrepError
-from ..query import SearchRequest
+from ..query import SearchRequest, lang_code
+from ..words import has_cjk
 from .analysis import fold, term_positions
 from .whoosh_store import _schema
 
@@ -29,6 +35,28 @@ BM25_B = 0.4  # length normalisation
 BM25_K1 = 0.9  # term-frequency saturation
 
 _WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
+
+# The fields a query may scope a word to (`title:latvia`); the schema's other fields are
+# the engine's bookkeeping (ids, paths, compressed bodies).
+USER_FIELDS = ("title", "body", "source", "lang", "date", "domain")
+# `name:` starts a field scope only when name starts with a letter: `12:30` stays text.
+_FIELD_EXPR = r"(?P<text>[^\W\d]\w*|[*]):"
+
+# Bounds on the words one query term may stand for, so no query runs for minutes
+# (`a~99` took 458 s, `a*` 17 s on 7.6k articles). Lucene's limits: at most 2 edits,
+# and its fuzzy query keeps the 50 closest terms (max_expansions); a prefix or wildcard
+# that stands for more than MAX_EXPANSIONS words is refused, as Lucene's
+# maxClauseCount (1024) refuses too many clauses.
+MAX_EDITS = 2
+FUZZY_EXPANSIONS = 50
+MAX_EXPANSIONS = 1024
+FUZZY_PREFIX = 1  # a fuzzy term's first letter must match (Lucene's spell checker's
+# minPrefix): with none, `game~2` tried every word of up to 6 letters (2 s per field)
+# A query is typed by a person: longer ones are refused rather than run for minutes (a
+# 70,000-character random query took 7 minutes); clauses as Lucene's maxClauseCount.
+MAX_QUERY_CHARS = 10_000
+MAX_CLAUSES = 1024
+_FUZZY_EDITS = re.compile(r"([^\s\"~()]+)~(\d+)")  # word~N; not "a phrase"~N (proximity)
 
 
 def _match_terms(q: query.Query, reader) -> set[str]:
@@ -55,6 +83,28 @@ def _match_terms(q: query.Query, reader) -> set[str]:
     return out
 
 
+def shorten(text: str, width: int = 60) -> str:
+    """Query text as quoted in an error message: one short line whatever the query."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _check_fields(q: query.Query) -> None:
+    """Unknown field scopes and malformed language codes are errors, not a clause that
+    silently matches nothing."""
+    for leaf in q.leaves():
+        field = getattr(leaf, "fieldname", None)
+        if field is None:
+            continue
+        _check_field(field)
+
+
+def _check_field(field: str) -> None:
+    if field not in USER_FIELDS:
+        raise NewsgrepError(f"unknown field {shorten(field + ':')!r}: use one of "
+                            f"{', '.join(f + ':' for f in USER_FIELDS)} (put text "
+                            "with a ':' in quotes)")
+
+
 def _has_null(q: query.Query) -> str | None:
     """Why part of the parsed query is empty (an unrecognised clause), if it is."""
     if isinstance(q, query.qcore._NullQuery) or getattr(q, "error", None):
@@ -77,13 +127,28 @@ class NewsgrepBM25F(scoring.BM25F):
         return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
 
 
+class _Parser(QueryParser):
+    def multitoken_query(self, spec, texts, fieldname, termclass, boost):
+        # One query word that analysis splits into several terms: a CJK word into its
+        # character bigrams must match them side by side (a phrase), not anywhere in
+        # the article, and under --any not as alternatives.
+        if any(has_cjk(t) for t in texts):
+            spec = "phrase"
+        return super().multitoken_query(spec, texts, fieldname, termclass, boost)
+
+
 def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.Query:
     """Parse newsgrep's query language into a Whoosh query tree (title/body terms are
     analysed: folded and stemmed). Raises NewsgrepError on anything not understood."""
     schema = schema or _schema()
     group = OrGroup if req.any_words else AndGroup
-    parser = MultifieldParser(["title", "body"], schema,
-                              fieldboosts={"title": TITLE_BOOST, "body": 1.0}, group=group)
+    parser = _Parser(None, schema, group=group)  # as MultifieldParser() builds it
+    parser.add_plugin(MultifieldPlugin(["title", "body"],
+                                       fieldboosts={"title": TITLE_BOOST, "body": 1.0}))
+    # Keep unknown field names (`foo:y`) as fields, so they can be reported, instead of
+    # Whoosh's default of searching "foo y" as text.
+    parser.remove_plugin_class(FieldsPlugin)
+    parser.add_plugin(FieldsPlugin(expr=_FIELD_EXPR, remove_unknown=False))
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(GtLtPlugin())
     # `-word` excludes, only at the start of a word: the stock plugin turned
@@ -94,16 +159,31 @@ def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.
     text = req.query.strip()
     if not text:
         raise NewsgrepError("empty query: give at least one word")
+    if len(text) > MAX_QUERY_CHARS:
+        raise NewsgrepError(f"the query is too long ({len(text):,} characters; the limit "
+                            f"is {MAX_QUERY_CHARS:,})")
+    for m in _FUZZY_EDITS.finditer(text):
+        if int(m.group(2)) > MAX_EDITS:
+            word = m.group(1).rsplit(":", 1)[-1]
+            raise NewsgrepError(f"{shorten(m.group(0))!r}: a fuzzy word allows at most {MAX_EDITS} "
+                                f"edits ({word}~1 or {word}~2)")
     try:
         q = parser.parse(text)
     except Exception as e:  # Whoosh raises assorted errors on odd syntax
-        raise NewsgrepError(f"cannot parse query {text!r}: {e}") from None
+        for name in re.findall(r"(?<![\w\"])([^\W\d]\w*):(?=\S)", text):
+            _check_field(name)  # e.g. `url:x`, a stored-only field Whoosh cannot parse
+        raise NewsgrepError(f"cannot parse query {shorten(text)!r}: {e}") from None
+    _check_fields(q)
+    if (n := sum(1 for _ in q.leaves())) > MAX_CLAUSES:
+        raise NewsgrepError(f"the query has too many words ({n:,} terms; the limit is "
+                            f"{MAX_CLAUSES:,})")
     if (why := _has_null(q)) is not None:
         if not term_positions(text) and term_positions(text, stops=()):
-            raise NewsgrepError(f"{text!r} has only common words such as 'the' or 'of', "
+            raise NewsgrepError(f"{shorten(text)!r} has only common words such as 'the' or 'of', "
                                 "which are not indexed: add a more specific word")
-        raise NewsgrepError(f"part of the query was not understood ({why}): {text!r}")
-    return q.accept(_stemmed_prefix)
+        raise NewsgrepError(f"part of the query was not understood ({why}): "
+                            f"{shorten(text)!r}")
+    return q.accept(_rewrite)
 
 
 # Beginnings of the suffixes the English Snowball stemmer strips (Porter2, steps 0-5).
@@ -116,14 +196,63 @@ _EN_SUFFIXES = ("ational", "tional", "enci", "anci", "abli", "entli", "izer", "i
                 "ies", "ied", "us", "ss", "y", "e", "ly")
 
 
-class StemmedPrefix(query.Prefix):
+class _BoundedExpansion:
+    """A multi-term query (prefix, wildcard) that refuses to stand for more than
+    MAX_EXPANSIONS indexed words, expanding each reader once (matching, counting and
+    highlighting all ask for the words)."""
+
+    def _expansion(self, ixreader) -> list[bytes]:
+        cache = self.__dict__.setdefault("_expanded", {})
+        key = id(ixreader)
+        if key not in cache:
+            words = list(islice(self._unbounded(ixreader), MAX_EXPANSIONS + 1))
+            if len(words) > MAX_EXPANSIONS:
+                raise NewsgrepError(
+                    f"{shorten(self._shown())!r} matches more than {MAX_EXPANSIONS:,} "
+                    "different words in the index: make it longer or more specific")
+            cache[key] = words
+        return cache[key]
+
+    def _btexts(self, ixreader):
+        return iter(self._expansion(ixreader))
+
+    def _shown(self) -> str:
+        return self.text
+
+
+class BoundedWildcard(_BoundedExpansion, query.Wildcard):
+    def _unbounded(self, ixreader):
+        return query.Wildcard._btexts(self, ixreader)
+
+
+class BoundedFuzzy(query.FuzzyTerm):
+    """`word~N`: the FUZZY_EXPANSIONS indexed words closest to `word` (fewest edits,
+    then the most frequent), sharing at least its first FUZZY_PREFIX letters."""
+
+    def _btexts(self, ixreader):
+        cache = self.__dict__.setdefault("_expanded", {})
+        key = id(ixreader)
+        if key not in cache:
+            field, text = self.fieldname, self.text
+            near = set(ixreader.terms_within(field, text, min(self.maxdist, MAX_EDITS),
+                                             prefix=self.prefixlength))
+            ranked = sorted(near, key=lambda t: (levenshtein(t, text),
+                                                 -ixreader.doc_frequency(field, t), t))
+            cache[key] = [t.encode("utf-8") for t in ranked[:FUZZY_EXPANSIONS]]
+        return iter(cache[key])
+
+
+class StemmedPrefix(_BoundedExpansion, query.Prefix):
     """`immigra*` over stemmed terms: the stem of a word starting with `immigra` may be
     shorter than it (`immigration` -> `immigr`), so also take an indexed term the prefix
     starts with when the letters cut off could begin a suffix the stemmer strips (`a` of
     `-ation`; but `springbo*` must not match `spring`)."""
 
-    def _btexts(self, ixreader):
-        yield from super()._btexts(ixreader)
+    def _shown(self) -> str:
+        return self.text + "*"
+
+    def _unbounded(self, ixreader):
+        yield from query.Prefix._btexts(self, ixreader)
         text = self.text
         if not text.isascii() or not text.isalpha():
             return
@@ -134,7 +263,48 @@ class StemmedPrefix(query.Prefix):
                 yield text[:cut].encode("utf-8")
 
 
-def _stemmed_prefix(node: query.Query) -> query.Query:
+class _AndNotMatcher(matching.AndNotMatcher):
+    """Whoosh's AndNotMatcher, whose first document is checked against the excluded
+    side only when both happen to start on the same document: when the excluded side
+    starts earlier, the first match is kept even if it is excluded
+    (`impeachment -trump` listed an article with "Trump" in it and counted it). The
+    collector re-creates the matcher as it goes (`replace`), so this also dropped
+    articles from the middle of top-k lists."""
+
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class SafeAndNot(query.AndNot):
+    """`a -b` / `a ANDNOT b` with _AndNotMatcher."""
+
+    def matcher(self, searcher, context=None):
+        scoredm = self.a.matcher(searcher, context)
+        notm = self.b.matcher(searcher, searcher.boolean_context())
+        return _AndNotMatcher(scoredm, notm)
+
+
+def _rewrite(node: query.Query) -> query.Query:
+    """Swap Whoosh's query classes for newsgrep's (subclasses, so code that reads the
+    tree, such as the OpenSearch translation, sees the same node types)."""
     if type(node) is query.Prefix and node.fieldname in ("title", "body"):
         return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
+    if type(node) is query.Term and node.fieldname in ("title", "body") and \
+            len(node.text) == 1 and has_cjk(node.text):
+        # A lone CJK character is indexed only where it stands alone; elsewhere it is
+        # the first or second half of a bigram.
+        f, ch, b = node.fieldname, node.text, node.boost
+        return query.Or([node, BoundedWildcard(f, ch + "?", boost=b),
+                         BoundedWildcard(f, "?" + ch, boost=b)])
+    if type(node) is query.Term and node.fieldname == "lang":
+        return query.Term("lang", lang_code(node.text), boost=node.boost)
+    if type(node) is query.Wildcard:
+        return BoundedWildcard(node.fieldname, node.text, boost=node.boost)
+    if type(node) is query.FuzzyTerm:
+        return BoundedFuzzy(node.fieldname, node.text, boost=node.boost,
+                            maxdist=min(node.maxdist, MAX_EDITS),
+                            prefixlength=max(FUZZY_PREFIX, node.prefixlength))
+    if type(node) is query.AndNot:
+        return SafeAndNot(node.a, node.b)
     return node

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 INDEX_NAME = "MAIN"
 FORMAT_FILE = "newsgrep-format"
-FORMAT_VERSION = 1  # bump when the schema, analysis or posting encoding changes
+FORMAT_VERSION = 2  # bump when the schema, analysis or posting encoding changes
 # Whoosh raises LockError at once by default; wait a little for a writer that is about
 # to finish before telling the user another run is active.
 LOCK_TIMEOUT = 3.0

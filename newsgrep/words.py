@@ -1,0 +1,73 @@
+"""Splitting text into words: the one tokenizer that indexing, queries, snippets and
+highlighting share (engine/analysis.py wraps it for Whoosh), so what is marked in a
+snippet is exactly what was indexed.
+
+A word is a run of word characters, kept together across `.` and `&` between them
+(`U.S.`, `AT&T`, `S&P`: split at `&`, `AT&T` became the stopword `at` and `t`, which
+matched half of any English corpus).
+
+Chinese, Japanese and Korean are not written with spaces between words, so a run of
+their characters is one "word" to `\\w+` and a query for a word inside it found nothing.
+Such runs are cut into overlapping character bigrams (`习近平` -> `习近`, `近平`), as
+Lucene's CJKBigramFilter and Elasticsearch's `cjk` analyzer do; a query word becomes the
+phrase of its bigrams, so it matches wherever those characters stand together. A lone
+CJK character is kept as it is. Hand-written (one regex and a loop) because a real
+segmenter (jieba, MeCab) is one language each and far heavier; bigrams need no
+dictionary and are the standard baseline for CJK search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+WORD = re.compile(r"\w+(?:[.&]\w+)*")
+
+# Han (with extensions and compatibility ideographs), Hiragana, Katakana (with the
+# half-width forms and the prolonged sound mark), Hangul syllables and jamo.
+_CJK_CHARS = (
+    "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+)
+CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+
+
+def has_cjk(text: str) -> bool:
+    return CJK.search(text) is not None
+
+
+def words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) of each word of `text`, in order, as written (not lower-cased);
+    runs of CJK characters as their bigrams (see the module docstring)."""
+    if not has_cjk(text):
+        for m in WORD.finditer(text):
+            yield m.start(), m.end(), m.group()
+        return
+    for m in WORD.finditer(text):
+        word = m.group()
+        if not has_cjk(word):
+            yield m.start(), m.end(), word
+            continue
+        yield from _split_cjk(word, m.start())
+
+
+def _split_cjk(word: str, offset: int) -> Iterator[tuple[int, int, str]]:
+    pos = 0
+    for run in _CJK_RUN.finditer(word):
+        if run.start() > pos:  # Latin letters or digits before the run: `iPhone手机`
+            yield from _plain(word[pos:run.start()], offset + pos)
+        s, chars = run.start(), run.group()
+        if len(chars) == 1:
+            yield offset + s, offset + s + 1, chars
+        else:
+            for i in range(len(chars) - 1):
+                yield offset + s + i, offset + s + i + 2, chars[i:i + 2]
+        pos = run.end()
+    if pos < len(word):
+        yield from _plain(word[pos:], offset + pos)
+
+
+def _plain(piece: str, offset: int) -> Iterator[tuple[int, int, str]]:
+    for m in WORD.finditer(piece):  # what is left may start or end with `.`/`&`
+        yield offset + m.start(), offset + m.end(), m.group()
