@@ -11,7 +11,6 @@ The CLI calls these; so can any Python program:
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import replace
 from datetime import date
 
@@ -24,7 +23,6 @@ from .query import SearchRequest
 # An index: a folder (the default Whoosh engine) or an EngineSpec naming another engine.
 Target = EngineSpec | str | os.PathLike
 
-_LANG_CODE = re.compile(r"^[a-z]{2}$")
 
 
 def search(req: SearchRequest, index_dir: Target, *, body: bool = False,
@@ -109,15 +107,6 @@ def sources(index_dir: Target) -> list[dict]:
 
 def stats(index_dir: Target) -> dict:
     return open_engine(index_dir).stats()
-
-
-def check_lang(code: str | None) -> None:
-    """--lang takes an ISO 639-1 code; a language name or anything else is an error."""
-    if code is None or _LANG_CODE.match(code.strip().lower()):
-        return
-    raise NewsgrepError(f"--lang {code!r} is not a language code: use a two-letter ISO 639-1 "
-                        "code such as en, de, fr, ru, pl ('newsgrep stats' lists the "
-                        "index's languages)")
 
 
 def why_no_matches(req: SearchRequest, index_dir: Target) -> str | None:

@@ -6,13 +6,14 @@ the real schema, analyzers and posting format), runs the judged queries through
 ``engine.search(SearchRequest(...))`` as the CLI does, scores the runs with ``ir_measures``
 (MAP, nDCG@10, P@10) and prints them with the mean ms/query, for:
 
-* ``today``: the shipped default, ``search --any`` (BM25F 0.9/0.4, title weight 2);
-* ``today --expand``: the shipped ``search --any --expand`` (RM3);
-* ``default``: the ranking of ``newsgrep.engine.ranking.DEFAULT``, the candidate for the
-  new default (see docs/ranking.md), run through the same engine path with the engine's
-  ranking hooks pointed at it for this process (``ranking_in_engine``);
+* ``before #14``: the default before issue #14, ``search --any`` with
+  ``newsgrep.engine.ranking.BASELINE`` (BM25F 0.9/0.4, title weight 2), and its
+  ``--expand`` (RM3 as a second query);
+* ``default``: the shipped ranking, ``newsgrep.engine.ranking.DEFAULT`` (docs/ranking.md);
+  other rankings run through the same engine path with the engine's ranking set for this
+  process (``ranking_in_engine``);
 * ``keywords``: the default all-words ``search`` with each query's first three content
-  words (``keyword_query``), for today's ranking and for the candidate;
+  words (``keyword_query``), for the ranking before #14 and the shipped one;
 * the anchors, measured in the same run: plain Whoosh 2.7 BM25F (StemmingAnalyzer, title
   boost 2, any word; ``scripts/eval_anchors.py``) and tantivy BM25 (``en_stem``, title +
   body, any word) when the ``tantivy`` package is installed (skipped with a note if not).
@@ -221,26 +222,21 @@ def newsgrep_engine(c: Collection, procs: int = 1):
 
 @contextmanager
 def ranking_in_engine(r: rk.Ranking):
-    """Point the Whoosh engine's ranking hooks at `r` for this process: the title weight
-    the query parser uses, the searcher's weighting, and the re-ranking pass that
-    `search(expand=True)` runs. Measuring only: nothing is changed on disk."""
+    """Rank with `r` in this process: the Whoosh engine's class-wide ranking (an engine
+    also takes one as WhooshEngine(path, ranking=r)). Measuring only: nothing is changed
+    on disk."""
     from newsgrep.engine import whoosh_engine as we
 
-    # The class __dict__, not attribute access: that would unwrap the staticmethod.
-    saved = (we.TITLE_BOOST, we.NewsgrepBM25F,
-             we.WhooshEngine.__dict__["_search_with_feedback"])
-
-    def rerank(s, q, flt, limit):
-        return rk.search(s, q, flt, limit, r, we._title_and_body)
-
-    we.TITLE_BOOST = r.title_weight
-    we.NewsgrepBM25F = lambda B, K1: rk.weighting(r)
-    we.WhooshEngine._search_with_feedback = staticmethod(rerank)
+    saved = we.WhooshEngine.ranking
+    we.WhooshEngine.ranking = r
     try:
         yield
     finally:
-        we.TITLE_BOOST, we.NewsgrepBM25F, we.WhooshEngine._search_with_feedback = saved
+        we.WhooshEngine.ranking = saved
 
+
+# `search --expand` before issue #14: Anserini's RM3 as a second query over every match.
+BEFORE_EXPAND = rk.BASELINE.with_(fb_docs=10, fb_mode="requery")
 
 Run = dict[str, dict[str, float]]
 
@@ -312,7 +308,7 @@ def measure(c: Collection, engine, system: str, r: rk.Ranking | None,
     else:
         with ranking_in_engine(r):
             run, lat = run_engine(engine, queries, c.depth, any_words=not keywords,
-                                  expand=True)
+                                  expand=expand)
     scores, per_query = score(run, qrels)
     return Row(c.name, system, scores, 1000 * sum(lat) / max(1, len(lat)), per_query)
 
@@ -496,15 +492,14 @@ def main(argv: list[str] | None = None) -> int:
                         f.write(json.dumps({"collection": c.name, "system": r.system,
                                             **r.scores, "ms": r.ms}) + "\n")
             continue
-        today = measure(c, engine, "today: search --any", None)
+        today = measure(c, engine, "before #14: search --any", rk.BASELINE)
         rows = [today,
-                measure(c, engine, "today: search --any --expand", None, expand=True),
-                measure(c, engine, f"default: search --any [{rk.DEFAULT.label()}]",
-                        rk.DEFAULT)]
+                measure(c, engine, "before #14: search --any --expand", BEFORE_EXPAND),
+                measure(c, engine, f"default: search --any [{rk.DEFAULT.label()}]", None)]
         rows += anchors(c)
-        rows += [measure(c, engine, "today: search (keywords)", None, keywords=True),
-                 measure(c, engine, "default: search (keywords)", rk.DEFAULT,
-                         keywords=True)]
+        rows += [measure(c, engine, "before #14: search (keywords)", rk.BASELINE,
+                         keywords=True),
+                 measure(c, engine, "default: search (keywords)", None, keywords=True)]
         n_docs, n_q = len(c.docs), len(c.queries)
         print(f"\n== {c.name}: {n_docs} documents, {n_q} queries, top {c.depth}")
         print(table(rows, today.ms))

@@ -133,9 +133,16 @@ def fixture_engine(tmp_path_factory):
                                   "digital computers band pass filters",
                                   "waveguide AND NOT microwave"])
 def test_feedback_reorders_but_never_changes_the_matches(fixture_engine, text):
+    from newsgrep.engine.ranking import DEFAULT
+
     def ids(expand: bool) -> list[str]:
-        res = fixture_engine.search(SearchRequest(text, any_words=True, expand=expand,
-                                                  limit=None, snippets=0))
+        # Plain: the shipped ranking without feedback, which it now runs by default.
+        fixture_engine.ranking = DEFAULT if expand else DEFAULT.with_(fb_docs=0)
+        try:
+            res = fixture_engine.search(SearchRequest(text, any_words=True, expand=expand,
+                                                      limit=None, snippets=0))
+        finally:
+            del fixture_engine.ranking
         assert res.total == len(res.hits)
         return [h.id for h in res.hits]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsgrep.engine import ranking as rk
+from newsgrep.engine import whoosh_rank as wr
 from scripts import eval_ranking as er
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -89,7 +90,7 @@ def test_reranking_changes_order_only(npl_engine, r, text):
 
     def search(limit):
         return npl_engine.search(SearchRequest(text, any_words=True, limit=limit,
-                                               snippets=0, expand=True))
+                                               snippets=0))
 
     plain = npl_engine.search(SearchRequest(text, any_words=True, limit=None, snippets=0))
     with er.ranking_in_engine(r):
@@ -106,7 +107,7 @@ def test_reranking_highlights_only_the_users_words(npl_engine):
 
     with er.ranking_in_engine(rk.DEFAULT.with_(fb_min_matches=1)):
         res = npl_engine.search(SearchRequest("dielectric liquids", any_words=True,
-                                              expand=True, limit=5))
+                                              limit=5))
     marked = {text.lower() for h in res.hits for snip in h.snippets
               for text, hit in snip if hit}
     assert marked and {w[:6] for w in marked} <= {"dielec", "liquid"}
@@ -120,24 +121,24 @@ def test_feedback_guard_skips_small_result_sets(npl_engine):
     base = rk.DEFAULT.with_(fb_docs=0, prox_weight=0.0)
     with er.ranking_in_engine(base):
         plain = npl_engine.search(SearchRequest(text, any_words=True, limit=None,
-                                                snippets=0, expand=True))
+                                                snippets=0))
     assert 0 < plain.total < 1000
     with er.ranking_in_engine(rk.DEFAULT.with_(fb_min_matches=plain.total + 1)):
         guarded = npl_engine.search(SearchRequest(text, any_words=True, limit=None,
-                                                  snippets=0, expand=True))
+                                                  snippets=0))
     with er.ranking_in_engine(rk.DEFAULT.with_(fb_min_matches=1)):
         expanded = npl_engine.search(SearchRequest(text, any_words=True, limit=None,
-                                                   snippets=0, expand=True))
+                                                   snippets=0))
     ids = [h.id for h in plain.hits]
     assert [h.id for h in guarded.hits] == ids
     assert [h.id for h in expanded.hits] != ids
 
 
 def test_window_count_counts_occurrences_near_the_other_word():
-    assert rk._window_count([1, 10, 30], [3, 31], window=2) == 2
-    assert rk._window_count([5], [5], window=8) == 0  # the same position is not a pair
-    assert rk._window_count([], [1], window=8) == 0
-    assert rk._window_count([100], [1, 2, 3, 95], window=8) == 1
+    assert wr._window_count([1, 10, 30], [3, 31], window=2) == 2
+    assert wr._window_count([5], [5], window=8) == 0  # the same position is not a pair
+    assert wr._window_count([], [1], window=8) == 0
+    assert wr._window_count([100], [1, 2, 3, 95], window=8) == 1
 
 
 def test_query_words_keep_order_and_skip_negations():
@@ -145,7 +146,7 @@ def test_query_words_keep_order_and_skip_negations():
     from newsgrep.query import SearchRequest
 
     q = parse_user_query(SearchRequest("tunnels river -flood tunnel", any_words=True))
-    assert rk.query_words(q) == ["tunnel", "river"]
+    assert wr.query_words(q) == ["tunnel", "river"]
 
 
 def test_keyword_query_takes_the_first_content_words():

@@ -66,13 +66,11 @@ def request_from_options(query: str, *, date_from: str | None, date_to: str | No
                          lang: str | None, any_words: bool, **rest):
     from ..errors import NewsgrepError
     from ..query import SearchRequest, date_bound
-    from ..search import check_lang
 
     if date_from and since:
         raise NewsgrepError("give either --from or --since, not both")
     if date_to and until:
         raise NewsgrepError("give either --to or --until, not both")
-    check_lang(lang)
     lo = date_bound(date_from or since, end=False, relative=bool(since)) \
         if (date_from or since) else None
     hi = date_bound(date_to or until, end=True, relative=bool(until)) \

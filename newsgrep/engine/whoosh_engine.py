@@ -4,7 +4,6 @@ the query language in whoosh_query.py."""
 
 from __future__ import annotations
 
-import difflib
 import functools
 import itertools
 import os
@@ -24,13 +23,13 @@ from ..errors import NewsgrepError
 from ..hits import Hit, SearchResult, Snippet
 from ..query import SearchRequest
 from ..snippets import find_matches, mark, snippets
+from . import whoosh_rank
 from .analysis import fold, normalize_term
-from .feedback import FEEDBACK_DOCS, expand, feedback_terms
-from .whoosh_query import (  # noqa: F401 - BM25_* and TITLE_BOOST are the ranking settings
+from .ranking import DEFAULT, Ranking
+from .whoosh_query import (  # noqa: F401 - BM25_* and TITLE_BOOST: the shipped ranking's
     BM25_B,
     BM25_K1,
     TITLE_BOOST,
-    NewsgrepBM25F,
     _match_terms,
     parse_user_query,
     shorten,
@@ -76,36 +75,6 @@ def _long_to_date(value) -> date | None:
 _UNDATED = 2**64 - 1
 
 
-def _count(searcher, q: query.Query, flt: query.Query | None) -> int:
-    """The exact number of matches: one unscored pass. Whoosh's len(results) cannot be
-    trusted: with a filter it counts the query's matches *ignoring* the filter
-    (measured: 12 for a filter nothing passed), and for a query with NOT its top-k
-    collector's count was off both ways (`troops NOT covid`: 12 for 11)."""
-    return searcher.search(q, filter=flt, limit=None, scored=False).scored_length()
-
-
-def _top(searcher, q: query.Query, flt: query.Query | None, limit: int | None):
-    """The `limit` best matches by relevance, exactly, and their exact count. Whoosh's
-    top-k collector by default swaps in cheaper matchers and skips blocks by their best
-    possible score as the top-k fills; for queries with NOT that dropped articles that
-    belong in the top k (`vaccine -government`, limit 1, missed the best match; 66 of
-    792 NOT queries wrong on the demo corpus), and it leaves the count to a second pass.
-    Without those shortcuts the collector sees every match: the top k are exact, it
-    counts as it goes, and on 7.6k articles ten typical queries took 1.5 s in all
-    instead of 2.2 s with the shortcuts plus a counting pass."""
-    c = searcher.collector(limit=limit, optimize=False, filter=flt)
-    _no_replace(c)
-    searcher.search_with_collector(q, c)
-    return c.results(), c.count()
-
-
-def _no_replace(collector) -> None:
-    inner = collector
-    while hasattr(inner, "child"):
-        inner = inner.child
-    inner.replace = 0
-
-
 class _DateOrder(sorting.FacetType):
     """Sort key: the date (newest or oldest first), undated articles last whatever the
     direction, then relevance. Whoosh's sorting collector sees every match, so the
@@ -143,10 +112,14 @@ class WhooshEngine:
     """Open (or create) the Whoosh index in a folder."""
 
     name = "whoosh"
+    ranking: Ranking = DEFAULT  # how relevance is scored (engine/ranking.py)
 
-    def __init__(self, path: str | os.PathLike, create: bool = False):
+    def __init__(self, path: str | os.PathLike, create: bool = False,
+                 ranking: Ranking | None = None):
         self.path = Path(path)
         self.ix = open_index(self.path, create=create)
+        if ranking is not None:
+            self.ranking = ranking
 
     # -- writing -------------------------------------------------------------------
     def writer(self, procs: int = 1, limitmb: int = 128) -> WhooshWriter:
@@ -166,7 +139,7 @@ class WhooshEngine:
             return [_article(d) for d in s.documents(path=path)]
 
     def _parse(self, req: SearchRequest) -> query.Query:
-        return parse_user_query(req, self.ix.schema)
+        return parse_user_query(req, self.ix.schema, title_boost=self.ranking.title_weight)
 
     def _filter(self, req: SearchRequest) -> query.Query | None:
         parts: list[query.Query] = []
@@ -182,33 +155,13 @@ class WhooshEngine:
             return None
         return parts[0] if len(parts) == 1 else query.And(parts)
 
-    def _check_sources(self, s, req: SearchRequest) -> None:
-        """When nothing matched, say so if a --source names no source in the index
-        (rather than "no matches"), with the closest names it does have."""
-        for name in req.sources:
-            alts = _source_query(name)
-            if alts and s.search(query.Or(alts), limit=1, scored=False).scored_length():
-                continue
-            names: dict[str, str] = {}
-            for field in ("source_key", "domain"):
-                for term in s.reader().field_terms(field):
-                    names.setdefault(term, term)
-            close = difflib.get_close_matches(name.strip().lower(), list(names), n=4,
-                                              cutoff=0.6)
-            shown = []
-            for key in close:
-                hit = s.search(query.Term("source_key", key), limit=1)
-                shown.append(hit[0].get("source") if len(hit) else key)
-            hint = (f"; did you mean {', '.join(repr(n) for n in dict.fromkeys(shown))}?"
-                    if shown else "")
-            raise NewsgrepError(f"no source in the index matches --source {shorten(name)!r}{hint} "
-                                "('newsgrep sources' lists them)")
-
     def search(self, req: SearchRequest) -> SearchResult:
         q = self._parse(req)
         flt = self._filter(req)
-        weighting = NewsgrepBM25F(B=BM25_B, K1=BM25_K1)
-        with self.ix.searcher(weighting=weighting) as s:
+        r = self.ranking
+        if req.expand:  # feed back whatever the number of matches
+            r = r.with_(fb_docs=r.fb_docs or 10, fb_min_matches=0)
+        with self.ix.searcher(weighting=whoosh_rank.weighting(r)) as s:
             limit = req.limit
             if req.collapse and limit is not None:
                 limit = limit * COLLAPSE_DEPTH  # reprints fold away: look further down
@@ -220,12 +173,8 @@ class WhooshEngine:
                                        sortedby=_DateOrder(req.sort == "newest"))
                     total = results.scored_length()
                     ordered = list(results)[:limit]
-                elif req.feedback:
-                    results, total = self._search_with_feedback(s, q, flt, limit)
-                    ordered = list(results)
                 else:
-                    results, total = _top(s, q, flt, limit)
-                    ordered = list(results)
+                    ordered, total = whoosh_rank.search(s, q, flt, limit, r, _title_and_body)
             except NewsgrepError:
                 raise
             except Exception as e:  # e.g. "field has no positions" for phrases
@@ -243,26 +192,8 @@ class WhooshEngine:
                 hits = [self._hit(h, i + 1, req, terms) for i, h in enumerate(ordered)]
             suggestion = None
             if total == 0:
-                self._check_sources(s, req)
                 suggestion = self._suggest(s, q, req.query)
             return SearchResult(hits=hits, total=total, suggestion=suggestion)
-
-    @staticmethod
-    def _search_with_feedback(s, q: query.Query, flt: query.Query | None,
-                              limit: int | None):
-        """Results of `q` re-ranked with words from its best hits (engine/feedback.py),
-        and the number of matches (that of `q`: the added words are optional)."""
-        first, total = _top(s, q, flt, FEEDBACK_DOCS)
-        top = [(h.score or 0.0, _title_and_body(h)) for h in first]
-        ranked = expand(q, feedback_terms(top), TITLE_BOOST)
-        # No pruning: Whoosh bounds an Or's best score by its best single term (not the
-        # sum), so skipping by quality (optimize) or swapping in a cheaper matcher once
-        # the top-k fills (the collector's `replace`) dropped articles that belonged in
-        # the top 10 of an expanded query on a small index.
-        c = s.collector(limit=limit, optimize=False, filter=flt)
-        _no_replace(c)
-        s.search_with_collector(ranked, c)
-        return c.results(), total
 
     def match_dates(self, req: SearchRequest, with_source: bool = False
                     ) -> list[tuple[date | None, str | None]]:
@@ -270,8 +201,6 @@ class WhooshEngine:
         q = self._parse(req)
         with self.ix.searcher() as s:
             results = s.search(q, filter=self._filter(req), limit=None, scored=False)
-            if not results.scored_length():
-                self._check_sources(s, req)
             if not with_source:
                 date_of = _date_column(s.reader())
                 return [(date_of(docnum), None) for docnum in results.docs()]
@@ -286,10 +215,7 @@ class WhooshEngine:
         q = self._parse(req)
         flt = self._filter(req)
         with self.ix.searcher() as s:
-            n = _count(s, q, flt)
-            if n == 0:
-                self._check_sources(s, req)
-            return n
+            return whoosh_rank.count(s, q, flt)
 
     def _hit(self, h, rank: int, req: SearchRequest, terms: set[str],
              with_snippets: bool = True) -> Hit:

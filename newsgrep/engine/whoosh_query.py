@@ -4,11 +4,10 @@ prefix, empty-clause detection, the terms to highlight, and the BM25F weighting.
 
 from __future__ import annotations
 
-import math
 import re
 from itertools import islice
 
-from whoosh import matching, query, scoring
+from whoosh import matching, query
 from whoosh.fields import Schema
 from whoosh.qparser import (
     AndGroup,
@@ -26,13 +25,14 @@ from ..errors import NewsgrepError
 from ..query import SearchRequest, lang_code
 from ..words import has_cjk
 from .analysis import fold, term_positions
+from .ranking import DEFAULT
 from .whoosh_store import _schema
 
-TITLE_BOOST = 2.0  # BM25F field weight of the title relative to the body
-# Anserini's BM25 defaults, chosen over TREC's news collections (Robust04 and others);
-# on the NPL collection they also beat the textbook 1.2/0.75 (docs/ranking.md).
-BM25_B = 0.4  # length normalisation
-BM25_K1 = 0.9  # term-frequency saturation
+# The shipped ranking's BM25F settings (engine/ranking.py), also used by the OpenSearch
+# engine so that both rank alike.
+TITLE_BOOST = DEFAULT.title_weight  # BM25F field weight of the title relative to the body
+BM25_B = DEFAULT.b  # length normalisation
+BM25_K1 = DEFAULT.k1  # term-frequency saturation
 
 _WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
 
@@ -115,18 +115,6 @@ def _has_null(q: query.Query) -> str | None:
     return None
 
 
-class NewsgrepBM25F(scoring.BM25F):
-    """BM25F with the standard (Robertson/Sparck Jones) idf, log((N-df+0.5)/(df+0.5)),
-    floored just above zero so a word in most articles adds ~nothing. Whoosh's default
-    idf, log(N/(df+1))+1, ranked worse on the NPL collection: MAP 0.2836 -> 0.2909
-    (docs/ranking.md)."""
-
-    def idf(self, searcher, fieldname, text):
-        n = searcher.doc_count_all()
-        df = searcher.doc_frequency(fieldname, text)
-        return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
-
-
 class _Parser(QueryParser):
     def multitoken_query(self, spec, texts, fieldname, termclass, boost):
         # One query word that analysis splits into several terms: a CJK word into its
@@ -137,14 +125,15 @@ class _Parser(QueryParser):
         return super().multitoken_query(spec, texts, fieldname, termclass, boost)
 
 
-def parse_user_query(req: SearchRequest, schema: Schema | None = None) -> query.Query:
+def parse_user_query(req: SearchRequest, schema: Schema | None = None,
+                     title_boost: float = TITLE_BOOST) -> query.Query:
     """Parse newsgrep's query language into a Whoosh query tree (title/body terms are
     analysed: folded and stemmed). Raises NewsgrepError on anything not understood."""
     schema = schema or _schema()
     group = OrGroup if req.any_words else AndGroup
     parser = _Parser(None, schema, group=group)  # as MultifieldParser() builds it
     parser.add_plugin(MultifieldPlugin(["title", "body"],
-                                       fieldboosts={"title": TITLE_BOOST, "body": 1.0}))
+                                       fieldboosts={"title": title_boost, "body": 1.0}))
     # Keep unknown field names (`foo:y`) as fields, so they can be reported, instead of
     # Whoosh's default of searching "foo y" as text.
     parser.remove_plugin_class(FieldsPlugin)

@@ -128,11 +128,11 @@ def matching_texts(engine: WhooshEngine, req: SearchRequest, sample: int | None 
                    ) -> tuple[int, list[str]]:
     """(number of matches, bodies of the matches): all of them, or the `sample` best
     ranked when there are more."""
-    from .whoosh_engine import BM25_B, BM25_K1, NewsgrepBM25F
+    from .whoosh_rank import weighting
 
     q = engine._parse(req)
     flt = engine._filter(req)
-    with engine.ix.searcher(weighting=NewsgrepBM25F(B=BM25_B, K1=BM25_K1)) as s:
+    with engine.ix.searcher(weighting=weighting(engine.ranking)) as s:
         results = s.search(q, filter=flt, limit=sample, scored=sample is not None)
         total = results.scored_length() if sample is None else \
             s.search(q, filter=flt, limit=None, scored=False).scored_length()

@@ -29,7 +29,7 @@ from ..engine import as_spec, open_engine, parse_query
 from ..errors import NewsgrepError
 from ..hits import Hit
 from ..query import SearchRequest, date_bound
-from ..search import Target, check_lang, search
+from ..search import Target, search
 
 ALERTS_DB = "alerts.db"
 BUSY_TIMEOUT = 30.0  # seconds a run waits for another run of the same database
@@ -70,7 +70,6 @@ class Alert:
         since, until = f.get("since"), f.get("until")
         lo = f.get("date_from") or since
         hi = f.get("date_to") or until
-        check_lang(f.get("lang"))
         return SearchRequest(
             query=self.query, any_words=bool(f.get("any_words")),
             date_from=date_bound(lo, end=False, relative=bool(since)) if lo else None,

@@ -1,0 +1,208 @@
+"""The ranking passes of a `Ranking` (engine/ranking.py) on Whoosh: the BM25F weighting,
+guarded pseudo-relevance feedback (RM3) by rescoring, and the term-proximity bonus.
+
+Every pass only re-orders the best `rerank_depth` matches of the query: feedback words and
+the proximity bonus only add to the scores of matches, so the matches, the count and the
+highlighted words are those of the query.
+"""
+
+from __future__ import annotations
+
+import math
+
+from whoosh import query as wq
+from whoosh import scoring
+
+from .feedback import feedback_terms
+from .ranking import Ranking
+
+
+class RobertsonBM25F(scoring.BM25F):
+    """BM25F with the standard (Robertson/Sparck Jones) idf, log((N-df+0.5)/(df+0.5)),
+    floored just above zero so a word in most articles adds ~nothing (the same as the
+    engine's NewsgrepBM25F)."""
+
+    def idf(self, searcher, fieldname, text):
+        n = searcher.doc_count_all()
+        df = searcher.doc_frequency(fieldname, text)
+        return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
+
+
+def weighting(r: Ranking) -> scoring.BM25F:
+    """The searcher weighting for `r`."""
+    extra = {} if r.title_b is None else {"title_B": r.title_b}
+    return RobertsonBM25F(B=r.b, K1=r.k1, **extra)
+
+
+def query_words(q: wq.Query, field: str = "body") -> list[str]:
+    """The query's own `field` terms in query order, once each, leaving out anything under
+    NOT (the words whose proximity counts)."""
+    out: list[str] = []
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):  # `a -b`: only a's words
+            walk(node.a)
+            return
+        if isinstance(node, wq.Term):
+            if node.fieldname == field:
+                text = node.text.decode("utf-8") if isinstance(node.text, bytes) \
+                    else node.text
+                if text not in out:
+                    out.append(text)
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return out
+
+
+def count(searcher, q: wq.Query, flt: wq.Query | None) -> int:
+    """The exact number of matches: one unscored pass. Whoosh's len(results) cannot be
+    trusted: with a filter it counts the query's matches *ignoring* the filter
+    (measured: 12 for a filter nothing passed), and for a query with NOT its top-k
+    collector's count was off both ways (`troops NOT covid`: 12 for 11)."""
+    return searcher.search(q, filter=flt, limit=None, scored=False).scored_length()
+
+
+def top(searcher, q: wq.Query, flt: wq.Query | None, limit: int | None):
+    """The `limit` best matches by relevance, exactly, and their exact count. Whoosh's
+    top-k collector by default swaps in cheaper matchers and skips blocks by their best
+    possible score as the top-k fills; for queries with NOT that dropped articles that
+    belong in the top k (`vaccine -government`, limit 1, missed the best match; 66 of
+    792 NOT queries wrong on the demo corpus), and for an expanded Or it bounds the best
+    score by the best single term, not the sum. Without those shortcuts the collector
+    sees every match: the top k are exact and it counts as it goes."""
+    c = searcher.collector(limit=limit, optimize=False, filter=flt)
+    inner = c
+    while hasattr(inner, "child"):
+        inner = inner.child
+    inner.replace = 0
+    searcher.search_with_collector(q, c)
+    return c.results(), c.count()
+
+
+def expanded_query(q: wq.Query, terms: list[tuple[str, float]], r: Ranking) -> wq.Query:
+    """`q` with the feedback words as optional terms: the matches stay those of `q`."""
+    if not terms:
+        return q
+    extra: list[wq.Query] = []
+    for term, w in terms:
+        extra.append(wq.Term("body", term, boost=r.fb_weight * w))
+        if r.fb_title:
+            extra.append(wq.Term("title", term, boost=r.fb_weight * w * r.title_weight))
+    return wq.AndMaybe(q, wq.Or(extra))
+
+
+def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
+           ) -> tuple[list, int]:
+    """The hits of `q` (best first, at most `limit`) ranked by `r`, and the number of
+    matches. `searcher` must use weighting(r); `text_of(hit)` is a hit's title and body
+    (the engine's stored-body decompression)."""
+    if r.fb_docs and r.fb_mode == "requery":
+        return _search_requeried(searcher, q, flt, limit, r, text_of, query_words(q))
+    depth = r.rerank_depth
+    results, total = top(searcher, q, flt, None if limit is None else max(limit, depth))
+    hits = list(results)
+    if depth and len(hits) > 1:
+        head, tail = hits[:depth], hits[depth:]
+        words = query_words(q)
+        if r.fb_docs and len(words) >= r.fb_min_words and total >= max(1, r.fb_min_matches):
+            fed = [(h.score or 0.0, text_of(h)) for h in head[:r.fb_docs]]
+            if terms := feedback_terms(fed, r.fb_terms):
+                add_term_scores(searcher, head, terms, r)
+        if r.prox_weight and len(words) > 1:
+            add_proximity(searcher, head, words, r)
+        head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
+        hits = head + tail
+    return (hits if limit is None else hits[:limit]), total
+
+
+def _search_requeried(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of,
+                      words: list[str]) -> tuple[list, int]:
+    """Anserini's RM3: a second full query AndMaybe(query, words) over every match
+    (measured against rescoring in docs/ranking.md; about twice the time)."""
+    first, total = top(searcher, q, flt, r.fb_docs)
+    terms: list[tuple[str, float]] = []
+    if len(words) >= r.fb_min_words and total >= max(1, r.fb_min_matches):
+        terms = feedback_terms([(h.score or 0.0, text_of(h)) for h in first], r.fb_terms)
+    results, _ = top(searcher, expanded_query(q, terms, r), flt, limit)
+    return list(results), total
+
+
+def add_term_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ranking
+                    ) -> None:
+    """Add to each hit's score the weighted BM25F score of each feedback word in it, as
+    AndMaybe(query, words) would, visiting only the hits' documents."""
+    by_doc = {h.docnum: h for h in hits}
+    docnums = sorted(by_doc)
+    fields = [("body", 1.0)] + ([("title", r.title_weight)] if r.fb_title else [])
+    context = searcher.context()
+    for term, w in terms:
+        for field, fw in fields:
+            if (field, term) not in searcher.reader():
+                continue
+            m = wq.Term(field, term, boost=r.fb_weight * w * fw).matcher(searcher, context)
+            for d in docnums:
+                if not m.is_active():
+                    break
+                if m.id() < d:
+                    m.skip_to(d)
+                    if not m.is_active():
+                        break
+                if m.id() == d:
+                    h = by_doc[d]
+                    h.score = (h.score or 0.0) + m.score()
+
+
+def _positions(searcher, field: str, term: str, docnums: list[int]) -> dict[int, list[int]]:
+    """docnum -> positions of `term` in `field`, for the given (sorted) documents."""
+    out: dict[int, list[int]] = {}
+    try:
+        m = searcher.postings(field, term)
+    except Exception:  # term not in the index
+        return out
+    for d in docnums:
+        if not m.is_active():
+            break
+        if m.id() < d:
+            m.skip_to(d)
+            if not m.is_active():
+                break
+        if m.id() == d:
+            out[d] = m.value_as("positions")
+    return out
+
+
+def _window_count(a: list[int], b: list[int], window: int) -> int:
+    """Occurrences of `a` with an occurrence of `b` within `window` positions (either
+    side): a two-pointer merge over the sorted position lists."""
+    n = j = 0
+    for p in a:
+        while j < len(b) and b[j] < p - window:
+            j += 1
+        if j < len(b) and b[j] <= p + window and b[j] != p:
+            n += 1
+    return n
+
+
+def add_proximity(searcher, hits: list, words: list[str], r: Ranking) -> None:
+    """Add the proximity bonus to each hit: for each pair of adjacent query words, how
+    often they occur within `prox_window` positions of each other, BM25-saturated."""
+    docnums = sorted(h.docnum for h in hits)
+    pos = {w: _positions(searcher, "body", w, docnums) for w in words}
+    n = max(1, searcher.doc_count_all())
+    idf = {w: max(1e-6, math.log((n - (df := searcher.doc_frequency("body", w)) + 0.5)
+                                  / (df + 0.5))) for w in words}
+    pairs = list(zip(words, words[1:], strict=False))
+    for h in hits:
+        bonus = 0.0
+        for a, b in pairs:
+            pa, pb = pos[a].get(h.docnum), pos[b].get(h.docnum)
+            if pa and pb:
+                tf = _window_count(pa, pb, r.prox_window)
+                if tf:
+                    bonus += min(idf[a], idf[b]) * tf / (tf + r.k1)
+        h.score = (h.score or 0.0) + r.prox_weight * bonus
