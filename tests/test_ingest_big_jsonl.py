@@ -52,7 +52,7 @@ def _ids_and_titles(index: Path) -> dict[str, str]:
 def test_chunks_give_the_records_of_a_whole_file_parse(big_file, tmp_path, monkeypatch):
     calls: list[tuple[float, int]] = []
     split = index_paths([big_file], tmp_path / "split", jobs=2,
-                        progress=lambda d, t: calls.append((d, t)))
+                        progress=lambda d, t, a: calls.append((d, t)))
     assert split.indexed == 1 and not split.skipped
     # Fractions of the one file while its chunks come in, then the whole file.
     assert any(0 < d < 1 for d, _ in calls) and calls[-1] == (1, 1)

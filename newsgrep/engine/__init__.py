@@ -164,6 +164,16 @@ def verify(spec: EngineSpec, deep: bool = False) -> list[str]:
     return []
 
 
+def quick_problems(spec: EngineSpec) -> list[str]:
+    """What is wrong with the index that a look at its files shows (cheap: no reading):
+    files missing or not the size they were written with."""
+    if spec.kind == "whoosh":
+        from .whoosh_store import quick_problems as problems
+
+        return problems(spec.path)
+    return []
+
+
 def clean_uncommitted(spec: EngineSpec) -> None:
     """Remove what a failed write left behind (partial segments, temporary files)."""
     if spec.kind == "whoosh":

@@ -26,7 +26,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from ..article import Article
-from ..errors import NewsgrepError
+from ..errors import IndexDamaged, NewsgrepError
 from .analysis import FoldStemFilter, text_analyzer
 from .fastformat import FastPositions, analyzed
 
@@ -180,12 +180,19 @@ def _flush_segment_fast(self) -> None:
 
 def open_index(path: Path, create: bool = False) -> index.Index:
     """The Whoosh index in `path`; with create=True make it if it does not exist."""
-    if index.exists_in(path, INDEX_NAME):
+    if _has_toc(path):
         check_format(path)
+        if not create:  # a few stat calls: a file missing or cut short is named at once
+            problems = quick_problems(path)
+            if problems:
+                raise IndexDamaged(path, problems[0])
         return index.open_dir(str(path), indexname=INDEX_NAME)
+    if has_index(path) and not create:
+        raise IndexDamaged(path, "its table of contents (_MAIN_*.toc) is missing")
     if create:
         try:
             path.mkdir(parents=True, exist_ok=True)
+            _remove_unlisted(path)
             ix = index.create_in(str(path), _schema(), indexname=INDEX_NAME)
             (path / FORMAT_FILE).write_text(f"{FORMAT_VERSION}\n")
             (path / IDENTITY_FILE).write_text(uuid.uuid4().hex + "\n")
@@ -199,6 +206,18 @@ def open_index(path: Path, create: bool = False) -> index.Index:
     )
 
 
+def _remove_unlisted(path: Path) -> None:
+    """Segment files without a table of contents to list them cannot be read again:
+    remove them (and their sums) before a new index is made in their place."""
+    for name in os.listdir(path):
+        if (name.startswith((f"{INDEX_NAME}_", f"_{INDEX_NAME}_"))
+                and name != f"{INDEX_NAME}_WRITELOCK") or name == SUMS_FILE:
+            try:
+                os.unlink(path / name)
+            except OSError:
+                pass
+
+
 def check_format(path: Path) -> None:
     """Postings and schema are newsgrep's own: an index from another version cannot be
     read correctly, so say so instead of failing deep inside Whoosh."""
@@ -207,9 +226,7 @@ def check_format(path: Path) -> None:
     except OSError:
         found = "unknown"
     except UnicodeDecodeError:
-        raise NewsgrepError(
-            f"the index at {path} is damaged ({FORMAT_FILE} is unreadable): run 'newsgrep "
-            "check' for details and 'newsgrep index --full FOLDER...' to rebuild it") from None
+        raise IndexDamaged(path, f"{FORMAT_FILE} is unreadable") from None
     if found != str(FORMAT_VERSION):
         raise NewsgrepError(
             f"the index at {path} was made by another version of newsgrep (format "
@@ -301,7 +318,44 @@ def _read_sums(path: Path) -> dict | None:
 
 
 def has_index(path: Path) -> bool:
-    return index.exists_in(str(path), INDEX_NAME)
+    """Whether `path` holds an index (readable or not): a table of contents or the
+    segment files one would list."""
+    try:
+        return any(n.startswith((f"_{INDEX_NAME}_", f"{INDEX_NAME}_"))
+                   and n != f"{INDEX_NAME}_WRITELOCK" for n in os.listdir(path))
+    except OSError:
+        return False
+
+
+def _has_toc(path: Path) -> bool:
+    try:
+        return any(n.startswith(f"_{INDEX_NAME}_") and n.endswith(".toc")
+                   for n in os.listdir(path))
+    except OSError:
+        return False
+
+
+def quick_problems(path: Path) -> list[str]:
+    """What a look at the folder shows, without reading the index: every file the
+    recorded sums name is there with the size it was written with."""
+    sums = _read_sums(path)
+    if not sums:
+        return []
+    tocs = [n for n in sums if n.endswith(".toc")]
+    if tocs and not (path / tocs[0]).exists():
+        # Another commit may have followed without sums (a crash in between): only a
+        # folder without any table of contents is damaged for sure.
+        return [] if _has_toc(path) else ["its table of contents (_MAIN_*.toc) is missing"]
+    problems = []
+    for name, (size, _) in sums.items():
+        try:
+            have = (path / name).stat().st_size
+        except OSError:
+            problems.append(f"{name} is missing")
+            continue
+        if have != size:
+            problems.append(f"{name} has {have:,} bytes, {size:,} were written")
+    return problems
 
 
 def verify(path: Path, deep: bool = False) -> list[str]:
