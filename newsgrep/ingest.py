@@ -399,19 +399,22 @@ def _rebuild(spec: EngineSpec, roots: list[str], summary: IndexSummary, opts: _O
     try:
         # The old manifest says which files were indexed (and from which folders); a
         # damaged one can only cost the files outside the folders given now.
+        old: Manifest | None = None
         try:
             old = Manifest(spec.path)
+            old.all(), old.roots()  # read now: a damaged one shows itself here
         except ManifestDamaged as e:
-            summary.warnings.append({"path": str(spec.path), "reason": str(e)})
+            summary.warnings.append({"path": str(spec.path), "reason": (
+                f"{e}; only the folders given now are read into the new index")})
+            if old is not None:
+                old.close()
             old = None
         new_spec = EngineSpec(build, kind=spec.kind, url=spec.url)
         manifest = Manifest(build)
         try:
             engine = open_engine(new_spec, create=True)
-            try:
-                _run(engine, new_spec, manifest, roots, summary, opts, previous=old)
-            except ManifestDamaged as e:  # read lazily from the old manifest
-                raise NewsgrepError(str(e)) from None
+            _run(engine, new_spec, manifest, roots, summary, opts,
+                 previous=old if old is not None else manifest)
             if old is not None:
                 manifest.copy_roots_from(old)
         finally:

@@ -223,10 +223,14 @@ def check_format(path: Path) -> None:
     read correctly, so say so instead of failing deep inside Whoosh."""
     try:
         found = (path / FORMAT_FILE).read_bytes().decode("ascii").strip()
-    except OSError:
-        found = "unknown"
+    except FileNotFoundError:
+        raise IndexDamaged(path, f"{FORMAT_FILE} is missing") from None
+    except OSError as e:
+        raise IndexDamaged(path, f"{FORMAT_FILE} cannot be read ({e.strerror})") from None
     except UnicodeDecodeError:
-        raise IndexDamaged(path, f"{FORMAT_FILE} is unreadable") from None
+        found = ""
+    if not found.isdigit():
+        raise IndexDamaged(path, f"{FORMAT_FILE} is unreadable")
     if found != str(FORMAT_VERSION):
         raise NewsgrepError(
             f"the index at {path} was made by another version of newsgrep (format "
@@ -367,8 +371,12 @@ def verify(path: Path, deep: bool = False) -> list[str]:
     problems: list[str] = []
     try:
         check_format(path)
+    except IndexDamaged as e:
+        return [e.problem]
     except NewsgrepError as e:
-        problems.append(str(e))
+        return [str(e)]
+    problems = quick_problems(path)  # names the file, where Whoosh would fail to read it
+    if problems:
         return problems
     try:
         ix = index.open_dir(str(path), indexname=INDEX_NAME)
