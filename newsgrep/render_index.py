@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -38,8 +39,8 @@ def print_index_summary(summary: dict, console: Console, err: Console, as_json: 
         err.print(Text(f"  note {safe(w['path'])}: {w['reason']}", style="dim"))
 
 
-def print_interrupted(summary: dict, kept: bool, err: Console) -> None:
-    """What an interrupted run kept, in one line."""
+def print_interrupted(summary: dict, kept: bool) -> None:
+    """What an interrupted run kept, in one line on stderr (never wrapped)."""
     if not kept:
         text = ("interrupted: the index is as it was before this run (a --full rebuild "
                 "keeps nothing until it finishes)")
@@ -47,7 +48,7 @@ def print_interrupted(summary: dict, kept: bool, err: Console) -> None:
         files = summary["indexed"] + summary["updated"]
         text = (f"interrupted: kept {files:,} files read before it ({summary['articles']:,} "
                 "articles); run the same command again to read the rest")
-    err.print(Text(f"newsgrep: {text}"))
+    sys.stderr.write(f"newsgrep: {text}\n")
 
 
 @contextmanager

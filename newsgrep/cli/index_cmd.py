@@ -51,7 +51,7 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], full: bool, jobs: int 
                                   max_bytes=int(max_mb * 1024 * 1024), progress=progress,
                                   commit_every=commit_every)
     except IndexInterrupted as e:
-        print_interrupted(e.summary.to_dict(), e.kept, make_console(stderr=True))
+        print_interrupted(e.summary.to_dict(), e.kept)
         ctx.exit(130)
     limit = 0 if quiet else (None if verbose else 10)
     print_index_summary(summary.to_dict(), make_console(), make_console(stderr=True),
