@@ -25,7 +25,7 @@ def print_index_summary(summary: dict, console: Console, err: Console, as_json: 
             f"skipped {len(skipped)} in {summary['seconds']:.1f}s")
     if summary.get("articles"):
         line += f" ({summary['articles']:,} articles written)"
-    console.print(Text(line))
+    console.print(Text(line), soft_wrap=True)  # one line, whatever the width
     if summary.get("reread"):
         err.print(Text(f"  {summary['reread']} unchanged files were read again: this version "
                        "of newsgrep reads articles better than the one that indexed them",

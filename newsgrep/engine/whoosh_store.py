@@ -454,8 +454,10 @@ def path_counts(ix: index.Index) -> dict[str, int]:
         reader = s.reader()
         if not reader.doc_count():
             return {}
-        return {text: sum(1 for _ in reader.postings("path", text).all_ids())
-                for text in reader.field_terms("path")}
+        # A deleted article's path stays in the term list until its segment is merged.
+        counts = {text: sum(1 for _ in reader.postings("path", text).all_ids())
+                  for text in reader.field_terms("path")}
+        return {p: n for p, n in counts.items() if n}
 
 
 def duplicate_ids(ix: index.Index) -> int:
