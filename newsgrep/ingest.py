@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -98,6 +99,7 @@ class _Chunk:
     count: int
     first_line: int
     data: bytes
+    records: list | None = None  # a run of records of a big .json list (then no data)
 
 
 Job = tuple[FileInfo, str | None, int] | _Chunk | _Outcome
@@ -153,10 +155,38 @@ def _process(job: Job) -> _Outcome:
         return _Outcome(info, skip=f"unparsable: {type(e).__name__}: {e}")
 
 
+def _record_articles(path: str, records: list, first: int) -> list[Article]:
+    """A run of a .json list's records, as a whole-file parse reads them: a record that
+    is not an article is skipped; `first` is the number of the run's first record."""
+    from .dedup import signature
+    from .normalize import normalize
+    from .readers import record_to_raw
+
+    articles = []
+    for i, rec in enumerate(records, start=first):
+        try:
+            articles.append(normalize(record_to_raw(rec, path, i)))
+        except SkipFile:
+            continue
+    for a in articles:
+        a.signature = signature(a.body)
+        if _PREPARE is not None:
+            _PREPARE(a)
+    return articles
+
+
 def _process_chunk(c: _Chunk) -> _Outcome:
-    """Worker: one chunk of a split .jsonl; lines that are not records are skipped
-    (as in a whole file), and the file is judged when its last chunk arrives."""
+    """Worker: one chunk of a split .jsonl or .json list; lines that are not records are
+    skipped (as in a whole file), and the file is judged when its last chunk arrives."""
     note = None
+    if c.records is not None:
+        try:
+            articles = _record_articles(c.info.path, c.records, c.first_line)
+        except Exception as e:  # a bug in one parser must not stop the run
+            articles = []
+            note = (f"records {c.first_line}+ unparsable: {type(e).__name__}: {e}")
+        return _Outcome(c.info, c.digest, articles=articles, chunk=(c.index, c.count),
+                        note=note)
     try:
         # A whole-file parse sniffs only the file's start for NULs (the parent did that)
         # and then drops them as control characters; a chunk must not be called binary.
@@ -172,8 +202,35 @@ def _process_chunk(c: _Chunk) -> _Outcome:
 
 def _splittable(info: FileInfo) -> bool:
     # A .jsonl.gz is read first: its size on disk says little about its size unpacked.
-    return article_suffix(info.path) == ".jsonl" and (
+    return article_suffix(info.path) in (".jsonl", ".json") and (
         info.size > SPLIT_BYTES or info.path.lower().endswith(COMPRESSED_SUFFIX))
+
+
+def _json_list(data: bytes) -> list | None:
+    """The records of a .json file that holds a list of them (bare, or in a container
+    such as {"articles": [...]}, as readers.py reads it); None when it holds no list or
+    does not parse (then a worker parses it whole and gives the reason)."""
+    from .decode import decode_bytes
+    from .readers import BODY_KEYS, CONTAINER_KEYS, TITLE_KEYS
+
+    try:
+        data_ = json.loads(decode_bytes(data))
+    except (ValueError, RecursionError, SkipFile):
+        return None
+    if isinstance(data_, dict) and not any(k in data_ for k in TITLE_KEYS + BODY_KEYS):
+        data_ = next((data_[k] for k in CONTAINER_KEYS if isinstance(data_.get(k), list)),
+                     data_)
+    return data_ if isinstance(data_, list) and len(data_) > 1 else None
+
+
+def _record_chunks(info: FileInfo, digest: str, data: bytes, records: list
+                   ) -> Iterator[_Chunk]:
+    # Runs of about CHUNK_BYTES of the file each (json.loads in the parent is fast C;
+    # normalising the records is the slow part that the workers share).
+    per = max(1, CHUNK_BYTES * len(records) // max(1, len(data)))
+    starts = range(0, len(records), per)
+    for i, start in enumerate(starts):
+        yield _Chunk(info, digest, i, len(starts), start, b"", records[start:start + per])
 
 
 def _expand(todo: list[tuple[FileInfo, str | None, int]]) -> Iterator[Job]:
@@ -191,6 +248,12 @@ def _expand(todo: list[tuple[FileInfo, str | None, int]]) -> Iterator[Job]:
         digest = _digest(data)
         if digest == old_digest:
             yield _Outcome(info, digest, same_content=True)
+        elif article_suffix(info.path) == ".json":
+            records = _json_list(data)
+            if records is None:
+                yield job
+            else:
+                yield from _record_chunks(info, digest, data, records)
         elif data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:8192]:
             yield job  # UTF-16 (or binary): a line end is not one byte, parse it whole
         else:
@@ -389,13 +452,16 @@ def _rebuild(spec: EngineSpec, roots: list[str], summary: IndexSummary, opts: _O
     """`index --full` for a local index: read everything into a new folder, then swap it
     with the old one. Until the swap the old index is untouched and searchable; an
     interrupted or failed rebuild leaves it as it was and removes the new folder."""
+    # Through a symlinked index folder: swap the real folder, keep the link.
+    spec = EngineSpec(Path(os.path.realpath(spec.path)), kind=spec.kind, url=spec.url)
     build = rebuild_dir(spec.path)
     shutil.rmtree(build, ignore_errors=True)  # left by a rebuild that did not finish
     try:
         build.mkdir(parents=True)
     except OSError as e:
-        raise NewsgrepError(f"cannot create {build} to rebuild the index in: "
-                            f"{e.strerror}") from None
+        raise NewsgrepError(f"cannot create {build} to rebuild the index in "
+                            f"({e.strerror}): the folder that holds the index must be "
+                            "writable") from None
     try:
         # The old manifest says which files were indexed (and from which folders); a
         # damaged one can only cost the files outside the folders given now.

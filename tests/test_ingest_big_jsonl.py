@@ -142,3 +142,24 @@ def test_a_big_jsonl_gz_is_split_after_unpacking(big_file, tmp_path, monkeypatch
     monkeypatch.setattr(ingest, "_process_chunk", real)
     split, whole = _split_and_whole(packed, tmp_path / "again", monkeypatch)
     assert len(whole) == 400 and split == whole
+
+
+@pytest.mark.parametrize("container", [False, True])
+def test_a_big_json_list_is_split_across_workers_like_jsonl(big_file, tmp_path, monkeypatch,
+                                                            container):
+    # One .json list of records was parsed on one core; its records are now shared out.
+    records = [json.loads(line) for line in _records(400) if line.startswith('{"')]
+    records.insert(7, {"no": "text"})  # not an article: skipped, as in a whole-file parse
+    doc = {"articles": records} if container else records
+    path = big_file.with_suffix(".json")
+    path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    big_file.unlink()
+    chunks: list[tuple[int, int]] = []
+    real = ingest._process_chunk
+    monkeypatch.setattr(ingest, "_process_chunk",
+                        lambda c: chunks.append((c.index, c.count)) or real(c))
+    index_paths([path], tmp_path / "probe", jobs=1)
+    assert len(chunks) > 10
+    monkeypatch.setattr(ingest, "_process_chunk", real)
+    split, whole = _split_and_whole(path, tmp_path, monkeypatch)
+    assert len(whole) == 400 and split == whole
