@@ -629,7 +629,8 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
         n_jobs = 1  # starting a pool costs more than it saves
     if todo:
         _warm_up()
-    batch = _Batch(engine, manifest, known, summary, fresh=fresh)
+    batch = _Batch(engine, manifest, known, summary, fresh=fresh,
+                   rebuilding=previous is not None)
     if stray:
         batch.drop(stray)
     done = 0
@@ -735,9 +736,10 @@ class _Batch:
     """Changes since the last commit; the manifest follows each engine commit."""
 
     def __init__(self, engine, manifest: Manifest, known: dict[str, FileState],
-                 summary: IndexSummary, fresh: bool):
+                 summary: IndexSummary, fresh: bool, rebuilding: bool = False):
         self.engine, self.manifest, self.known, self.summary = engine, manifest, known, summary
         self.fresh = fresh  # nothing committed yet: no stale records to delete
+        self.rebuilding = rebuilding  # a new index, each file added once: never any
         self.writer = None
         self.files = 0
         self.started = time.monotonic()
@@ -844,7 +846,7 @@ class _Batch:
         if self.writer is not None:
             self.writer.commit()
             self.writer = None
-            self.fresh = False
+            self.fresh = self.rebuilding
         # What the engine holds as committed: the next run compares before trusting.
         meta = {"articles": str(self.engine.doc_count()), "identity": identity_of(self.engine)}
         self.manifest.apply(self.upserts, self.deletes, meta)

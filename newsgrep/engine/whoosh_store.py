@@ -9,7 +9,6 @@ stays small.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -345,11 +344,11 @@ def quick_problems(path: Path) -> list[str]:
     sums = _read_sums(path)
     if not sums:
         return []
-    tocs = [n for n in sums if n.endswith(".toc")]
-    if tocs and not (path / tocs[0]).exists():
-        # Another commit may have followed without sums (a crash in between): only a
-        # folder without any table of contents is damaged for sure.
-        return [] if _has_toc(path) else ["its table of contents (_MAIN_*.toc) is missing"]
+    toc = _latest_toc(path)
+    if toc is None:
+        return ["its table of contents (_MAIN_*.toc) is missing"]
+    if toc not in sums:
+        return []  # a commit newer than the sums (e.g. a crash in between): no verdict
     problems = []
     for name, (size, _) in sums.items():
         try:
@@ -359,7 +358,23 @@ def quick_problems(path: Path) -> list[str]:
             continue
         if have != size:
             problems.append(f"{name} has {have:,} bytes, {size:,} were written")
+    if problems and _latest_toc(path) != toc:
+        return []  # an index run committed meanwhile and removed merged segments
     return problems
+
+
+def _latest_toc(path: Path) -> str | None:
+    gens = []
+    try:
+        for n in os.listdir(path):
+            if n.startswith(f"_{INDEX_NAME}_") and n.endswith(".toc"):
+                try:
+                    gens.append(int(n[len(INDEX_NAME) + 2:-4]))
+                except ValueError:
+                    continue
+    except OSError:
+        return None
+    return f"_{INDEX_NAME}_{max(gens)}.toc" if gens else None
 
 
 def verify(path: Path, deep: bool = False) -> list[str]:
@@ -490,7 +505,3 @@ def clean_uncommitted(path: Path) -> None:
                 os.unlink(entry.path)
             except OSError:
                 pass
-
-
-def is_disk_full(e: BaseException) -> bool:
-    return isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT)
