@@ -86,3 +86,33 @@ def test_disk_full_during_a_full_rebuild_keeps_the_old_index(small_disk, tmp_pat
     assert not (small_disk / ".idx.rebuild").exists()
     assert run("check", index=idx).exit_code == 0
     assert json.loads(run("stats", "--json", index=idx).stdout)["articles"] == 20
+
+
+def test_disk_full_injected_where_no_small_disk_can_be_mounted(tmp_path, monkeypatch):
+    # The same promise without root: the commit writes part of a segment, then fails
+    # with ENOSPC as a full disk makes it.
+    import errno
+
+    from newsgrep.engine import whoosh_store
+
+    idx = tmp_path / "idx"
+    folder = tmp_path / "articles"
+    _write(folder, 0, 5, 30)
+    assert run("index", "-q", str(folder), index=idx).exit_code == 0
+    before = _index_files(idx)
+    _write(folder, 5, 5, 30)
+
+    def full_disk(self, optimize=False, merge=True):
+        (idx / "MAIN_partialsegment0.pst").write_bytes(b"\0" * 4096)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(whoosh_store.WhooshWriter, "commit", full_disk)
+    res = run("index", "-q", str(folder), index=idx)
+    assert res.exit_code == 2
+    assert res.stderr == ("newsgrep: error: no space left on device while writing the "
+                          f"index at {idx}\n")
+    assert _index_files(idx) == before
+    monkeypatch.undo()
+    assert json.loads(run("stats", "--json", index=idx).stdout)["articles"] == 5
+    assert run("index", "-q", str(folder), index=idx).exit_code == 0
+    assert json.loads(run("stats", "--json", index=idx).stdout)["articles"] == 10
