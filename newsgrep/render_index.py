@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -22,7 +23,9 @@ def print_index_summary(summary: dict, console: Console, err: Console, as_json: 
     line = (f"indexed {summary['indexed']}, updated {summary['updated']}, "
             f"unchanged {summary['unchanged']}, removed {summary['removed']}, "
             f"skipped {len(skipped)} in {summary['seconds']:.1f}s")
-    console.print(Text(line))
+    if summary.get("articles"):
+        line += f" ({summary['articles']:,} articles written)"
+    console.print(Text(line), soft_wrap=True)  # one line, whatever the width
     if summary.get("reread"):
         err.print(Text(f"  {summary['reread']} unchanged files were read again: this version "
                        "of newsgrep reads articles better than the one that indexed them",
@@ -36,10 +39,23 @@ def print_index_summary(summary: dict, console: Console, err: Console, as_json: 
         err.print(Text(f"  note {safe(w['path'])}: {w['reason']}", style="dim"))
 
 
+def print_interrupted(summary: dict, kept: bool) -> None:
+    """What an interrupted run kept, in one line on stderr (never wrapped)."""
+    if not kept:
+        text = ("interrupted: the index is as it was before this run (a --full rebuild "
+                "keeps nothing until it finishes)")
+    else:
+        files = summary["indexed"] + summary["updated"]
+        text = (f"interrupted: kept {files:,} files read before it ({summary['articles']:,} "
+                "articles); run the same command again to read the rest")
+    sys.stderr.write(f"newsgrep: {text}\n")
+
+
 @contextmanager
 def progress_bar(enabled: bool, description: str = "indexing"
-                 ) -> Iterator[Callable[[float, int], None] | None]:
-    """A rich progress bar on stderr (files/s and ETA) when `enabled`; else no callback."""
+                 ) -> Iterator[Callable[[float, int, int], None] | None]:
+    """A rich progress bar on stderr (files, articles, files/s and ETA) when `enabled`;
+    else no callback."""
     if not enabled:
         yield None
         return
@@ -52,16 +68,18 @@ def progress_bar(enabled: bool, description: str = "indexing"
     )
 
     cols = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("files, {task.fields[articles]} articles"),
             TextColumn("{task.fields[rate]}"),
             TimeRemainingColumn())
     with Progress(*cols, console=Console(stderr=True), transient=True) as prog:
-        task = prog.add_task(description, total=None, rate="")
+        task = prog.add_task(description, total=None, rate="", articles="0")
 
-        def update(done: float, total: int) -> None:
+        def update(done: float, total: int, articles: int = 0) -> None:
             speed = prog.tasks[0].speed
             # A big .jsonl file advances the bar in fractions of a file.
             rate = (f"{speed:,.0f} files/s" if speed >= 10 else f"{speed:.2f} files/s"
                     ) if speed else ""
-            prog.update(task, completed=done, total=total, rate=rate)
+            prog.update(task, completed=done, total=total, rate=rate,
+                        articles=f"{articles:,}")
 
         yield update

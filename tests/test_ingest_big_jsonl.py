@@ -52,7 +52,7 @@ def _ids_and_titles(index: Path) -> dict[str, str]:
 def test_chunks_give_the_records_of_a_whole_file_parse(big_file, tmp_path, monkeypatch):
     calls: list[tuple[float, int]] = []
     split = index_paths([big_file], tmp_path / "split", jobs=2,
-                        progress=lambda d, t: calls.append((d, t)))
+                        progress=lambda d, t, a: calls.append((d, t)))
     assert split.indexed == 1 and not split.skipped
     # Fractions of the one file while its chunks come in, then the whole file.
     assert any(0 < d < 1 for d, _ in calls) and calls[-1] == (1, 1)
@@ -141,4 +141,25 @@ def test_a_big_jsonl_gz_is_split_after_unpacking(big_file, tmp_path, monkeypatch
     assert len(chunks) > 10
     monkeypatch.setattr(ingest, "_process_chunk", real)
     split, whole = _split_and_whole(packed, tmp_path / "again", monkeypatch)
+    assert len(whole) == 400 and split == whole
+
+
+@pytest.mark.parametrize("container", [False, True])
+def test_a_big_json_list_is_split_across_workers_like_jsonl(big_file, tmp_path, monkeypatch,
+                                                            container):
+    # One .json list of records was parsed on one core; its records are now shared out.
+    records = [json.loads(line) for line in _records(400) if line.startswith('{"')]
+    records.insert(7, {"no": "text"})  # not an article: skipped, as in a whole-file parse
+    doc = {"articles": records} if container else records
+    path = big_file.with_suffix(".json")
+    path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    big_file.unlink()
+    chunks: list[tuple[int, int]] = []
+    real = ingest._process_chunk
+    monkeypatch.setattr(ingest, "_process_chunk",
+                        lambda c: chunks.append((c.index, c.count)) or real(c))
+    index_paths([path], tmp_path / "probe", jobs=1)
+    assert len(chunks) > 10
+    monkeypatch.setattr(ingest, "_process_chunk", real)
+    split, whole = _split_and_whole(path, tmp_path, monkeypatch)
     assert len(whole) == 400 and split == whole

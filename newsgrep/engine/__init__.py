@@ -54,6 +54,9 @@ class Engine(Protocol):
     def highlight_article(self, article: Article, text_query: str) -> list[Snippet]: ...
     def sources(self) -> list[dict]: ...
     def stats(self) -> dict: ...
+    # A stable id of the physical index (None if the engine cannot tell): the manifest
+    # records it, and a different one means the index was lost or recreated.
+    def identity(self) -> str | None: ...
 
 
 def as_spec(target: EngineSpec | str | os.PathLike) -> EngineSpec:
@@ -94,3 +97,120 @@ def parse_query(req: SearchRequest):
     from .whoosh_query import parse_user_query
 
     return parse_user_query(req)
+
+
+# -- integrity ----------------------------------------------------------------------
+# These take an engine or a spec and answer for every engine; an engine that cannot
+# answer (e.g. a remote one without the method yet) gives None / no problems.
+
+def identity_of(engine: Engine) -> str | None:
+    """The engine's `identity()`; the Whoosh engine's is the id in its folder."""
+    fn = getattr(engine, "identity", None)
+    if fn is not None:
+        return fn()
+    if getattr(engine, "name", None) == "whoosh":
+        from .whoosh_store import identity
+
+        return identity(engine.path)  # type: ignore[attr-defined]
+    return None
+
+
+def path_counts(engine: Engine) -> dict[str, int] | None:
+    """path -> number of articles the engine holds with that path (None: cannot tell)."""
+    fn = getattr(engine, "path_counts", None)
+    if fn is not None:
+        return fn()
+    if getattr(engine, "name", None) == "whoosh":
+        from .whoosh_store import path_counts as counts
+
+        return counts(engine.ix)  # type: ignore[attr-defined]
+    return None
+
+
+def duplicate_ids(engine: Engine) -> int | None:
+    """How many article ids the engine holds more than once (None: cannot tell)."""
+    fn = getattr(engine, "duplicate_ids", None)
+    if fn is not None:
+        return fn()
+    if getattr(engine, "name", None) == "whoosh":
+        from .whoosh_store import duplicate_ids as dups
+
+        return dups(engine.ix)  # type: ignore[attr-defined]
+    return None
+
+
+def stores_locally(spec: EngineSpec) -> bool:
+    """Whether the engine's data lives in spec.path (then `index --full` can build a
+    fresh copy beside it and swap it in)."""
+    return spec.kind == "whoosh"
+
+
+def has_index(spec: EngineSpec) -> bool:
+    """Whether an index exists where `spec` points (for a remote engine: assumed)."""
+    if spec.kind == "whoosh":
+        from .whoosh_store import has_index as exists
+
+        return exists(spec.path)
+    return True
+
+
+def verify(spec: EngineSpec, deep: bool = False) -> list[str]:
+    """What is wrong with the index files (empty: nothing found). `deep` reads every
+    record and posting list instead of trusting the checksums written with them."""
+    if spec.kind == "whoosh":
+        from .whoosh_store import verify as check
+
+        return check(spec.path, deep=deep)
+    return []
+
+
+def quick_problems(spec: EngineSpec) -> list[str]:
+    """What is wrong with the index that a look at its files shows (cheap: no reading):
+    files missing or not the size they were written with."""
+    if spec.kind == "whoosh":
+        from .whoosh_store import quick_problems as problems
+
+        return problems(spec.path)
+    return []
+
+
+def clean_uncommitted(spec: EngineSpec) -> None:
+    """Remove what a failed write left behind (partial segments, temporary files)."""
+    if spec.kind == "whoosh":
+        from .whoosh_store import clean_uncommitted as clean
+
+        clean(spec.path)
+
+
+def is_disk_full(e: BaseException) -> bool:
+    import errno
+    import sqlite3
+
+    if isinstance(e, OSError):
+        return e.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(e, sqlite3.OperationalError) and "disk is full" in str(e)
+
+
+def _raised_by_engine(e: BaseException) -> bool:
+    tb = e.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_globals.get("__name__", "")
+        if name.startswith(("whoosh.", "newsgrep.engine.")) or name == "whoosh":
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def damage_behind(e: BaseException, spec: EngineSpec) -> str | None:
+    """When an exception escaped a command because the index is damaged, what is wrong
+    (e.g. "MAIN_x.trm is missing"); None when the index checks out: then the exception
+    is a bug and keeps its traceback."""
+    if isinstance(e, NewsgrepError | KeyboardInterrupt | SystemExit | MemoryError):
+        return None
+    if not _raised_by_engine(e) or not has_index(spec):
+        return None
+    try:
+        problems = verify(spec)
+    except Exception:  # noqa: BLE001 - a check that fails on the damage says the same
+        problems = [f"{type(e).__name__} while reading it"]
+    return problems[0] if problems else None
