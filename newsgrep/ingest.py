@@ -18,12 +18,19 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article
-from .discover import COMPRESSED_SUFFIX, FileInfo, Skipped, article_suffix, discover
+from .discover import (
+    COMPRESSED_SUFFIX,
+    FileInfo,
+    Skipped,
+    article_suffix,
+    discover,
+    printable_path,
+)
 from .engine import (
     EngineSpec,
     as_spec,
@@ -124,7 +131,7 @@ def _articles(path: str, data: bytes, first_line: int = 1) -> list[Article]:
 # Bump when reading or normalising the same bytes gives different records (a new title
 # rule, a date form, furniture): the manifest's digests carry it, so the next run re-reads
 # every file once, even unchanged ones, instead of keeping records made by older rules.
-READER_VERSION = "r2"
+READER_VERSION = "r3"
 
 
 def _digest(data: bytes) -> str:
@@ -191,8 +198,9 @@ def _process_chunk(c: _Chunk) -> _Outcome:
         # A whole-file parse sniffs only the file's start for NULs (the parent did that)
         # and then drops them as control characters; a chunk must not be called binary.
         articles = _articles(c.info.path, c.data.replace(b"\x00", b""), c.first_line)
-    except SkipFile:  # e.g. a chunk of blank or broken lines only
+    except SkipFile as e:  # e.g. a chunk of blank or broken lines only
         articles = []
+        note = f"lines {c.first_line}+: {e}"
     except Exception as e:  # a bug in one parser must not stop the run (as in _process)
         articles = []
         note = (f"lines {c.first_line}+ ({len(c.data):,} bytes) unparsable: "
@@ -397,6 +405,7 @@ def index_paths(
     progress: Callable[[float, int, int], None] | None = None,
     commit_every: int = BATCH_FILES,
     commit_seconds: float = COMMIT_SECONDS,
+    lock: bool = True,
 ) -> IndexSummary:
     """Bring the index up to date with the article files under `paths`.
 
@@ -404,14 +413,16 @@ def index_paths(
     fraction while a big .jsonl file is parsed in chunks; `articles` so far). Raises
     NewsgrepError only when nothing can be done (a missing path, an index that cannot
     be written, a full disk) and IndexInterrupted on Ctrl-C, after committing what was
-    read. `full` re-reads everything; for a local index it builds a new one beside the
-    old and swaps it in only when complete, so it also repairs a damaged index.
+    read. `lock=False`: the caller holds `run_lock` already (`newsgrep watch` holds it
+    for as long as it runs). `full` re-reads everything; for a local index it builds a
+    new one beside the old and swaps it in only when complete, so it also repairs a
+    damaged index.
     """
     t0 = time.perf_counter()
     roots = []
     for p in paths:
         if not os.path.exists(p):
-            raise NewsgrepError(f"no such file or folder: {p}")
+            raise NewsgrepError(f"no such file or folder: {printable_path(p)}")
         roots.append(os.path.realpath(p))
     spec = as_spec(index_dir)
     if spec.path.exists() and not spec.path.is_dir():
@@ -431,7 +442,7 @@ def index_paths(
     _PREPARE = preparer(spec)
     opts = _Options(full, jobs, max_bytes, progress, max(1, commit_every),
                     max(0.0, commit_seconds))
-    with run_lock(spec.path, summary):
+    with run_lock(spec.path, summary) if lock else nullcontext():
         if full and stores_locally(spec):
             _rebuild(spec, roots, summary, opts)
         else:
@@ -719,13 +730,13 @@ def _deferred_interrupt() -> Iterator[Callable[[], bool]]:
 
 
 @contextmanager
-def run_lock(index_dir: Path, summary: IndexSummary) -> Iterator[None]:
+def run_lock(index_dir: Path, summary: IndexSummary, role: str = "index") -> Iterator[None]:
     """One index run at a time per index (searches are never blocked).
 
     A POSIX record lock: the kernel releases it when its holder dies, even by kill -9,
     and unlike flock() it is not inherited by the forked parsing workers, which could
     otherwise outlive a killed parent and keep it. The pid in the file only serves the
-    messages.
+    messages, with the `role` of its holder ("index" or "watch").
     """
     path = index_dir / LOCK_FILE
     try:
@@ -734,10 +745,14 @@ def run_lock(index_dir: Path, summary: IndexSummary) -> Iterator[None]:
         raise NewsgrepError(f"cannot write to the index at {index_dir}: {e.strerror}") from None
     try:
         fh.seek(0)
-        old_pid = fh.read().strip()
+        old_pid, _, old_role = fh.read().strip().partition(" ")
         try:
             fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
+            if old_role == "watch":
+                raise NewsgrepError(
+                    f"a newsgrep watch (PID {old_pid}) is keeping {index_dir} current and "
+                    "indexes new files itself; stop it (Ctrl-C) to run index") from None
             raise NewsgrepError(
                 f"another newsgrep index run (PID {old_pid or '?'}) is updating {index_dir}; "
                 "wait for it to finish and try again"
@@ -748,7 +763,7 @@ def run_lock(index_dir: Path, summary: IndexSummary) -> Iterator[None]:
                                      "longer running; this run completes its work"})
         fh.seek(0)
         fh.truncate()
-        fh.write(str(os.getpid()))
+        fh.write(f"{os.getpid()} {role}")
         fh.flush()
         try:
             yield
@@ -850,7 +865,12 @@ class _Batch:
         w = self._w()
         self.summary.articles += len(articles)
         for a in articles:
-            w.add(a)
+            try:
+                w.add(a)
+            except (UnicodeError, ValueError, TypeError) as e:  # one bad record, not the run
+                self.summary.warnings.append({"path": info.path, "reason":
+                                              f"record {a.id} not indexed: {e}"})
+                continue
             for note in a.warnings:
                 self.summary.warnings.append({"path": info.path, "reason": note})
 

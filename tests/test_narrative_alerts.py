@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from .conftest import ROOT, jsonl
-from .narrative_cli import build_index, run, write_articles
+from .narrative_support import build_index, run, write_articles
 
 MANY = 300  # matches whose JSON Lines overflow a pipe's buffer (64 KiB) several times
 
@@ -26,7 +26,7 @@ def _rows(start: int, n: int, word: str = "zorblat") -> list[dict]:
 def _cli(index, *args: str, **kw) -> subprocess.Popen:
     """The CLI in a process of its own, as a user (or a notifier) would start it."""
     env = dict(os.environ, NO_COLOR="1")
-    return subprocess.Popen([sys.executable, "-m", "tests.narrative_cli", "--index",
+    return subprocess.Popen([sys.executable, "-m", "newsgrep", "--index",
                              str(index), *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import jsonl
-from .narrative_cli import build_index, run, write_articles
+from .narrative_support import build_index, run, write_articles
 
 STORY = ("The harbour authority of Vantaa confirmed on Tuesday that the Zorblat ferry line "
          "will resume crossings to Tallinn next month after a winter of repairs to the "

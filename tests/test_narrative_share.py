@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import jsonl
-from .narrative_cli import build_index, run, write_articles
+from .narrative_support import build_index, run, write_articles
 
 
 def _row(day: str, source: str, match: bool) -> dict:

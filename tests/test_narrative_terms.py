@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import jsonl
-from .narrative_cli import build_index, run, write_articles
+from .narrative_support import build_index, run, write_articles
 
 STORY = ["Zorblat Kettering said on Monday that the Vantaa harbour would reopen.",
          "Zorblat Kettering said on Monday that the Vantaa harbour would reopen.",

@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from .conftest import ROOT, jsonl
-from .narrative_cli import build_index, run, write_articles
+from .narrative_support import build_index, run, write_articles
 
 pytest.importorskip("watchfiles")
 
@@ -32,7 +32,7 @@ class Watch:
     def __init__(self, index, folder, *extra: str):
         env = dict(os.environ, NO_COLOR="1")
         self.p = subprocess.Popen(
-            [sys.executable, "-m", "tests.narrative_cli", "--index", str(index), "watch",
+            [sys.executable, "-m", "newsgrep", "--index", str(index), "watch",
              str(folder), "--json", "--debounce", "200", *extra],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue = queue.Queue()
@@ -138,7 +138,7 @@ def test_watch_without_watchfiles_says_how_to_install(watched, tmp_path):
     (shadow / "__init__.py").write_text("raise ImportError('no watchfiles here')\n")
     env = dict(os.environ, NO_COLOR="1",
                PYTHONPATH=os.pathsep.join([str(tmp_path / "shadow"), str(ROOT)]))
-    p = subprocess.run([sys.executable, "-m", "tests.narrative_cli", "--index", str(index),
+    p = subprocess.run([sys.executable, "-m", "newsgrep", "--index", str(index),
                         "watch", str(folder)], cwd=ROOT, env=env, capture_output=True,
                        text=True, timeout=TIMEOUT)
     assert p.returncode == 2
@@ -171,16 +171,6 @@ def test_a_file_being_written_is_read_once_its_size_settles(tmp_path):
     assert wait_until_settled([str(tmp_path / "gone.json")], interval=0.01, sleep=lambda s: None)
 
 
-def _ingest_lets_a_caller_hold_the_lock() -> bool:
-    import inspect
-
-    from newsgrep.ingest import index_paths
-
-    return "lock" in inspect.signature(index_paths).parameters
-
-
-@pytest.mark.skipif(not _ingest_lets_a_caller_hold_the_lock(),
-                    reason="needs index_paths(..., lock=False) in ingest.py")
 def test_a_one_off_index_run_says_a_watch_holds_the_index(watched):
     index, folder = watched
     w = Watch(index, folder)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import jsonl
-from .narrative_cli import write_articles
+from .narrative_support import write_articles
 from .opensearch_support import run_os, with_auth
 from .test_narrative_share import ROWS
 

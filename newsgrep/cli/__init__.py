@@ -9,10 +9,12 @@ import click
 
 from .. import __version__
 from ..errors import IndexDamaged, NewsgrepError
+from .browse_cmd import browse_cmd
 from .common import engine_options, index_option
 from .explore_cmds import similar_cmd, timeline_cmd
 from .index_cmd import index_cmd
 from .maintenance_cmds import check_cmd, forget_cmd, roots_cmd
+from .narrative_cmds import alert_group, origin_cmd, terms_cmd, watch_cmd
 from .read_cmds import show_cmd, sources_cmd, stats_cmd
 from .search_cmd import search_cmd
 
@@ -106,6 +108,11 @@ cli.add_command(similar_cmd)
 cli.add_command(check_cmd)
 cli.add_command(roots_cmd)
 cli.add_command(forget_cmd)
+cli.add_command(terms_cmd)
+cli.add_command(origin_cmd)
+cli.add_command(alert_group)
+cli.add_command(watch_cmd)
+cli.add_command(browse_cmd)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ query tree as the AST), and each engine runs that tree its own way.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,8 @@ class Engine(Protocol):
     # A stable id of the physical index (None if the engine cannot tell): the manifest
     # records it, and a different one means the index was lost or recreated.
     def identity(self) -> str | None: ...
+    def day_counts(self, req: SearchRequest | None = None, with_source: bool = False
+                   ) -> Counter: ...
 
 
 def as_spec(target: EngineSpec | str | os.PathLike) -> EngineSpec:
@@ -104,39 +107,19 @@ def parse_query(req: SearchRequest):
 # answer (e.g. a remote one without the method yet) gives None / no problems.
 
 def identity_of(engine: Engine) -> str | None:
-    """The engine's `identity()`; the Whoosh engine's is the id in its folder."""
-    fn = getattr(engine, "identity", None)
-    if fn is not None:
-        return fn()
-    if getattr(engine, "name", None) == "whoosh":
-        from .whoosh_store import identity
-
-        return identity(engine.path)  # type: ignore[attr-defined]
-    return None
+    return engine.identity()
 
 
 def path_counts(engine: Engine) -> dict[str, int] | None:
     """path -> number of articles the engine holds with that path (None: cannot tell)."""
     fn = getattr(engine, "path_counts", None)
-    if fn is not None:
-        return fn()
-    if getattr(engine, "name", None) == "whoosh":
-        from .whoosh_store import path_counts as counts
-
-        return counts(engine.ix)  # type: ignore[attr-defined]
-    return None
+    return fn() if fn is not None else None
 
 
 def duplicate_ids(engine: Engine) -> int | None:
     """How many article ids the engine holds more than once (None: cannot tell)."""
     fn = getattr(engine, "duplicate_ids", None)
-    if fn is not None:
-        return fn()
-    if getattr(engine, "name", None) == "whoosh":
-        from .whoosh_store import duplicate_ids as dups
-
-        return dups(engine.ix)  # type: ignore[attr-defined]
-    return None
+    return fn() if fn is not None else None
 
 
 def stores_locally(spec: EngineSpec) -> bool:

@@ -29,6 +29,7 @@ import math
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -48,7 +49,8 @@ from ..snippets import find_matches, mark, snippets
 from . import parse_query
 from .analysis import _TOKEN, STOPWORDS, fold, normalize_term, term_positions
 from .feedback import FEEDBACK_DOCS, expand, feedback_terms
-from .whoosh_engine import BM25_B, BM25_K1, TITLE_BOOST  # rank as the default engine does
+from .ranking import DEFAULT as RANKING  # rank as the default engine does
+from .whoosh_query import FUZZY_EXPANSIONS
 
 SCHEMA_VERSION = 1  # in the mapping's _meta; bump when the mapping changes incompatibly
 COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
@@ -111,7 +113,7 @@ MAPPING = {
 SETTINGS = {
     "analysis": {"analyzer": {"newsgrep_terms": {"type": "custom", "tokenizer": "whitespace"}}},
     # The Whoosh engine's BM25 parameters, so both rank alike (fixed when an index is made).
-    "similarity": {"default": {"type": "BM25", "k1": BM25_K1, "b": BM25_B}},
+    "similarity": {"default": {"type": "BM25", "k1": RANKING.k1, "b": RANKING.b}},
     # One replica where there is a second node to hold it, none on a single node (whose
     # index would otherwise stay yellow for ever, its replica unassignable).
     "auto_expand_replicas": "0-1",
@@ -286,6 +288,13 @@ class OpenSearchEngine:
         return self._call(doing, self.client.search, index=self.index, body=body,
                           params=params)
 
+    def day_counts(self, req: SearchRequest | None = None, with_source: bool = False
+                   ) -> Counter:
+        """(day, source) -> articles passing req's filters (its query is ignored)."""
+        from .opensearch_stats import day_counts
+
+        return day_counts(self, req, with_source=with_source)
+
     def identity(self) -> str | None:
         """The physical index's uuid (None if it does not exist). It changes when the
         index is deleted and made again, or restored from elsewhere: ingest stores it in
@@ -431,7 +440,7 @@ class OpenSearchEngine:
         top = [(float(h.get("_score") or 0.0),
                 (h["_source"].get("title") or "") + "\n" + (h["_source"].get("body") or ""))
                for h in self._search(body, ranked=True)["hits"]["hits"]]
-        return expand(q, feedback_terms(top), TITLE_BOOST)
+        return expand(q, feedback_terms(top), RANKING.title_weight)
 
     def count(self, req: SearchRequest) -> int:
         query = self._query(req, parse_query(req))
@@ -905,7 +914,7 @@ def _dsl(node: wq.Query, flat_spans: bool = False) -> dict:
         return {"fuzzy": {_field(node.fieldname): {
             "value": node.text, "fuzziness": min(int(node.maxdist), 2),
             "prefix_length": int(node.prefixlength), "transpositions": False,
-            "max_expansions": 1000, "boost": boost}}}
+            "max_expansions": FUZZY_EXPANSIONS, "boost": boost}}}
     if isinstance(node, wq.Prefix):
         return {"prefix": {_field(node.fieldname): {"value": node.text, "boost": boost}}}
     if isinstance(node, wq.Wildcard):

@@ -9,6 +9,7 @@ import itertools
 import os
 import re
 import unicodedata
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ..errors import NewsgrepError
 from ..hits import Hit, SearchResult, Snippet
 from ..query import SearchRequest
 from ..snippets import find_matches, mark, snippets
-from . import whoosh_rank
+from . import whoosh_rank, whoosh_store
 from .analysis import fold, normalize_term
 from .ranking import DEFAULT, Ranking
 from .whoosh_query import (  # noqa: F401 - BM25_* and TITLE_BOOST: the shipped ranking's
@@ -128,6 +129,22 @@ class WhooshEngine:
     # -- reading -------------------------------------------------------------------
     def doc_count(self) -> int:
         return self.ix.doc_count()
+
+    def identity(self) -> str | None:
+        return whoosh_store.identity(self.path)
+
+    def path_counts(self) -> dict[str, int]:
+        return whoosh_store.path_counts(self.ix)
+
+    def duplicate_ids(self) -> int:
+        return whoosh_store.duplicate_ids(self.ix)
+
+    def day_counts(self, req: SearchRequest | None = None, with_source: bool = False
+                   ) -> Counter:
+        """(day, source) -> articles passing req's filters (its query is ignored)."""
+        from .whoosh_stats import day_counts
+
+        return day_counts(self, req, with_source=with_source)
 
     def get(self, article_id: str) -> Article | None:
         with self.ix.searcher() as s:

@@ -104,9 +104,7 @@ def _doc_fields(a: Article, analyze: bool = False) -> dict:
     if a.source:
         fields["source"] = a.source
         fields["source_key"] = a.source.lower()
-    from ..normalize import domain_of
-
-    if dom := domain_of(a.url) or (domain_of(a.source) if a.source else None):
+    if dom := a.domain:
         fields["domain"] = dom
     if a.lang:
         fields["lang"] = a.lang

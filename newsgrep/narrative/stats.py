@@ -1,5 +1,5 @@
-"""Engine-side counts the narrative features need, reached through the engine: a method
-of the engine when it has one, else the engine package's *_stats module for its kind."""
+"""Engine-side counts the narrative features need: per-day totals are an engine method;
+term statistics come from the engine package's *_stats module for its kind."""
 
 from __future__ import annotations
 
@@ -26,9 +26,7 @@ def _module(engine):
 def day_counts(engine, req: SearchRequest | None = None, with_source: bool = False
                ) -> Counter:
     """(day, source) -> articles, over all articles passing req's filters."""
-    if hasattr(engine, "day_counts"):
-        return engine.day_counts(req, with_source=with_source)
-    return _module(engine).day_counts(engine, req, with_source=with_source)
+    return engine.day_counts(req, with_source=with_source)
 
 
 def term_stats(engine):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,21 +166,13 @@ def _loop(watchfiles, roots: list[str], flt, debounce_ms: int, settle: float, st
 
 
 def _writer_lock(index_dir: Target):
-    """(context holding the index's writer lock for the whole watch, index_paths options)
-    once ingest lets a caller hold its run_lock (index_paths(..., lock=False)); until
-    then each batch takes the lock itself and a one-off `index` can run between batches."""
-    import inspect
-
+    """(context holding the index's writer lock for the whole watch, index_paths options):
+    the lock file names the watch, so a one-off `index` says a watch keeps the index."""
     from .. import ingest
 
-    if "lock" not in inspect.signature(index_paths).parameters:
-        return nullcontext(), {}
     spec = as_spec(index_dir)
     spec.path.mkdir(parents=True, exist_ok=True)
-    # With a role, the lock file names the watch, and `index` says a watch holds it.
-    role = {"role": "watch"} if "role" in inspect.signature(ingest.run_lock).parameters \
-        else {}
-    return ingest.run_lock(spec.path, IndexSummary(), **role), {"lock": False}
+    return ingest.run_lock(spec.path, IndexSummary(), role="watch"), {"lock": False}
 
 
 def _run_alerts(index_dir: Target, emit: Callable[[str, Hit], None] | None

@@ -1,5 +1,4 @@
-"""The newsgrep CLI with the narrative commands, for tests until cli/__init__.py
-registers them: `python -m tests.narrative_cli ...` runs it as `newsgrep ...`."""
+"""Helpers for the narrative command tests: small article folders and indexes."""
 
 from __future__ import annotations
 
@@ -8,11 +7,6 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from newsgrep.cli import cli
-from newsgrep.cli import narrative_cmds as nc
-
-for _cmd in (nc.terms_cmd, nc.origin_cmd, nc.alert_group, nc.watch_cmd):
-    if _cmd.name not in cli.commands:
-        cli.add_command(_cmd)
 
 
 def run(*args: str, index: Path | None = None, env: dict | None = None):
@@ -38,7 +32,3 @@ def build_index(folder: Path, index: Path) -> Path:
     res = run("index", "--json", str(folder), index=index)
     assert res.exit_code == 0, res.output
     return index
-
-
-if __name__ == "__main__":
-    cli(prog_name="newsgrep")
