@@ -763,7 +763,7 @@ def run_lock(index_dir: Path, summary: IndexSummary, role: str = "index") -> Ite
                                      "longer running; this run completes its work"})
         fh.seek(0)
         fh.truncate()
-        fh.write(f"{os.getpid()} {role}")
+        fh.write(str(os.getpid()) if role == "index" else f"{os.getpid()} {role}")
         fh.flush()
         try:
             yield

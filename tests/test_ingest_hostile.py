@@ -60,8 +60,6 @@ def test_name_not_utf8_is_skipped_and_the_run_goes_on(tmp_path):
     assert res.exit_code == 0 and "bad\\xff\\xfe.txt" in res.output
 
 
-@pytest.mark.xfail(strict=True, reason="ingest.index_paths passes the root to "
-                   "manifest.under() before discovery; see the reading report")
 def test_name_not_utf8_given_on_the_command_line(tmp_path):
     folder = tmp_path / "d"
     folder.mkdir()
