@@ -30,7 +30,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, unquote, urlsplit
@@ -41,19 +41,18 @@ from whoosh import query as wq
 from whoosh.util.times import long_to_datetime
 
 from ..article import Article
-from ..dedup import REPRINT_SIMILARITY, band_keys, collapse, similarity
+from ..dedup import band_keys
 from ..errors import NewsgrepError
-from ..hits import Hit, SearchResult, Snippet
+from ..hits import SearchResult, Snippet
 from ..query import SearchRequest
-from ..snippets import find_matches, mark, snippets
-from . import parse_query
+from . import parse_query, results
 from .analysis import _TOKEN, STOPWORDS, fold, normalize_term, term_positions
 from .feedback import FEEDBACK_DOCS, expand, feedback_terms
 from .ranking import DEFAULT as RANKING  # rank as the default engine does
+from .results import Found
 from .whoosh_query import FUZZY_EXPANSIONS
 
 SCHEMA_VERSION = 1  # in the mapping's _meta; bump when the mapping changes incompatibly
-COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
 MAX_WINDOW = 10_000  # index.max_result_window: beyond it, page with search_after
 PAGE = 1000  # hits per page when reading everything
 BULK_DOCS = 500  # articles per _bulk request
@@ -399,9 +398,7 @@ class OpenSearchEngine:
     def search(self, req: SearchRequest) -> SearchResult:
         q = parse_query(req)
         query = self._query(req, self._with_feedback(req, q) if req.feedback else q)
-        limit = req.limit
-        if req.collapse and limit is not None:
-            limit = limit * COLLAPSE_DEPTH  # reprints fold away: look further down
+        limit = results.fetch_limit(req)
         fields = list(SUMMARY_FIELDS)
         if req.snippets:
             fields.append("body")
@@ -420,17 +417,8 @@ class OpenSearchEngine:
             raw = raw + list(self._scan(rest, self._sort(req), want - len(raw), ranked))
         rows = [_row(h) for h in raw]
         terms = highlight_terms(q) if req.snippets else _HighlightTerms()
-        if req.collapse:
-            hits = []
-            for i, (h, dups) in enumerate(collapse(rows)[:req.limit]):
-                hit = self._hit(h, i + 1, req, terms)
-                hit.duplicates = [self._hit(d, 0, req, terms, with_snippets=False)
-                                  for d in dups]
-                hits.append(hit)
-        else:
-            hits = [self._hit(h, i + 1, req, terms) for i, h in enumerate(rows)]
         suggestion = self._suggest(q, req.query) if total == 0 else None
-        return SearchResult(hits=hits, total=total, suggestion=suggestion)
+        return results.build(req, Found(rows, total, terms, suggestion))
 
     def _with_feedback(self, req: SearchRequest, q: wq.Query) -> wq.Query:
         """`q` plus optional words from its best hits (engine/feedback.py)."""
@@ -482,19 +470,6 @@ class OpenSearchEngine:
             if not after or len(res["buckets"]) < PAGE:
                 return
 
-    def _hit(self, row: dict, rank: int, req: SearchRequest, terms: Iterable[str],
-             with_snippets: bool = True) -> Hit:
-        hit = Hit(rank=rank, id=row["id"], path=row["path"], title=row.get("title") or "",
-                  date=_parse_date(row.get("date")), source=row.get("source"),
-                  url=row.get("url"), lang=row.get("lang"), score=row.get("score", 0.0))
-        if req.snippets and with_snippets:
-            body = row.get("body") or ""
-            hit.snippets = snippets(body, terms, normalize_term, top=req.snippets)
-            if not hit.snippets and body:
-                hit.snippets = [[(_lead(body), False)]]
-            hit.title_marks = mark(hit.title, find_matches(hit.title, terms, normalize_term))
-        return hit
-
     def _suggest(self, q: wq.Query, text: str) -> str | None:
         """"Did you mean": the query text with each word the index does not know replaced
         by the closest indexed term (as Whoosh's correct_query: up to 2 edits, same first
@@ -531,40 +506,26 @@ class OpenSearchEngine:
     # -- similar -------------------------------------------------------------------
     def similar(self, article_id: str, limit: int = 10) -> SearchResult:
         """Articles most like this one: reprints (by MinHash) first, then by content."""
-        req = SearchRequest("*", limit=limit, snippets=0)
         try:
             me = self.client.get(index=self.index, id=article_id)["_source"]
         except osx.NotFoundError:
             raise NewsgrepError(f"no article with id {article_id!r} in the index") from None
         except Exception as e:
             raise self._error(e, "read the article") from None
-        found: list[tuple[dict, float | None]] = []
-        seen = {article_id}
         sig = _sig(me)
+        reprints: list[tuple[results.Row, float]] = []
         if sig:
             cand = {"query": {"terms": {"lsh": band_keys(sig)}},
                     "_source": SUMMARY_FIELDS + ["sig"]}
-            reprints = []
-            for h in self._scan(cand, [{"id": "asc"}]):
-                row = _row(h)
-                if row["id"] in seen:
-                    continue
-                sim = similarity(sig, row.get("sig") or b"")
-                if sim >= REPRINT_SIMILARITY:
-                    reprints.append((row, sim))
-                    seen.add(row["id"])
-            reprints.sort(key=lambda t: -t[1])
-            found.extend(reprints)
-        if len(found) < limit:
+            rows = [_row(h) for h in self._scan(cand, [{"id": "asc"}])]
+            reprints, _ = results.split_reprints(
+                sig, [r for r in rows if r["id"] != article_id])
+        related: list[results.Row] = []
+        if len(reprints) < limit:
             text = (me.get("title") or "") + "\n" + (me.get("body") or "")
-            for row in self._more_like(text, seen, limit - len(found)):
-                found.append((row, None))
-        hits = []
-        for i, (row, sim) in enumerate(found[:limit]):
-            hit = self._hit(row, i + 1, req, (), with_snippets=False)
-            hit.similarity = sim
-            hits.append(hit)
-        return SearchResult(hits=hits, total=len(hits))
+            seen = {article_id} | {r["id"] for r, _ in reprints}
+            related = self._more_like(text, seen, limit - len(reprints))
+        return results.similar_result(reprints, related, limit)
 
     def _more_like(self, text: str, exclude: set[str], size: int) -> list[dict]:
         """Articles sharing the key terms of `text`: OpenSearch's more_like_this on the
@@ -622,7 +583,7 @@ class OpenSearchEngine:
     def highlight_article(self, article: Article, text_query: str) -> list[Snippet]:
         """The whole body with the words matching `text_query` marked."""
         terms = highlight_terms(parse_query(SearchRequest(text_query)))
-        return [mark(article.body, find_matches(article.body, terms, normalize_term))]
+        return results.marked_body(article.body, terms)
 
     # -- summaries -----------------------------------------------------------------
     def sources(self) -> list[dict]:
@@ -809,7 +770,9 @@ def _sig(src: dict) -> bytes | None:
 
 
 def _row(h: dict) -> dict:
+    """A hit as the plain row the result builder takes (engine/results.py)."""
     row = dict(h.get("_source") or {})
+    row["date"] = _parse_date(row.get("date"))
     row["score"] = float(h.get("_score") or 0.0)
     if "sig" in row:
         row["sig"] = _sig(row)
@@ -840,10 +803,6 @@ def _ms_date(ms) -> date | None:
 def _iso_ms(dt: datetime) -> str:
     return (f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:"
             f"{dt.second:02d}.{dt.microsecond // 1000:03d}Z")
-
-
-def _lead(body: str, n: int = 200) -> str:
-    return body[:n].rsplit(" ", 1)[0] + " …" if len(body) > n else body
 
 
 # -- query translation ---------------------------------------------------------------
