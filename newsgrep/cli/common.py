@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..engine import engine_names
 from ..location import index_dir
 
 
@@ -38,7 +39,7 @@ def engine_options(f):
         help="With --engine opensearch: the cluster and index, e.g. "
              "https://user:pass@host:9200/newsgrep ($NEWSGREP_URL).")(f)
     return click.option(
-        "--engine", type=click.Choice(["whoosh", "opensearch"]), envvar="NEWSGREP_ENGINE",
+        "--engine", type=click.Choice(engine_names()), envvar="NEWSGREP_ENGINE",
         expose_value=False, callback=_store("engine"), is_eager=True,
         help="Search engine (default: whoosh, a local index folder; $NEWSGREP_ENGINE).")(f)
 
