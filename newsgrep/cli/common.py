@@ -53,6 +53,16 @@ def resolved_index(ctx: click.Context):
                       url=obj.get("url"))
 
 
+def open_index(ctx: click.Context):
+    """The library's Index for the options and environment, opened once per command."""
+    from ..index import Index
+
+    obj = ctx.ensure_object(dict)
+    if "opened" not in obj:
+        obj["opened"] = Index(resolved_index(ctx))
+    return obj["opened"]
+
+
 def color_option(f):
     return click.option(
         "--color", type=click.Choice(["auto", "always", "never"]), default="auto",
