@@ -32,11 +32,15 @@ COMMANDS: dict[str, list[str]] = {
     ],
     "search_source_ru": ["search", "Путин", "--source", "meduza", "--json", "-n", "10"],
     "search_collapse": ["search", "ukraine", "--collapse", "--json"],
-    "search_collapse_any": ["search", "election president", "--any", "--collapse", "--json", "-n", "12"],
+    "search_collapse_any": [
+        "search", "election president", "--any", "--collapse", "--json", "-n", "12",
+    ],
     "search_sort_newest": ["search", "election", "--sort", "newest", "--json", "-n", "10"],
     "search_sort_oldest": ["search", "election", "--sort", "oldest", "--json", "-n", "10"],
     "search_context": ["search", "ukraine", "-C", "4", "--json"],
-    "search_fields_body": ["search", "volker", "--fields", "id,title,rank,body", "--body", "--json"],
+    "search_fields_body": [
+        "search", "volker", "--fields", "id,title,rank,body", "--body", "--json",
+    ],
     "search_expand": ["search", "baltic troops", "--any", "--expand", "--json", "-n", "10"],
     "search_count": ["search", "ukraine", "-c"],
     "search_facets": ["search", "ukraine", "--facets", "source,lang,year,month", "--json"],
