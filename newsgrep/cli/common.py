@@ -90,9 +90,12 @@ class QueryCommand(click.Command):
             if word is None:
                 raise
             path = ctx.command_path
-            e.message = (f"no such option: {word}. To leave out articles with a word, put "
-                         f"the query after '--' ({path} -- {word} other words) or quote it "
-                         f"whole ({path} 'other words {word}')")
+            # click marks `message` Final, but rewording the caught error keeps its ctx
+            # and exit code; a new UsageError would have to rebuild both.
+            e.message = (  # type: ignore[misc]
+                f"no such option: {word}. To leave out articles with a word, put the query "
+                f"after '--' ({path} -- {word} other words) or quote it whole "
+                f"({path} 'other words {word}')")
             raise
 
 

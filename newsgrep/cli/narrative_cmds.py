@@ -197,10 +197,10 @@ def alert_emitter(as_json: bool, color: str):
     if as_json:
         from ..printers.jsonl import dumps, hit_to_dict
 
-        def emit(name, hit) -> None:
+        def emit_json(name, hit) -> None:
             out.write(dumps({"alert": name, **hit_to_dict(hit)}) + "\n")
             out.flush()
-        return emit
+        return emit_json
     from ..narrative.terminal import alert_hit_line
     from ..printers.console import print_wrapped
 

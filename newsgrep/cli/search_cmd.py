@@ -71,10 +71,9 @@ def request_from_options(query: str, *, date_from: str | None, date_to: str | No
         raise NewsgrepError("give either --from or --since, not both")
     if date_to and until:
         raise NewsgrepError("give either --to or --until, not both")
-    lo = date_bound(date_from or since, end=False, relative=bool(since)) \
-        if (date_from or since) else None
-    hi = date_bound(date_to or until, end=True, relative=bool(until)) \
-        if (date_to or until) else None
+    start, end = date_from or since, date_to or until
+    lo = date_bound(start, end=False, relative=bool(since)) if start else None
+    hi = date_bound(end, end=True, relative=bool(until)) if end else None
     return SearchRequest(query=query, any_words=any_words, date_from=lo, date_to=hi,
                          sources=list(sources), lang=lang, **rest)
 

@@ -12,7 +12,7 @@ None), `source`, `url`, `lang`, `score` (float), `body` (the text, needed for sn
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,7 @@ LEAD_CHARS = 200  # the lead shown when no match lies in the body (a title-only 
 class Found:
     """What an engine's search found, before any presentation."""
 
-    rows: list[Row]
+    rows: Sequence[Row]
     total: int
     terms: Collection[str] = field(default_factory=frozenset)  # index terms to mark
     suggestion: str | None = None

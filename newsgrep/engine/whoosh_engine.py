@@ -288,9 +288,9 @@ class WhooshEngine:
         # Fewest edits in all, then the most frequent words (ranked first per word).
         combos = sorted(itertools.product(*(enumerate(options[st]) for st in stems)),
                         key=lambda c: (sum(d for _, (_, _, d) in c), sum(i for i, _ in c)))
-        combos = [[(t, w) for _, (t, w, _) in c] for c in combos[:SUGGEST_TRIES]]
-        shown = dict(zip(stems, (w for _, w in combos[0]), strict=True))
-        for combo in combos:
+        tries = [[(t, w) for _, (t, w, _) in c] for c in combos[:SUGGEST_TRIES]]
+        shown = dict(zip(stems, (w for _, w in tries[0]), strict=True))
+        for combo in tries:
             swap = {st: t for st, (t, _) in zip(stems, combo, strict=True)}
             try:
                 fixed = q.accept(functools.partial(_swap_words, swap=swap))
@@ -299,11 +299,12 @@ class WhooshEngine:
                     break
             except Exception:
                 break
-        out, changed = [], False
+        out: list[str] = []
+        changed = False
         for piece in re.split(r"(\w+)", text):
-            stem = normalize_term(piece.lower()) if piece[:1].isalnum() else None
-            if stem in shown:
-                out.append(shown[stem])
+            key = normalize_term(piece.lower()) if piece[:1].isalnum() else None
+            if key is not None and key in shown:
+                out.append(shown[key])
                 changed = True
             else:
                 out.append(piece)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 
 from opensearchpy import exceptions as osx
@@ -86,7 +86,8 @@ class OpenSearchEngine:
         except Exception as e:
             raise self._error(e, "open the index") from None
         else:
-            meta = next(iter(mapping.values()), {}).get("mappings", {}).get("_meta") or {}
+            first: dict = next(iter(mapping.values()), {})
+            meta = first.get("mappings", {}).get("_meta") or {}
             if meta.get("newsgrep_schema") != SCHEMA_VERSION:
                 raise NewsgrepError(
                     f"the index {self.index!r} at {t.safe_url} was not made by this version "
@@ -354,7 +355,7 @@ class OpenSearchEngine:
             rows = [_row(h) for h in self._scan(cand, [{"id": "asc"}])]
             reprints, _ = results.split_reprints(
                 sig, [r for r in rows if r["id"] != article_id])
-        related: list[results.Row] = []
+        related: Sequence[results.Row] = []
         if len(reprints) < limit:
             text = (me.get("title") or "") + "\n" + (me.get("body") or "")
             seen = {article_id} | {r["id"] for r, _ in reprints}

@@ -217,19 +217,33 @@ def highlight_terms(q: wq.Query) -> _HighlightTerms:
         if isinstance(leaf, wq.Phrase):
             out.exact.update(leaf.words)
         elif isinstance(leaf, wq.FuzzyTerm):
-            text, k, n = leaf.text, int(leaf.maxdist), int(leaf.prefixlength)
-            out.patterns.append(lambda t, text=text, k=k, n=n: t[:n] == text[:n]
-                                and _levenshtein(t, text, k) <= k)
+            out.patterns.append(_near(leaf.text, int(leaf.maxdist), int(leaf.prefixlength)))
         elif isinstance(leaf, wq.Prefix):
-            out.patterns.append(lambda t, p=leaf.text: t.startswith(p))
+            out.patterns.append(_starts(leaf.text))
         elif isinstance(leaf, wq.Wildcard):
-            out.patterns.append(re.compile(fnmatch.translate(leaf.text)).match)
+            out.patterns.append(_glob(leaf.text))
         elif isinstance(leaf, wq.TermRange):
-            lo, hi, lx, hx = leaf.start, leaf.end, leaf.startexcl, leaf.endexcl
-            out.patterns.append(
-                lambda t, lo=lo, hi=hi, lx=lx, hx=hx:
-                (lo is None or (t > lo if lx else t >= lo))
-                and (hi is None or (t < hi if hx else t <= hi)))
+            out.patterns.append(_between(leaf.start, leaf.end, leaf.startexcl, leaf.endexcl))
         elif isinstance(leaf, wq.Term) and isinstance(leaf.text, str):
             out.exact.add(leaf.text)
     return out
+
+
+# The term tests of pattern leaves, as closures over each leaf's own values.
+
+def _near(text: str, k: int, n: int) -> Callable[[str], bool]:
+    return lambda t: t[:n] == text[:n] and _levenshtein(t, text, k) <= k
+
+
+def _starts(prefix: str) -> Callable[[str], bool]:
+    return lambda t: t.startswith(prefix)
+
+
+def _glob(pattern: str) -> Callable[[str], bool]:
+    match = re.compile(fnmatch.translate(pattern)).match
+    return lambda t: match(t) is not None
+
+
+def _between(lo: str | None, hi: str | None, lx: bool, hx: bool) -> Callable[[str], bool]:
+    return lambda t: ((lo is None or (t > lo if lx else t >= lo))
+                      and (hi is None or (t < hi if hx else t <= hi)))
