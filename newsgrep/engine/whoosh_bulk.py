@@ -30,6 +30,7 @@ Writing and committing are separate so that segments can be written on every cor
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import secrets
@@ -39,7 +40,9 @@ import zlib
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
+import numpy as np
 from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
@@ -65,10 +68,15 @@ LOCK_TIMEOUT = 3.0
 BLOCK_LIMIT = 128
 COMPRESSION = 3
 # Whoosh zlib-compresses every block; for the small blocks of rare terms (most of a news
-# vocabulary) that costs ~40 us per term and saves nothing (61 -> 64 bytes for one
-# posting). Blocks whose pickle is shorter than this are written uncompressed, with
+# vocabulary) that costs ~40 us per term and saves nothing (one posting: 21 -> 29
+# bytes). Blocks whose pickle is shorter than this are written uncompressed, with
 # compression 0 in their header, which W3LeafMatcher reads as such. 0 = exactly Whoosh.
-COMPRESS_MIN = 160
+COMPRESS_MIN = 64
+# Whoosh pickles blocks with protocol 2, which spells every bytes value (each posting's
+# positions) as a call to _codecs.encode: ~40 bytes per posting. Protocol 3 writes
+# bytes as bytes (2 + length); Whoosh reads blocks with pickle.load(s), any protocol.
+# 2 = exactly Whoosh's bytes (with COMPRESS_MIN = 0; tests check both settings).
+PICKLE_PROTOCOL = 3
 
 _pack_int = struct.Struct("!i").pack
 _dumps = pickle.dumps
@@ -93,6 +101,19 @@ def _lossy(length: int) -> int:
     return byte_to_length(length_to_byte(length)) if length else 0
 
 
+class _FlatPostings:
+    """One field's postings from `Analyzed` values, as parallel flat lists (filled with
+    C-level extends, one call per document) and inverted once in finish()."""
+
+    __slots__ = ("words", "docs", "freqs", "values")
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.docs = array("I")
+        self.freqs = array("I")
+        self.values: list[bytes] = []
+
+
 class SegmentBuilder:
     """Accumulates documents (add_document's keyword form) and writes them as one W3
     segment into `storage`. Mirrors whoosh.writing.SegmentWriter.add_document."""
@@ -105,15 +126,17 @@ class SegmentBuilder:
         self.segment = W3Segment(self.codec, indexname, segid=secrets.token_hex(8))
         self.perdoc = W3PerDocWriter(self.codec, storage, self.segment)
         self.docnum = 0
-        # fieldname -> term bytes -> [docnums, weights, values]
+        # fieldname -> term bytes -> [docnums, weights, values]: fields Whoosh analyses
         self.terms: dict[str, dict[bytes, list]] = {}
+        # fieldname -> (field boost multiplier) -> flat postings of Analyzed values
+        self.flat: dict[tuple[str, float], _FlatPostings] = {}
         # fieldname -> length per docnum, as stored (one byte); only fields with lengths
         self.lengths: dict[str, list[int]] = {}
         self._fields = {name: schema[name] for name in schema.names()}
 
     # -- adding ----------------------------------------------------------------------
-    def _post(self, fieldname: str, tbytes: bytes, docnum: int, weight: float,
-              vbytes: bytes) -> None:
+    def add_posting(self, fieldname: str, tbytes: bytes, docnum: int, weight: float,
+                    vbytes: bytes) -> None:
         td = self.terms.get(fieldname)
         if td is None:
             td = self.terms[fieldname] = {}
@@ -154,29 +177,26 @@ class SegmentBuilder:
             if fobj.indexed:
                 key = f"_{fieldname}_boost"
                 fboost = float(fields[key]) if key in fields else docboost
-                scorable = fobj.scorable
-                td = self.terms.get(fieldname)
-                if td is None:
-                    td = self.terms[fieldname] = {}
                 if isinstance(value, Analyzed) and type(fobj.format) is FastPositions:
                     # Postings computed in the parsing worker (fastformat.analyzed()).
-                    fb = fobj.format.field_boost
-                    items = ((w.encode("utf-8"), f, f * fb, v) for w, f, v in value.postings)
+                    if value.postings:
+                        words, freqs, values = zip(*value.postings, strict=True)
+                        fp = self.flat.get((fieldname, fboost))
+                        if fp is None:
+                            fp = self.flat[(fieldname, fboost)] = _FlatPostings()
+                        fp.words += words
+                        fp.freqs.extend(freqs)
+                        fp.values += values
+                        fp.docs.extend(repeat(docnum, len(words)))
+                        if fobj.scorable:
+                            length = sum(freqs)
                 else:
-                    items = fobj.index(value)
-                for tbytes, freq, weight, vbytes in items:
-                    weight *= fboost
-                    if scorable:
-                        length += freq
-                    p = td.get(tbytes)
-                    if p is None:
-                        td[tbytes] = [array("I", (docnum,)), [weight], [vbytes]]
-                    else:
-                        p[0].append(docnum)
-                        p[1].append(weight)
-                        p[2].append(vbytes)
-                if not td:
-                    del self.terms[fieldname]
+                    scorable = fobj.scorable
+                    post = self.add_posting
+                    for tbytes, freq, weight, vbytes in fobj.index(value):
+                        if scorable:
+                            length += freq
+                        post(fieldname, tbytes, docnum, weight * fboost, vbytes)
             customval = fields.get(f"_stored_{fieldname}", value)
             perdoc.add_field(fieldname, fobj, customval if fobj.stored else None, length)
             if length:
@@ -208,7 +228,41 @@ class SegmentBuilder:
         self.docnum += 1
         return docnum
 
-    add_posting = _post
+    # -- inverting -------------------------------------------------------------------
+    def _field_terms(self, fieldname: str) -> dict[bytes, tuple]:
+        """term bytes -> (docnums, weights, values) for one field, docnums ascending."""
+        out: dict[bytes, tuple] = {}
+        for (fname, fboost), fp in self.flat.items():
+            if fname != fieldname:
+                continue
+            fb = self._fields[fieldname].format.field_boost
+            # Number the distinct words in first-seen order (C-level map), then one
+            # stable argsort groups each word's postings with their docnums ascending.
+            ids: dict[str, int] = {}
+            numbering = ids.setdefault
+            tid_list = [numbering(w, len(ids)) for w in fp.words]
+            tids = np.array(tid_list, dtype=np.int64)
+            order = np.argsort(tids, kind="stable")
+            counts = np.bincount(tids, minlength=len(ids))
+            ends = np.cumsum(counts).tolist()
+            docs = np.frombuffer(fp.docs, dtype=np.uint32)[order].tolist()
+            # W3 weights are Python floats of (freq * format boost) * field boost.
+            weights = ((np.frombuffer(fp.freqs, dtype=np.uint32)[order].astype(np.float64)
+                        * fb) * fboost).tolist()
+            vals = fp.values
+            values = [vals[i] for i in order.tolist()]
+            start = 0
+            for word, end in zip(ids, ends, strict=True):
+                key = word.encode("utf-8")
+                part = (docs[start:end], weights[start:end], values[start:end])
+                if key in out:  # the same field with another boost: rare
+                    part = _merge_parts(out[key], part)
+                out[key] = part
+                start = end
+        for key, (d, w, v) in self.terms.get(fieldname, {}).items():
+            part = (d.tolist(), w, v)
+            out[key] = _merge_parts(out[key], part) if key in out else part
+        return out
 
     # -- writing ---------------------------------------------------------------------
     def finish(self) -> W3Segment:
@@ -223,22 +277,24 @@ class SegmentBuilder:
         pfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         offset = 0
         doccount = self.docnum
-        for fieldid, fieldname in enumerate(sorted(self.terms)):
-            fieldmap[fieldname] = fieldid
-            prefix = pack_ushort(fieldid)
-            fmt = self._fields[fieldname].format
-            fixedsize = fmt.fixed_value_size()
+        fieldnames = sorted(set(self.terms) | {f for f, _ in self.flat})
+        for fieldname in fieldnames:
+            terms = self._field_terms(fieldname)
+            if not terms:
+                continue
+            fieldmap[fieldname] = len(fieldmap)
+            prefix = pack_ushort(fieldmap[fieldname])
+            fixedsize = self._fields[fieldname].format.fixed_value_size()
             lens = self.lengths.get(fieldname)
             if lens is not None and len(lens) < doccount:
                 lens.extend([0] * (doccount - len(lens)))
-            td = self.terms[fieldname]
-            for tbytes in sorted(td):
-                docs, weights, values = td[tbytes]
+            add = tindex.add
+            for tbytes in sorted(terms):
+                docs, weights, values = terms[tbytes]
                 data, ti = encode_postings(docs, weights, values, lens, fixedsize)
-                ti.set_extent(offset, len(data))
                 pfile.write(data)
+                add(prefix + tbytes, ti + _pack_extent(offset, len(data)))
                 offset += len(data)
-                tindex.add(prefix + tbytes, ti.to_bytes())
         tindex.close()
         pfile.close()
         # W3PerDocWriter builds its column files in a temp folder of the storage.
@@ -247,23 +303,37 @@ class SegmentBuilder:
         return segment
 
 
+def _merge_parts(a: tuple, b: tuple) -> tuple:
+    rows = sorted(list(zip(*a, strict=True)) + list(zip(*b, strict=True)),
+                  key=lambda r: r[0])
+    d, w, v = zip(*rows, strict=True)
+    return list(d), list(w), list(v)
+
+
+_TI_STRUCT = W3TermInfo._struct  # flags, weight, doc freq, min/max length, max weight, ids
+_pack_ti = _TI_STRUCT.pack
+_pack_extent = struct.Struct("!qi").pack  # W3TermInfo.to_bytes: pack_long + pack_int
+
+
 def encode_postings(docs: Sequence[int], weights: Sequence[float], values: Sequence[bytes],
                     lens: Sequence[int] | None, fixedsize: int | None
-                    ) -> tuple[bytes, W3TermInfo]:
+                    ) -> tuple[bytes, bytes]:
     """One term's posting list as W3PostingsWriter writes it (magic, then blocks of
     BLOCK_LIMIT postings: int length, negative for the last; pickled block info; zlib'd
-    pickled ids/weights/values) and its term info. `lens`: stored length per docnum."""
+    pickled ids/weights/values), and the start of its term info record (W3TermInfo.
+    to_bytes without the extent). `lens`: stored length per docnum."""
     out = [WHOOSH3_HEADER_MAGIC]
     n = len(docs)
-    ti = W3TermInfo()
     total = 0.0
     t_minlen = None
     t_maxlen = 0
     t_maxw = 0
     for start in range(0, n, BLOCK_LIMIT):
         stop = min(n, start + BLOCK_LIMIT)
-        ids = docs[start:stop]
-        wlist = weights[start:stop]
+        if n == 1:  # most terms of a news vocabulary: skip the slicing
+            ids, wlist, vlist = docs, weights, values
+        else:
+            ids, wlist, vlist = docs[start:stop], weights[start:stop], values[start:stop]
         wf = array("f", wlist)
         maxw = 0
         top = max(wlist)
@@ -272,36 +342,34 @@ def encode_postings(docs: Sequence[int], weights: Sequence[float], values: Seque
         minlen = None
         maxlen = 0
         if lens is not None:
-            bl = [lens[d] for d in ids]
-            bl = [x for x in bl if x]
+            bl = [x for x in map(lens.__getitem__, ids) if x]
             if bl:
                 minlen = min(bl)
                 maxlen = max(bl)
         # Minified as W3PostingsWriter._mini_ids/_mini_weights/_mini_values.
-        deltas = []
-        base = 0
-        for d in ids:
-            deltas.append(d - base)
-            base = d
-        if all(w == 1.0 for w in wf):
+        if n == 1:
+            deltas = (ids[0],)
+        else:
+            deltas = tuple(b - a for a, b in zip([0, *ids[:-1]], ids, strict=True))
+        w0 = wf[0]
+        if w0 == 1.0 and wf.count(w0) == len(wf):
             mw = None
-        elif all(w == wf[0] for w in wf):
-            mw = wf[0]
+        elif wf.count(w0) == len(wf):
+            mw = w0
         else:
             mw = tuple(wf)
-        vals = [v for v in values[start:stop] if v]
         if fixedsize is None or fixedsize < 0:
-            mv = tuple(vals)
+            mv = tuple(v for v in vlist if v)
         elif fixedsize == 0:
             mv = None
         else:
-            mv = b"".join(vals)
-        data = _dumps((tuple(deltas), mw, mv), 2)
+            mv = b"".join(v for v in vlist if v)
+        data = _dumps((deltas, mw, mv), PICKLE_PROTOCOL)
         comp = COMPRESSION if len(data) >= COMPRESS_MIN else 0
         if comp:
             data = zlib.compress(data, comp)
         info = _dumps((len(ids), ids[-1], maxw, comp, length_to_byte(minlen),
-                       length_to_byte(maxlen)), 2)
+                       length_to_byte(maxlen)), PICKLE_PROTOCOL)
         size = len(info) + len(data)
         out.append(_pack_int(-size if stop == n else size))
         out.append(info)
@@ -312,15 +380,12 @@ def encode_postings(docs: Sequence[int], weights: Sequence[float], values: Seque
             t_minlen = minlen
         elif minlen is not None:
             t_minlen = minlen if t_minlen is None else min(t_minlen, minlen)
-        t_maxlen = max(t_maxlen, maxlen)
+        if maxlen > t_maxlen:
+            t_maxlen = maxlen
         t_maxw = max(t_maxw, maxw)
-    ti._weight = total
-    ti._df = n
-    ti._minlength = t_minlen
-    ti._maxlength = t_maxlen
-    ti._maxweight = t_maxw
-    ti._minid = docs[0]
-    ti._maxid = docs[n - 1]
+    # W3TermInfo.to_bytes, not inlined (W3Codec's inlinelimit=1 never inlines)
+    ti = _pack_ti(False, total, n, 0 if t_minlen is None else length_to_byte(t_minlen),
+                  length_to_byte(t_maxlen), t_maxw, docs[0], docs[n - 1])
     return b"".join(out), ti
 
 
@@ -395,6 +460,9 @@ def write_segment(index_dir: str | os.PathLike, docs: Iterable[Mapping],
     schema = schema or index_schema(index_dir, indexname)
     storage = None
     builder = None
+    # Millions of small lists and no cycles: the cyclic collector only burns time here.
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         for doc in docs:
             if builder is None:
@@ -408,6 +476,9 @@ def write_segment(index_dir: str | os.PathLike, docs: Iterable[Mapping],
         if storage is not None:
             shutil.rmtree(storage.folder, ignore_errors=True)
         raise
+    finally:
+        if was_enabled:
+            gc.enable()
     return StagedSegment(storage.folder, segment)
 
 
