@@ -525,8 +525,8 @@ def commit_segments(index_dir: str | os.PathLike, staged: Sequence[StagedSegment
 
     A staged merge (`StagedSegment.sources` set) replaces its source segments only if they
     are all still committed with the same deletions; otherwise it is dropped (the sources
-    stay, nothing is lost). Fully deleted segments leave the TOC. Returns the new segment
-    list. Raises whoosh.index.LockError if another Whoosh writer holds the index.
+    stay, nothing is lost). Returns the new segment list. Raises whoosh.index.LockError
+    if another Whoosh writer holds the index.
     """
     index_dir = os.fspath(index_dir)
     storage = FileStorage(index_dir)
@@ -559,7 +559,8 @@ def commit_segments(index_dir: str | os.PathLike, staged: Sequence[StagedSegment
         # Merged segments take the place of their sources' first position: keep order
         # stable for readers (docnums change anyway with a new generation).
         final += [st.segment for st in adding]
-        final = [s for s in final if s.doc_count_all() > s.deleted_count()]
+        # A fully deleted segment stays, as with Whoosh's own commit(merge=False): its
+        # lengths still count in BM25's average until a merge drops it (whoosh_merge).
         generation = toc.generation + 1
         TOC(schema, final, generation).write(storage, indexname)
         clean_files(storage, indexname, generation, final)
