@@ -559,6 +559,7 @@ def commit_segments(index_dir: str | os.PathLike, staged: Sequence[StagedSegment
         # Merged segments take the place of their sources' first position: keep order
         # stable for readers (docnums change anyway with a new generation).
         final += [st.segment for st in adding]
+        final = [s for s in final if s.doc_count_all()]  # a merge of deleted documents
         # A fully deleted segment stays, as with Whoosh's own commit(merge=False): its
         # lengths still count in BM25's average until a merge drops it (whoosh_merge).
         generation = toc.generation + 1
