@@ -155,6 +155,7 @@ def test_bytes_identical_in_whoosh_mode(articles, tmp_path, monkeypatch):
     # With Whoosh's own pickle protocol and compression the files are the same bytes.
     monkeypatch.setattr(wb, "COMPRESS_MIN", 0)
     monkeypatch.setattr(wb, "PICKLE_PROTOCOL", 2)
+    monkeypatch.setattr(wb, "HASH_TYPE", 0)
     whoosh_index(tmp_path / "w", [articles])
     bulk_index(tmp_path / "b", [articles])
     fw, fb = segment_files(tmp_path / "w"), segment_files(tmp_path / "b")

@@ -51,12 +51,13 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
 )
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
 from whoosh.index import TOC, LockError, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.util.filelock import try_for
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numlists import GrowableArray
 
 from .fastformat import Analyzed, FastPositions
 
@@ -77,6 +78,9 @@ COMPRESS_MIN = 64
 # bytes as bytes (2 + length); Whoosh reads blocks with pickle.load(s), any protocol.
 # 2 = exactly Whoosh's bytes (with COMPRESS_MIN = 0; tests check both settings).
 PICKLE_PROTOCOL = 3
+# The term table's hash: Whoosh writes 0 (md5 of every key, via hexdigest); its
+# HashReader reads the type from the file and also knows 1 (crc32, C-fast). 0 = Whoosh.
+HASH_TYPE = 1
 
 _pack_int = struct.Struct("!i").pack
 _dumps = pickle.dumps
@@ -272,7 +276,8 @@ class SegmentBuilder:
         segment.set_doc_count(self.docnum)
         storage = self.storage
         tfile = segment.create_file(storage, W3Codec.TERMS_EXT)
-        tindex = OrderedHashWriter(tfile)
+        tindex = _TermTable(tfile, HASH_TYPE)
+        entries: list[tuple[bytes, bytes]] = []
         fieldmap = tindex.extras["fieldmap"] = {}
         pfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         offset = 0
@@ -288,19 +293,54 @@ class SegmentBuilder:
             lens = self.lengths.get(fieldname)
             if lens is not None and len(lens) < doccount:
                 lens.extend([0] * (doccount - len(lens)))
-            add = tindex.add
+            add = entries.append
             for tbytes in sorted(terms):
                 docs, weights, values = terms[tbytes]
                 data, ti = encode_postings(docs, weights, values, lens, fixedsize)
                 pfile.write(data)
-                add(prefix + tbytes, ti + _pack_extent(offset, len(data)))
+                add((prefix + tbytes, ti + _pack_extent(offset, len(data))))
                 offset += len(data)
+        tindex.add_sorted(entries)
         tindex.close()
         pfile.close()
         # W3PerDocWriter builds its column files in a temp folder of the storage.
         shutil.rmtree(os.path.join(storage.folder, f"{segment.indexname}.tmp"),
                       ignore_errors=True)
         return segment
+
+
+_lengths = struct.Struct("!ii").pack  # filetables' key/value length header
+
+
+class _TermTable(OrderedHashWriter):
+    """OrderedHashWriter with one write for all entries: the same bytes as calling its
+    add() per term (which goes through two file-object layers and tell() each time)."""
+
+    def __init__(self, dbfile, hashtype: int):
+        HashWriter.__init__(self, dbfile, hashtype=hashtype)
+        self.index = GrowableArray("H")
+        self.lastkey = b""
+
+    def add_sorted(self, entries: list[tuple[bytes, bytes]]) -> None:
+        pos = self.dbfile.tell()
+        out = []
+        index = self.index.append
+        buckets = self.buckets
+        hashfn = self.hashfn
+        last = self.lastkey
+        for key, value in entries:
+            if key <= last:
+                raise ValueError(f"keys must increase: {last!r}..{key!r}")
+            last = key
+            index(pos)
+            out.append(_lengths(len(key), len(value)))
+            out.append(key)
+            out.append(value)
+            h = hashfn(key)
+            buckets[h & 255].append((h, pos))
+            pos += 8 + len(key) + len(value)
+        self.dbfile.write(b"".join(out))
+        self.lastkey = last
 
 
 def _merge_parts(a: tuple, b: tuple) -> tuple:
