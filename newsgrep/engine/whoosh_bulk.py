@@ -50,6 +50,7 @@ from whoosh.codec.whoosh3 import (
     W3Segment,
     W3TermInfo,
 )
+from whoosh.columns import PickleColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
 from whoosh.index import TOC, LockError, clean_files
@@ -129,6 +130,12 @@ class SegmentBuilder:
         # Our own id, from the OS: forked workers must never pick the same one.
         self.segment = W3Segment(self.codec, indexname, segid=secrets.token_hex(8))
         self.perdoc = W3PerDocWriter(self.codec, storage, self.segment)
+        if PICKLE_PROTOCOL != 2:
+            # Stored fields: Whoosh pickles each document's dict with protocol 2, where
+            # bytes (the zlib'd body) become latin-1 text, ~1.5x as long. Its reader
+            # unpickles any protocol.
+            cw = self.perdoc._colwriters["_stored"]
+            self.perdoc._colwriters["_stored"] = _PickleWriter(cw._child)
         self.docnum = 0
         # fieldname -> term bytes -> [docnums, weights, values]: fields Whoosh analyses
         self.terms: dict[str, dict[bytes, list]] = {}
@@ -310,6 +317,13 @@ class SegmentBuilder:
 
 
 _lengths = struct.Struct("!ii").pack  # filetables' key/value length header
+
+
+class _PickleWriter(PickleColumn.Writer):
+    """whoosh.columns.PickleColumn's writer with PICKLE_PROTOCOL instead of 2."""
+
+    def add(self, docnum, v):
+        self._child.add(docnum, b"" if v is None else _dumps(v, PICKLE_PROTOCOL))
 
 
 class _TermTable(OrderedHashWriter):
