@@ -301,3 +301,34 @@ def test_kill_9_during_bulk_writes_keeps_the_index_readable(articles, tmp_path):
         wb.commit_segments(idx, [staged])
         assert WhooshEngine(idx).doc_count() == n + 10
         base = n + 10
+
+
+def test_bulk_writer_protocol_matches_whoosh_writer(articles, tmp_path):
+    # The engine's Writer calls, as ingest makes them: a batch of deletes and adds, where
+    # a worker wrote part of the batch as a segment (write_articles) and the rest is added.
+    w = whoosh_index(tmp_path / "w", [articles[:200]])
+    b = bulk_index(tmp_path / "b", [articles[:200]])
+    redo = articles[150:250]
+    paths = sorted({a.path for a in redo})
+    ww = w.writer()
+    for p in paths:
+        ww.delete_path(p)
+    for a in redo:
+        ww.add(a)
+    ww.commit(merge=False)
+    bw = wb.BulkWriter(tmp_path / "b", merge=False)
+    for p in paths:
+        bw.delete_path(p)
+    worker_share = [Article(**{k: getattr(a, k) for k in ("id", "path", "title", "body",
+                                                          "date", "source", "url", "lang",
+                                                          "signature")}) for a in redo[:60]]
+    bw.add_segment(wb.write_articles(tmp_path / "b", worker_share))
+    assert all(a.prepared is None and a.body == "" for a in worker_share)
+    for a in redo[60:]:
+        bw.add(a)
+    bw.commit()
+    assert_equivalent(w, b)
+    bw.add(articles[0])
+    bw.cancel()
+    bw.commit()
+    assert b.doc_count() == w.doc_count()

@@ -635,3 +635,69 @@ def _publish(st: StagedSegment, index_dir: str) -> None:
         os.rmdir(os.path.dirname(st.folder))  # the staging folder, once it is empty
     except OSError:
         pass
+
+
+# -- what ingest and the engine call -------------------------------------------------------
+
+def write_articles(index_dir: str | os.PathLike, articles: Sequence) -> StagedSegment | None:
+    """Worker side: write `articles` (newsgrep Articles, prepared by prepare_article in
+    this process) as one staged segment, then drop their postings and prepared fields so
+    that sending them back to the parent costs little (it needs only their warnings)."""
+    from .whoosh_store import prepare_article
+
+    docs = []
+    for a in articles:
+        if a.prepared is None:
+            prepare_article(a)
+        docs.append(a.prepared)
+    staged = write_segment(index_dir, docs)
+    for a in articles:
+        a.prepared = None
+        a.title, a.body = str(a.title), ""
+    return staged
+
+
+class BulkWriter:
+    """The engine Writer protocol (delete_path, add, commit, cancel) on the bulk path, plus
+    add_segment for segments the parsing workers wrote. Articles added here are written as
+    one segment at commit; deletions apply to what was committed before."""
+
+    def __init__(self, index_dir: str | os.PathLike, merge: bool = True):
+        self.index_dir = os.fspath(index_dir)
+        self.merge = merge
+        self.staged: list[StagedSegment] = []
+        self.deletes: list[str] = []
+        self.docs: list[Mapping] = []
+
+    def delete_path(self, path: str) -> None:
+        self.deletes.append(path)
+
+    def add(self, article) -> None:
+        from .whoosh_store import prepare_article
+
+        if article.prepared is None:
+            prepare_article(article)
+        self.docs.append(article.prepared)
+
+    def add_segment(self, staged: StagedSegment | None) -> None:
+        if staged is not None:
+            self.staged.append(staged)
+
+    def commit(self) -> None:
+        if self.docs:
+            self.add_segment(write_segment(self.index_dir, self.docs))
+            self.docs = []
+        try:
+            commit_segments(self.index_dir, self.staged, self.deletes)
+        except BaseException:
+            self.cancel()
+            raise
+        self.staged, self.deletes = [], []
+        if self.merge:
+            from .whoosh_merge import merge_step
+
+            merge_step(self.index_dir)
+
+    def cancel(self) -> None:
+        discard(self.staged)
+        self.staged, self.deletes, self.docs = [], [], []
