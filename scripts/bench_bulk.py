@@ -146,7 +146,9 @@ def bench_size(n: int, pool, work: Path, seed: int, jobs: int) -> dict:
         d = work / f"n{n}" / name
         log(f"{n:,}: {name}")
         r = measured(cmd(d))
-        r.pop("stdout")
+        out = r.pop("stdout").strip()
+        if name == "bulk" and out:
+            r["merge_seconds"] = json.loads(out.splitlines()[-1])["merge_seconds"]
         r["index_bytes"] = tree_bytes(d)
         r["index_ratio"] = r["index_bytes"] / info["bytes"]
         r["segments"] = segments_of(d)
@@ -205,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / f"n{n}", ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    print("  (bulk: parent wall seconds spent merging: "
+          + ", ".join(f"{n:,}: {r['bulk'].get('merge_seconds', 0):.1f}" for n, r in out.items())
+          + ")")
     print(f"\n{len(os.sched_getaffinity(0))} cores; CPU = user+sys of each process tree; "
           "ratios are plain Whoosh / path, measured in the same run.")
     if args.out:
