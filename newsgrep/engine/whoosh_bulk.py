@@ -6,12 +6,14 @@ then pushes them one at a time through W3PostingsWriter.add_posting; together th
 60 % of newsgrep's indexing CPU (issue #13). No library writes Whoosh's format faster, so
 this module inverts a batch with dicts and arrays (the postings were already computed by
 `fastformat.analyzed()` in the parsing workers), sorts each field's terms once and encodes
-every posting list block by block exactly as W3PostingsWriter does (same pickled block
-header and data, same zlib level, same term-info record). Everything else is Whoosh's own
-code: W3PerDocWriter for stored fields, field lengths and columns, OrderedHashWriter for
-the term table, TOC and clean_files for committing. So readers, queries, highlighting and
-`optimize` see a segment they cannot tell from one Whoosh wrote (tests/test_bulk_segment.py
-checks the files byte for byte and what the readers return).
+every posting list block by block as W3PostingsWriter does (same block header, data
+tuple and term-info record). Everything else is Whoosh's own code: W3PerDocWriter for
+stored fields, field lengths and columns, OrderedHashWriter's layout for the term table,
+TOC and clean_files for committing. Three encoding choices differ from Whoosh's writer
+and are all read by Whoosh's readers: pickle protocol 3 (PICKLE_PROTOCOL), no zlib for
+tiny blocks (COMPRESS_MIN) and crc32 term hashes (HASH_TYPE); set back to Whoosh's
+values, the files are byte for byte Whoosh's (tests/test_bulk_segment.py checks both
+that and, with the defaults, everything the readers return, scores and snippets).
 
 Writing and committing are separate so that segments can be written on every core:
 
