@@ -287,7 +287,8 @@ class SegmentBuilder:
         tfile = segment.create_file(storage, W3Codec.TERMS_EXT)
         tindex = _TermTable(tfile, HASH_TYPE)
         entries: list[tuple[bytes, bytes]] = []
-        fieldmap = tindex.extras["fieldmap"] = {}
+        fieldmap: dict[str, int] = {}
+        tindex.extras["fieldmap"] = fieldmap
         pfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         offset = 0
         doccount = self.docnum
@@ -383,7 +384,7 @@ def encode_postings(docs: Sequence[int], weights: Sequence[float], values: Seque
     total = 0.0
     t_minlen = None
     t_maxlen = 0
-    t_maxw = 0
+    t_maxw = 0.0
     for start in range(0, n, BLOCK_LIMIT):
         stop = min(n, start + BLOCK_LIMIT)
         if n == 1:  # most terms of a news vocabulary: skip the slicing
@@ -391,7 +392,7 @@ def encode_postings(docs: Sequence[int], weights: Sequence[float], values: Seque
         else:
             ids, wlist, vlist = docs[start:stop], weights[start:stop], values[start:stop]
         wf = array("f", wlist)
-        maxw = 0
+        maxw = 0.0
         top = max(wlist)
         if top > maxw:
             maxw = top
@@ -403,11 +404,14 @@ def encode_postings(docs: Sequence[int], weights: Sequence[float], values: Seque
                 minlen = min(bl)
                 maxlen = max(bl)
         # Minified as W3PostingsWriter._mini_ids/_mini_weights/_mini_values.
+        deltas: tuple[int, ...]
         if n == 1:
             deltas = (ids[0],)
         else:
             deltas = tuple(b - a for a, b in zip([0, *ids[:-1]], ids, strict=True))
         w0 = wf[0]
+        mw: float | tuple[float, ...] | None
+        mv: tuple[bytes, ...] | bytes | None
         if w0 == 1.0 and wf.count(w0) == len(wf):
             mw = None
         elif wf.count(w0) == len(wf):
@@ -535,6 +539,7 @@ def write_segment(index_dir: str | os.PathLike, docs: Iterable[Mapping],
     finally:
         if was_enabled:
             gc.enable()
+    assert storage is not None  # made before the builder
     return StagedSegment(storage.folder, segment)
 
 
