@@ -46,8 +46,13 @@ eval: venv
 eval-ingest: venv
 	$(BIN)/python -m scripts.eval_ingest --shared $(SHARED)
 
+# Ingest and search at 20k and 100k against plain Whoosh, FTS5, tantivy and rg; then
+# browse's query latency on the 20k index the first step kept.
+BENCH_DIR ?= /tmp/newsgrep-bench
 bench: venv
-	$(BIN)/python -m scripts.bench --shared $(SHARED)
+	$(BIN)/python -m scripts.bench --shared $(SHARED) --workdir $(BENCH_DIR) --keep
+	$(BIN)/python -m scripts.bench_browse --index $(BENCH_DIR)/n20000/newsgrep-index
+	rm -rf $(BENCH_DIR)
 
 clean:
 	rm -rf $(VENV) $(DEMO_INDEX) .pytest_cache .ruff_cache .hypothesis
