@@ -6,8 +6,9 @@ once for every engine: `Hit`s, snippets (with the lead of the article when no ma
 the body), title marks, `--collapse` groups and the order of `similar`.
 
 A row is a mapping with `id` and `path`, optionally `title`, `date` (a `datetime.date` or
-None), `source`, `url`, `lang`, `score` (float), `body` (the text, needed for snippets) and
-`sig` (the MinHash signature as bytes, needed by --collapse and `similar`).
+None), `source`, `url`, `lang`, `author`, `line` (int or None), `score` (float), `body`
+(the text, needed for snippets) and `sig` (the MinHash signature as bytes, needed by
+--collapse and `similar`).
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ def make_hit(row: Row, rank: int, top_snippets: int = 0,
     """One `Hit`; with `top_snippets`, the body's best passages and the title's marks."""
     hit = Hit(rank=rank, id=row["id"], path=row["path"], title=row.get("title") or "",
               date=row.get("date"), source=row.get("source"), url=row.get("url"),
-              lang=row.get("lang"), score=float(row.get("score") or 0.0))
+              lang=row.get("lang"), score=float(row.get("score") or 0.0),
+              author=row.get("author"), line=row.get("line"))
     if top_snippets:
         body = row.get("body") or ""
         hit.snippets = snippets(body, terms, normalize_term, top=top_snippets)
