@@ -24,7 +24,7 @@ from whoosh.support.levenshtein import levenshtein
 from ..errors import NewsgrepError
 from ..query import SearchRequest, lang_code, path_glob
 from ..words import has_cjk
-from .analysis import fold, term_positions
+from .analysis import fold, normalize_term, term_positions
 from .ranking import DEFAULT
 from .whoosh_store import _schema
 
@@ -73,8 +73,11 @@ def _match_terms(q: query.Query, reader) -> set[str]:
             except Exception:  # a leaf Whoosh cannot expand: nothing to highlight
                 return
             for field, text in found:
+                text = text.decode("utf-8") if isinstance(text, bytes) else text
                 if field in ("title", "body"):
-                    out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+                    out.add(text)
+                elif field == "exact":  # marked as snippets find words: by indexed form
+                    out.add(normalize_term(text.lower()))
             return
         for child in node.children():
             walk(child)
