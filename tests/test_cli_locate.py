@@ -220,10 +220,17 @@ def test_exact_word_keeps_case_and_ending(index: Path) -> None:
     assert titles('="Kind spielt"') == {"Das Kind"}
     assert titles('="kind spielt"') == set()
     assert titles('"=Kind"') == titles("kind")  # in quotes, = is not the operator
+    assert titles("=Kind*") == {"Das Kind", "First listed"}  # Kind, Kinds; not kind
+    assert titles("=K?nd") == {"Das Kind"}
     res = run("search", "=Kind", "-c", index=index)
     assert res.output.strip() == "1"
     hit = _hits(index, "=Kind")[0]
-    assert hit["highlights"], hit  # the exact word is marked in the snippet
+    marked = {hit["snippet"][a:b] for a, b in hit["highlights"]}
+    assert marked == {"Kind"}, hit  # the word as written, not "kind"
+    hit = _hits(index, "=kind zebras")[0]
+    assert {hit["snippet"][a:b] for a, b in hit["highlights"]} == {"kind", "zebras"}
+    res = run("show", hit["id"], "-q", "=Kind", index=index)  # show marks as search does
+    assert res.exit_code == 0
 
 
 @settings(max_examples=200, deadline=None)

@@ -24,7 +24,7 @@ from whoosh.support.levenshtein import levenshtein
 from ..errors import NewsgrepError
 from ..query import SearchRequest, lang_code, path_glob
 from ..words import has_cjk
-from .analysis import fold, normalize_term, term_positions
+from .analysis import fold, term_positions
 from .ranking import DEFAULT
 from .whoosh_store import _schema
 
@@ -76,8 +76,8 @@ def _match_terms(q: query.Query, reader) -> set[str]:
                 text = text.decode("utf-8") if isinstance(text, bytes) else text
                 if field in ("title", "body"):
                     out.add(text)
-                elif field == "exact":  # marked as snippets find words: by indexed form
-                    out.add(normalize_term(text.lower()))
+                elif field == "exact":  # marked as written (results.exact_words)
+                    out.add("=" + text)
             return
         for child in node.children():
             walk(child)
@@ -321,6 +321,8 @@ def _rewrite(node: query.Query) -> query.Query:
         return PathGlob("path", path_glob(text), boost=node.boost)
     if type(node) is query.Phrase and node.fieldname == "exact":
         return _exact_phrase(node)
+    if type(node) is query.Prefix and node.fieldname == "exact":  # `=Kind*`: as written
+        return BoundedWildcard("exact", node.text + "*", boost=node.boost)
     if type(node) is query.Prefix and node.fieldname in ("title", "body"):
         return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
     if type(node) is query.Term and node.fieldname in ("title", "body") and \

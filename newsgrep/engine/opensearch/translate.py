@@ -214,8 +214,7 @@ def highlight_terms(q: wq.Query) -> _HighlightTerms:
     out = _HighlightTerms()
     for leaf in _positive_leaves(q):
         if getattr(leaf, "fieldname", None) == "exact" and isinstance(leaf, wq.Term):
-            # `=Kind` marks the word as the snippets find words: by its indexed form
-            out.exact.add(normalize_term(leaf.text.lower()))
+            out.exact.add("=" + leaf.text)  # marked as written (results.exact_words)
             continue
         if getattr(leaf, "fieldname", None) not in ("title", "body"):
             continue
