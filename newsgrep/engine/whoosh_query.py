@@ -73,11 +73,10 @@ def _match_terms(q: query.Query, reader) -> set[str]:
             except Exception:  # a leaf Whoosh cannot expand: nothing to highlight
                 return
             for field, text in found:
-                text = text.decode("utf-8") if isinstance(text, bytes) else text
                 if field in ("title", "body"):
-                    out.add(text)
+                    out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
                 elif field == "exact":  # marked as written (results.exact_words)
-                    out.add("=" + text)
+                    out.add("=" + (text.decode("utf-8") if isinstance(text, bytes) else text))
             return
         for child in node.children():
             walk(child)

@@ -56,6 +56,21 @@ def _text_field(analyzer, stored: bool) -> TEXT:
     return field
 
 
+class ExactText(str):
+    """Title and body for the `exact` field with its words already counted (in an ingest
+    worker, as prepare_article does for the other fields)."""
+
+    counts: dict[str, int]
+
+
+def exact_text(text: str, counted: bool = False) -> str:
+    if not counted:
+        return text
+    out = ExactText(text)
+    out.counts = dict(Counter(w for _, _, w in words(text)))
+    return out
+
+
 class ExactFrequency(Frequency):
     """Postings of the `exact` field: each word as written (case and accents kept, not
     stemmed), for `=Kind`. Counted with one pass of newsgrep's tokenizer (words.py, the
@@ -68,7 +83,10 @@ class ExactFrequency(Frequency):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         fb = self.field_boost
-        for word, n in Counter(w for _, _, w in words(value)).items():
+        counts = getattr(value, "counts", None)
+        if counts is None:
+            counts = Counter(w for _, _, w in words(value))
+        for word, n in counts.items():
             yield (word, n, n * fb, pack_uint(n))
 
 
@@ -141,7 +159,7 @@ def _doc_fields(a: Article, analyze: bool = False) -> dict:
         fields["line"] = a.line
     if a.author:
         fields["author"] = a.author
-    fields["exact"] = f"{a.title}\n{a.body}"
+    fields["exact"] = exact_text(f"{a.title}\n{a.body}", counted=analyze)
     if a.signature:
         # Only the signature: indexing its LSH band keys as terms (16 near-unique terms
         # per article) made the index 1.9x the text instead of 1.45x and writing 60%
