@@ -211,7 +211,7 @@ class Index:
 
 # `FILE:LINE`, as search prints a record's location.
 _LOCATION = re.compile(r"^(.+):(\d+)$", re.S)
-_LISTED = 5  # record locations an error message names
+_LISTED = 3  # record locations an error message names
 
 
 def _several(ref: str, found: list[Article]) -> str:

@@ -136,7 +136,7 @@ def test_show_takes_a_location_and_a_bare_multi_record_file_says_how(index: Path
     res = run("show", "news/feed.jsonl", index=index)
     assert res.exit_code == 2
     assert "holds 3 articles" in res.output and "news/feed.jsonl:1" in res.output
-    assert "news/feed.jsonl:5" in res.output
+    assert "news/feed.jsonl:5" in res.output and " more" not in res.output
     res = run("show", "news/feed.jsonl:2", index=index)  # a blank line: no record
     assert res.exit_code == 2 and "no record of news/feed.jsonl starts at line 2" in res.output
     res = run("show", "bbc/story.txt", index=index)  # one article: as before
