@@ -19,6 +19,18 @@ def article_id(path: str, part: int | None = None) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
+def location(path: str, line: int | None) -> str:
+    """`path:LINE` for a record of a multi-record file, the bare path otherwise."""
+    return path if line is None else f"{path}:{line}"
+
+
+def record_label(path: str, line: int) -> str:
+    """How a message names a record of a multi-record file: its line in a .jsonl, its
+    number in a .json list."""
+    kind = "record" if path.lower().endswith((".json", ".json.gz")) else "line"
+    return f"{kind} {line}"
+
+
 @dataclass
 class RawDoc:
     """What a reader found, before normalization."""
@@ -32,6 +44,11 @@ class RawDoc:
     url: str | None = None
     source: str | None = None
     lang: str | None = None
+    author: str | None = None  # the byline, as the record or page names it
+    # Where the record starts in a file of several: the 1-based line of a .jsonl record,
+    # the 1-based record number in a .json list (json.loads keeps no line numbers);
+    # None for a one-article file. `part` (the id's key) stays as it was.
+    line: int | None = None
     # Notes about the file a reader had to drop parts of (bad .jsonl lines), carried into
     # the article's warnings and so into the index summary.
     warnings: list[str] = field(default_factory=list)
@@ -49,6 +66,8 @@ class Article:
     source: str | None = None
     url: str | None = None
     lang: str | None = None
+    author: str | None = None
+    line: int | None = None  # where in a file of several records (see RawDoc.line)
     # Notes about what ingest had to drop or could not understand (e.g. an implausible
     # date); they end up in the index summary, never in the searchable text.
     warnings: list[str] = field(default_factory=list)
@@ -56,6 +75,12 @@ class Article:
     signature: bytes | None = field(default=None, repr=False)
     # Engine-specific index data computed ahead in a worker (engine.prepare_article).
     prepared: dict | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def location(self) -> str:
+        """Where to find it: `file.jsonl:LINE` for a record of a multi-record file (what
+        `show` accepts), else the path."""
+        return location(self.path, self.line)
 
     @property
     def domain(self) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .article import location
+
 # A snippet is a list of (text, matched) pieces, so printers never parse markup out of
 # article text: matched pieces are styled, everything else is shown literally.
 Snippet = list[tuple[str, bool]]
@@ -28,6 +30,14 @@ class Hit:
     # its estimated similarity to the article `similar` started from.
     duplicates: list[Hit] = field(default_factory=list)
     similarity: float | None = None
+    author: str | None = None
+    line: int | None = None  # where a record of a multi-record file starts (Article.line)
+
+    @property
+    def location(self) -> str:
+        """`file.jsonl:LINE` for a record of a multi-record file, else the path: what the
+        terminal and -l print, and what `newsgrep show` takes."""
+        return location(self.path, self.line)
 
 
 @dataclass

@@ -62,6 +62,7 @@ def read_html(path: str, html: str) -> RawDoc:
         date=date,
         url=meta.url,
         source=meta.site_name,
+        author=meta.author,
     )
 
 
@@ -84,6 +85,26 @@ class PageMeta:
     date: str | None = None
     url: str | None = None
     site_name: str | None = None
+    author: str | None = None
+
+
+# Byline <meta> names, after the article's ld+json `author`; `article:author` is often a
+# profile URL, which is not a name.
+_META_AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author",
+                     "dc.creator", "dcterms.creator", "byl")
+
+
+def _page_author(art: dict, meta: dict[str, str]) -> str | None:
+    from .readers import authors
+
+    found = authors(art.get("author"))
+    if found:
+        return found
+    for key in _META_AUTHOR_KEYS:
+        value = html_line(meta.get(key))
+        if value and not value.startswith(("http://", "https://")):
+            return authors(value.removeprefix("By ").removeprefix("by "))
+    return None
 
 
 def _ld_objects(tree: HtmlElement) -> list[dict]:
@@ -149,7 +170,8 @@ def _page_meta(tree: HtmlElement) -> PageMeta:
         if isinstance(value, str) and value.strip():
             date = value.strip()
             break
-    return PageMeta(title=title, date=date, url=url, site_name=site or None)
+    return PageMeta(title=title, date=date, url=url, site_name=site or None,
+                    author=_page_author(art, meta))
 
 
 # Dates in navigation, asides and footers belong to other articles or to the site.

@@ -15,12 +15,15 @@ first use and then kept, so `similar` and `show --query` read one open index.
 from __future__ import annotations
 
 import os
+import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .article import Article, article_id
+from .article import Article, article_id, record_label
+from .discover import article_suffix
 from .engine import Engine, EngineSpec, as_spec, open_engine
 from .errors import NewsgrepError
 from .hits import SearchResult, Snippet
@@ -102,20 +105,45 @@ class Index:
 
     # -- articles -----------------------------------------------------------------
     def show(self, ref: str) -> Article:
-        """An article by id, or by the path of its file (the first record of a .jsonl)."""
+        """An article by id, by the path of its file, or by `FILE:LINE` for a record of a
+        file of several (the location search prints: a .jsonl record's line, a .json
+        list's record number). A bare path of a file of several records is an error that
+        says how many it holds and how to name one."""
         engine = self.engine
         if (a := engine.get(ref)) is not None:
             return a
+        if not os.path.exists(ref) and (m := _LOCATION.match(ref)) and \
+                os.path.exists(m.group(1)):
+            return self._record(m.group(1), int(m.group(2)))
         if os.path.exists(ref):
             path = os.path.realpath(ref)
             if (a := engine.get(article_id(path))) is not None:
                 return a
             found = engine.get_by_path(path)
-            if found:
+            if len(found) == 1:
                 return found[0]
+            if found:
+                raise NewsgrepError(_several(ref, found))
             raise NewsgrepError(f"{ref} is not in the index: run 'newsgrep index {ref}' "
                                 "first")
         raise NewsgrepError(f"no article with id or path {ref!r} in the index")
+
+    def _record(self, file: str, line: int) -> Article:
+        """The record of `file` at `line` (a .jsonl line; a .json list's record number)."""
+        path = os.path.realpath(file)
+        # The id's key (article.article_id): a .jsonl record's line, a .json record's
+        # 0-based index; Article.line is 1-based for both.
+        part = line - 1 if article_suffix(path) == ".json" else line
+        if (a := self.engine.get(article_id(path, part))) is not None:
+            return a
+        found = self.engine.get_by_path(path)
+        if (a := next((x for x in found if x.line == line), None)) is not None:
+            return a
+        if not found:
+            raise NewsgrepError(f"{file} is not in the index: run 'newsgrep index {file}' "
+                                "first")
+        raise NewsgrepError(f"no record of {file} starts at {record_label(path, line)}; "
+                            + _several(file, found))
 
     def highlight(self, article: Article, query: str) -> list[Snippet]:
         """The article's whole body with the words matching `query` marked."""
@@ -141,6 +169,9 @@ class Index:
         the dates the archive has. None when the filters are not the reason."""
         if unknown := self.unknown_sources(req):
             raise NewsgrepError(unknown[0])
+        if req.paths and not self.count(SearchRequest("*", paths=req.paths)):
+            raise NewsgrepError("no indexed file's path matches --path "
+                                + " or ".join(repr(p) for p in req.paths))
         st = None
         if req.lang:
             st = self.stats()
@@ -176,6 +207,22 @@ class Index:
             return index_paths(paths, self.spec, **options)
         finally:
             self._engine = None
+
+
+# `FILE:LINE`, as search prints a record's location.
+_LOCATION = re.compile(r"^(.+):(\d+)$", re.S)
+_LISTED = 3  # record locations an error message names
+
+
+def _several(ref: str, found: list[Article]) -> str:
+    """What to say when `ref` names a file of several records."""
+    lines = [a.line for a in found if a.line is not None]
+    kind = record_label(found[0].path, 1).split()[0]  # "line" or "record"
+    shown = ", ".join(f"{ref}:{n}" for n in lines[:_LISTED])
+    more = f" and {len(lines) - _LISTED:,} more" if len(lines) > _LISTED else ""
+    return (f"{ref} holds {len(found):,} articles: name one by its {kind}, as "
+            f"'newsgrep show {ref}:N' ({shown}{more}); list them all with "
+            f"newsgrep search '*' --path {shlex.quote(ref)} -l")
 
 
 def _unknown_source(name: str, rows: list[dict]) -> str:

@@ -131,7 +131,7 @@ def _articles(path: str, data: bytes, first_line: int = 1) -> list[Article]:
 # Bump when reading or normalising the same bytes gives different records (a new title
 # rule, a date form, furniture): the manifest's digests carry it, so the next run re-reads
 # every file once, even unchanged ones, instead of keeping records made by older rules.
-READER_VERSION = "r3"
+READER_VERSION = "r4"  # r4: records carry their line and author
 
 
 def _digest(data: bytes) -> str:

@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .article import Article, RawDoc, article_id
+from .article import Article, RawDoc, article_id, record_label
 from .dates import ImplausibleDate, parse_date, parse_date_line
 from .decode import clean_text
 from .furniture import strip_furniture
@@ -63,7 +63,8 @@ def normalize(raw: RawDoc) -> Article:
         text = raw.text if raw.text is not None else (raw.body or "")
         lines = [ln.strip() for ln in str(text).split("\n") if ln.strip()]
         return Article(
-            id=article_id(raw.path, raw.part), path=raw.path,
+            id=article_id(raw.path, raw.part), path=raw.path, line=raw.line,
+            author=raw.author,
             title=(raw.title or (lines[0] if lines else "") or _fallback_title(raw.path)),
             body="\n\n".join(lines),
             warnings=[*raw.warnings, f"normalizer error: {type(e).__name__}"],
@@ -110,7 +111,12 @@ def _normalize(raw: RawDoc) -> Article:
         source=d.source,
         url=d.url,
         lang=d.lang,
-        warnings=raw.warnings + d.warnings,
+        author=raw.author,
+        line=raw.line,
+        # A note about one record of a file of many names it ("line 17: ..."); the
+        # reader's notes are about the whole file.
+        warnings=raw.warnings + ([f"{record_label(raw.path, raw.line)}: {w}"
+                                  for w in d.warnings] if raw.line else d.warnings),
     )
 
 

@@ -7,6 +7,7 @@ module turns CLI-style options (dates, relative dates, sources) into a SearchReq
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +30,9 @@ class SearchRequest:
     snippets: int = 3  # fragments per hit; 0 = none (faster, for -l / --count)
     collapse: bool = False  # fold reprints of one story under its best-ranked hit
     expand: bool = False  # re-rank with words from the best hits (engine/feedback.py)
+    # --path: globs over the stored (absolute) path, any of which may match; made
+    # whole by path_glob() when the request is made.
+    paths: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -41,6 +45,7 @@ class SearchRequest:
             )
         if self.lang:
             self.lang = lang_code(self.lang)
+        self.paths = [path_glob(p) for p in self.paths]
 
     @property
     def feedback(self) -> bool:
@@ -50,6 +55,31 @@ class SearchRequest:
     @property
     def has_date_filter(self) -> bool:
         return self.date_from is not None or self.date_to is not None
+
+
+_GLOB_CHARS = frozenset("*?")
+
+
+def path_glob(pattern: str) -> str:
+    """`--path PATTERN` / `path:PATTERN` as a glob over an article's absolute path, where
+    `*` matches any characters (`/` too) and `?` one:
+
+    * a file or folder that exists (relative to the working folder, as a shell would
+      take it): that file (`FILE`), or everything under the folder (`FOLDER/*`);
+    * else a pattern with `*` or `?`: as given when it starts with `/` or `*`, else under
+      any folder (`bbc/*` -> `*/bbc/*`);
+    * else plain text: paths that contain it (`bbc` -> `*bbc*`).
+
+    Idempotent, so a request can be made twice from the same options."""
+    text = pattern.strip()
+    if not text:
+        raise NewsgrepError("--path needs a pattern, e.g. --path '*/bbc/*'")
+    if not _GLOB_CHARS & set(text) and os.path.exists(text):
+        real = os.path.realpath(text)
+        return real.rstrip("/") + "/*" if os.path.isdir(real) else real
+    if _GLOB_CHARS & set(text):
+        return text if text.startswith(("/", "*")) else "*/" + text
+    return f"*{text}*"
 
 
 _LANG = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]+)*$")

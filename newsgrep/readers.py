@@ -32,6 +32,9 @@ DATE_KEYS = ("date", "published", "date_publish", "publish_date", "published_at"
 URL_KEYS = ("url", "link", "canonical_url", "article_url")
 SOURCE_KEYS = ("source", "source_domain", "source_name", "sitename", "site_name", "publisher",
                "outlet", "domain")
+# Bylines: a string, a list of names, or objects with a name (news-please, Fundus, NewsAPI).
+AUTHOR_KEYS = ("author", "authors", "byline", "creator", "creators", "author_name")
+_MAX_AUTHORS = 20  # a list longer than this is not a byline
 # A .json file may wrap its records: {"articles": [...]} (NewsAPI), {"items": [...]} ...
 CONTAINER_KEYS = ("articles", "items", "records", "results", "data", "docs")
 _NESTED_NAME_KEYS = ("name", "title", "domain", "url")  # "source": {"id": …, "name": …}
@@ -122,8 +125,37 @@ def _first(rec: dict, keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def record_to_raw(rec: dict, path: str, part: int | None) -> RawDoc:
-    """Map a scraper's JSON object onto a RawDoc (field names as SPEC lists)."""
+def authors(value: object) -> str | None:
+    """A record's byline as one string: names joined by ", " (`["A", "B"]`, `[{"name":
+    "A"}]`, schema.org `{"givenName", "familyName"}`); None when it names nobody."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items[:_MAX_AUTHORS]:
+        if isinstance(item, dict):
+            name = item.get("name")
+            if not isinstance(name, str):
+                parts = [item.get(k) for k in ("givenName", "familyName")]
+                name = " ".join(p for p in parts if isinstance(p, str))
+            item = name
+        if isinstance(item, str):
+            name = " ".join(clean_text(item).split())
+            if name and name.lower() not in ("none", "null", "[]") and name not in names:
+                names.append(name)
+    return ", ".join(names) or None
+
+
+def _author(rec: dict) -> str | None:
+    for k in AUTHOR_KEYS:
+        if (found := authors(rec.get(k))) is not None:
+            return found
+    return None
+
+
+def record_to_raw(rec: dict, path: str, part: int | None, line: int | None = None
+                  ) -> RawDoc:
+    """Map a scraper's JSON object onto a RawDoc (field names as SPEC lists). `part` is
+    the record's key in its file (a .jsonl line number, a .json list index); `line` where
+    a user finds it, by default the 1-based record number `part + 1`."""
     if not isinstance(rec, dict):
         raise SkipFile("JSON value is not an object")
     body = _first(rec, BODY_KEYS)
@@ -140,6 +172,8 @@ def record_to_raw(rec: dict, path: str, part: int | None) -> RawDoc:
         url=_first(rec, URL_KEYS),
         source=_first(rec, SOURCE_KEYS),
         lang=lang if isinstance(lang, str) else None,
+        author=_author(rec),
+        line=line if line is not None else (None if part is None else part + 1),
     )
 
 
@@ -173,7 +207,7 @@ def _read_jsonl(path: str, text: str, first_line: int = 1) -> list[RawDoc]:
         if not line.strip():
             continue
         try:
-            docs.append(record_to_raw(json.loads(line), path, i))
+            docs.append(record_to_raw(json.loads(line), path, i, line=i))
             continue
         except json.JSONDecodeError as e:
             why = f"invalid JSON: {e.msg}"
@@ -214,5 +248,5 @@ def _read_text(path: str, text: str) -> RawDoc:
     return RawDoc(
         path=path, text=text[m.end():], title=_first(fields, TITLE_KEYS),
         date=_first(fields, DATE_KEYS), url=_first(fields, URL_KEYS),
-        source=_first(fields, SOURCE_KEYS), lang=lang,
+        source=_first(fields, SOURCE_KEYS), lang=lang, author=_author(fields),
     )

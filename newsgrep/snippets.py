@@ -14,15 +14,16 @@ from .hits import Snippet
 from .words import words
 
 
-def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str]
-                 ) -> list[tuple[int, int, str]]:
-    """(start, end, term) of every word in `text` whose indexed form is in `terms`."""
-    if not terms:
+def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str],
+                 exact: Collection[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word in `text` whose indexed form is in `terms`, or
+    that is written exactly as one of `exact` (the words of `=Kind`)."""
+    if not terms and not exact:
         return []
     out = []
     for start, end, word in words(text):
         term = term_of(word.lower())
-        if term in terms:
+        if term in terms or (exact and word in exact):
             out.append((start, end, term))
     return out
 
@@ -65,9 +66,10 @@ def _snap_right(text: str, i: int) -> int:
 
 
 def snippets(text: str, terms: Collection[str], term_of: Callable[[str], str], top: int = 3,
-             width: int = 240, context: int = 70) -> list[Snippet]:
+             width: int = 240, context: int = 70, exact: Collection[str] = frozenset()
+             ) -> list[Snippet]:
     """The `top` passages (about `width` characters) richest in distinct terms, in text order."""
-    matches = find_matches(text, terms, term_of)
+    matches = find_matches(text, terms, term_of, exact)
     if not matches:
         return []
     # Cluster matches that fit in one passage.

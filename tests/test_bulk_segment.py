@@ -160,7 +160,7 @@ def test_bytes_identical_in_whoosh_mode(articles, tmp_path, monkeypatch):
     bulk_index(tmp_path / "b", [articles])
     fw, fb = segment_files(tmp_path / "w"), segment_files(tmp_path / "b")
     assert set(fw) == {"pst", "trm", "_stored.col", "_title_len.col", "_body_len.col",
-                       "_source_len.col", "date.col"}
+                       "_source_len.col", "date.col", "_exact_len.col"}
     assert fw.keys() == fb.keys()
     for ext in fw:
         assert fw[ext] == fb[ext], ext

@@ -147,7 +147,7 @@ def test_count_equals_all_hits_equals_total(qindex, form, a, b, c, source, year,
 
 
 # -- #12.4 unknown fields, languages, sources ------------------------------------------
-@pytest.mark.parametrize("query", ["path:x", "foo:y", "url:x", "http://example.com"])
+@pytest.mark.parametrize("query", ["line:x", "foo:y", "url:x", "http://example.com"])
 def test_unknown_fields_are_one_line_errors_listing_the_fields(qindex, query):
     res = run("search", query, index=qindex)
     assert res.exit_code == 2

@@ -14,8 +14,9 @@ import pytest
 
 from .conftest import SEED_000, jsonl, run
 
-JSON_KEYS = ["id", "path", "title", "date", "source", "url", "lang", "score", "rank",
-             "snippet", "highlights"]
+# `line` and `author`: issue 12, items 7 and 9 (null for a one-article file / no byline).
+JSON_KEYS = ["id", "path", "line", "title", "date", "source", "url", "lang", "author",
+             "score", "rank", "snippet", "highlights"]
 
 
 def _count(index: Path, *args: str) -> int:

@@ -33,6 +33,10 @@ def browse_cmd(ctx: click.Context, query: tuple[str, ...], sort: str, **filters)
     from ..browse.session import Filters, Session
 
     text = " ".join(query)
+    if filters.get("paths"):
+        from ..errors import NewsgrepError
+
+        raise NewsgrepError("browse does not take --path yet: use path:GLOB in the query")
     # Check the options as `search` would (a bad date fails here, before the screen).
     request_from_options(text or "x", limit=None, sort=sort, **filters)
     session = Session(resolved_index(ctx))

@@ -8,7 +8,7 @@ from .common import color_option, index_option, json_option, open_index, pager_o
 
 
 @click.command("show")
-@click.argument("ref", metavar="ID|PATH")
+@click.argument("ref", metavar="ID|PATH|PATH:LINE")
 @index_option
 @click.option("--query", "-q", "query", metavar="QUERY", help="Highlight these matches.")
 @json_option
@@ -17,11 +17,15 @@ from .common import color_option, index_option, json_option, open_index, pager_o
 @click.pass_context
 def show_cmd(ctx: click.Context, ref: str, query: str | None, as_json: bool, no_pager: bool,
              color: str) -> None:
-    """Print one normalized article (title, date, source, url, language, body).
+    """Print one normalized article (title, date, source, url, language, author, body).
+
+    A record of a .jsonl file is PATH:LINE (of a .json list, PATH:N, its number), as
+    search prints it.
 
     \b
     newsgrep show 3f2a9c0d1e4b
     newsgrep show corpus/seeds/000_2af2d4676b6d9f59.txt --json
+    newsgrep show data/allsides.jsonl:17
     """
     from ..render import make_console, paging, print_article
 

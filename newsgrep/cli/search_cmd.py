@@ -19,7 +19,10 @@ Query syntax:
   (a OR b) c             grouping
   deploy*  budgt~        prefix; fuzzy (one edit; budgt~2: two)
   title:latvia           field scopes: title: source: lang: date:
+                         author: domain: path:
   date:[2022-01 TO 2022-02]  date:>2022-01-15
+  path:'*/bbc/*'         a file path glob (as --path)
+  =Kind  exact:Kind      exact word: case, accents and ending as written
 Matching ignores case and accents (Anusauskas finds Anušauskas) and
 word endings (tunnels finds tunnel). A query that starts with -word goes
 after --:  newsgrep search -- -trump impeachment
@@ -33,6 +36,8 @@ Examples:
   newsgrep search impeachment --json --fields date,source,title,url > all.jsonl
   newsgrep search impeachment -C 8 -n 3
   newsgrep search impeachment --facets source,lang,year
+  newsgrep search ukraine --path '*/bbc/*' -l
+  newsgrep search '=Kind author:baumann'
 
 \b
 Exit status: 0 some match, 1 none, 2 error.
@@ -53,6 +58,10 @@ def filter_options(f):
                      help="Only this outlet (name, a word of it, or domain; any case). "
                           "Repeatable."),
         click.option("--lang", metavar="CODE", help="Only articles in this language (en, ru…)."),
+        click.option("--path", "paths", multiple=True, metavar="GLOB",
+                     help="Only articles whose file path matches: a folder or file, a glob "
+                          "('*/bbc/*'; * also matches /) or text the path contains. "
+                          "Repeatable."),
         click.option("--any", "any_words", is_flag=True,
                      help="Any word may match, ranked as a bag of words (for pasted text)."),
     ]
@@ -63,7 +72,8 @@ def filter_options(f):
 
 def request_from_options(query: str, *, date_from: str | None, date_to: str | None,
                          since: str | None, until: str | None, sources: tuple[str, ...],
-                         lang: str | None, any_words: bool, **rest):
+                         lang: str | None, any_words: bool, paths: tuple[str, ...] = (),
+                         **rest):
     from ..errors import NewsgrepError
     from ..query import SearchRequest, date_bound
 
@@ -75,7 +85,7 @@ def request_from_options(query: str, *, date_from: str | None, date_to: str | No
     lo = date_bound(start, end=False, relative=bool(since)) if start else None
     hi = date_bound(end, end=True, relative=bool(until)) if end else None
     return SearchRequest(query=query, any_words=any_words, date_from=lo, date_to=hi,
-                         sources=list(sources), lang=lang, **rest)
+                         sources=list(sources), lang=lang, paths=list(paths), **rest)
 
 
 def no_match_note(req, index, filters: dict) -> str | None:

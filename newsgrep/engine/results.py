@@ -6,8 +6,9 @@ once for every engine: `Hit`s, snippets (with the lead of the article when no ma
 the body), title marks, `--collapse` groups and the order of `similar`.
 
 A row is a mapping with `id` and `path`, optionally `title`, `date` (a `datetime.date` or
-None), `source`, `url`, `lang`, `score` (float), `body` (the text, needed for snippets) and
-`sig` (the MinHash signature as bytes, needed by --collapse and `similar`).
+None), `source`, `url`, `lang`, `author`, `line` (int or None), `score` (float), `body`
+(the text, needed for snippets) and `sig` (the MinHash signature as bytes, needed by
+--collapse and `similar`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class Found:
 
     rows: Sequence[Row]
     total: int
-    terms: Collection[str] = field(default_factory=frozenset)  # index terms to mark
+    # Index terms to mark, and `=word` for a word to mark only as written (`=Kind`).
+    terms: Collection[str] = field(default_factory=frozenset)
     suggestion: str | None = None
 
 
@@ -66,13 +68,16 @@ def make_hit(row: Row, rank: int, top_snippets: int = 0,
     """One `Hit`; with `top_snippets`, the body's best passages and the title's marks."""
     hit = Hit(rank=rank, id=row["id"], path=row["path"], title=row.get("title") or "",
               date=row.get("date"), source=row.get("source"), url=row.get("url"),
-              lang=row.get("lang"), score=float(row.get("score") or 0.0))
+              lang=row.get("lang"), score=float(row.get("score") or 0.0),
+              author=row.get("author"), line=row.get("line"))
     if top_snippets:
         body = row.get("body") or ""
-        hit.snippets = snippets(body, terms, normalize_term, top=top_snippets)
+        exact = exact_words(terms)
+        hit.snippets = snippets(body, terms, normalize_term, top=top_snippets, exact=exact)
         if not hit.snippets and body:
             hit.snippets = [[(_lead(body), False)]]
-        hit.title_marks = mark(hit.title, find_matches(hit.title, terms, normalize_term))
+        hit.title_marks = mark(hit.title, find_matches(hit.title, terms, normalize_term,
+                                                       exact))
     return hit
 
 
@@ -107,7 +112,13 @@ def similar_result(reprints: list[tuple[Row, float]], related: Iterable[Row], li
 
 def marked_body(body: str, terms: Collection[str]) -> list[Snippet]:
     """The whole body as one snippet, the words whose index term is in `terms` marked."""
-    return [mark(body, find_matches(body, terms, normalize_term))]
+    return [mark(body, find_matches(body, terms, normalize_term, exact_words(terms)))]
+
+
+def exact_words(terms: Collection[str]) -> frozenset[str]:
+    """The words to mark as written (`=Kind`): an engine lists them among the terms to
+    highlight as `=Kind` (no indexed term starts with `=`)."""
+    return frozenset(t[1:] for t in terms if isinstance(t, str) and t.startswith("="))
 
 
 def _lead(body: str, n: int = LEAD_CHARS) -> str:

@@ -31,6 +31,7 @@ from .whoosh_query import (  # noqa: F401 - BM25_* and TITLE_BOOST: the shipped 
     BM25_B,
     BM25_K1,
     TITLE_BOOST,
+    PathGlob,
     _match_terms,
     parse_user_query,
     shorten,
@@ -167,6 +168,8 @@ class WhooshEngine:
             parts.append(query.Or([q for name in req.sources for q in _source_query(name)]))
         if req.lang:
             parts.append(query.Term("lang", req.lang))
+        if req.paths:
+            parts.append(query.Or([PathGlob("path", p) for p in req.paths]))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else query.And(parts)

@@ -22,7 +22,7 @@ from whoosh.qparser import (
 from whoosh.support.levenshtein import levenshtein
 
 from ..errors import NewsgrepError
-from ..query import SearchRequest, lang_code
+from ..query import SearchRequest, lang_code, path_glob
 from ..words import has_cjk
 from .analysis import fold, term_positions
 from .ranking import DEFAULT
@@ -38,7 +38,7 @@ _WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
 
 # The fields a query may scope a word to (`title:latvia`); the schema's other fields are
 # the engine's bookkeeping (ids, paths, compressed bodies).
-USER_FIELDS = ("title", "body", "source", "lang", "date", "domain")
+USER_FIELDS = ("title", "body", "source", "lang", "date", "domain", "author", "path", "exact")
 # `name:` starts a field scope only when name starts with a letter: `12:30` stays text.
 _FIELD_EXPR = r"(?P<text>[^\W\d]\w*|[*]):"
 
@@ -75,6 +75,8 @@ def _match_terms(q: query.Query, reader) -> set[str]:
             for field, text in found:
                 if field in ("title", "body"):
                     out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+                elif field == "exact":  # marked as written (results.exact_words)
+                    out.add("=" + (text.decode("utf-8") if isinstance(text, bytes) else text))
             return
         for child in node.children():
             walk(child)
@@ -157,7 +159,7 @@ def parse_user_query(req: SearchRequest, schema: Schema | None = None,
             raise NewsgrepError(f"{shorten(m.group(0))!r}: a fuzzy word allows at most {MAX_EDITS} "
                                 f"edits ({word}~1 or {word}~2)")
     try:
-        q = parser.parse(text)
+        q = parser.parse(exact_scopes(text))
     except Exception as e:  # Whoosh raises assorted errors on odd syntax
         for name in re.findall(r"(?<![\w\"])([^\W\d]\w*):(?=\S)", text):
             _check_field(name)  # e.g. `url:x`, a stored-only field Whoosh cannot parse
@@ -274,9 +276,52 @@ class SafeAndNot(query.AndNot):
         return _AndNotMatcher(scoredm, notm)
 
 
+# `=Kind` is `exact:Kind`: at the start of a word, outside quotes (`"a =b"` stays text).
+_EXACT_MARK = re.compile(r'"[^"]*"?|(?:(?<=^)|(?<=[\s(])|(?<=^-)|(?<=[\s(]-))=(?=[\w"])')
+
+
+def exact_scopes(text: str) -> str:
+    """The query with each `=word` / `="a phrase"` written as the `exact:` scope."""
+    return _EXACT_MARK.sub(lambda m: m.group() if m.group().startswith('"') else "exact:",
+                           text)
+
+
+class PathGlob(query.Wildcard):
+    """`path:PATTERN` / `--path`: a glob over the stored path (query.path_glob), `*`
+    also matching `/`; `[` is a plain character (folder names have them), and there is
+    no bound on the paths it stands for (one per file)."""
+
+    def _get_pattern(self):
+        return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
+                       for c in self.text) + r"\Z"
+
+
+def _exact_phrase(node: query.Phrase) -> query.Query:
+    """`="Kind Regards"`: the exact field keeps no positions (it would double its
+    size), so: the phrase as the title/body match it (case-insensitive, stemmed), and
+    every word as written somewhere in the article."""
+    words = [w for w in node.words if w]
+    folded = [t for t, _ in sorted(term_positions(" ".join(words)).items(),
+                                   key=lambda kv: kv[1][0])]
+    exact = [query.Term("exact", w, boost=node.boost) for w in words]
+    if len(folded) < 2:
+        return query.And(exact)
+    phrase = query.Or([query.Phrase(f, folded, slop=node.slop, boost=node.boost)
+                       for f in ("title", "body")])
+    return query.And([phrase, *exact])
+
+
 def _rewrite(node: query.Query) -> query.Query:
     """Swap Whoosh's query classes for newsgrep's (subclasses, so code that reads the
     tree, such as the OpenSearch translation, sees the same node types)."""
+    if getattr(node, "fieldname", None) == "path" and isinstance(
+            node, query.Term | query.Prefix | query.Wildcard):
+        text = node.text + ("*" if type(node) is query.Prefix else "")
+        return PathGlob("path", path_glob(text), boost=node.boost)
+    if type(node) is query.Phrase and node.fieldname == "exact":
+        return _exact_phrase(node)
+    if type(node) is query.Prefix and node.fieldname == "exact":  # `=Kind*`: as written
+        return BoundedWildcard("exact", node.text + "*", boost=node.boost)
     if type(node) is query.Prefix and node.fieldname in ("title", "body"):
         return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
     if type(node) is query.Term and node.fieldname in ("title", "body") and \

@@ -28,7 +28,7 @@ from pathlib import Path
 from ..engine import as_spec, open_engine, parse_query
 from ..errors import NewsgrepError
 from ..hits import Hit
-from ..query import SearchRequest, date_bound
+from ..query import SearchRequest, date_bound, path_glob
 from ..search import Target, search
 
 ALERTS_DB = "alerts.db"
@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS reported (
 ) WITHOUT ROWID;
 """
 
-FILTER_KEYS = ("date_from", "date_to", "since", "until", "sources", "lang", "any_words")
+FILTER_KEYS = ("date_from", "date_to", "since", "until", "sources", "lang", "any_words",
+               "paths")
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Alert:
             date_from=date_bound(lo, end=False, relative=bool(since)) if lo else None,
             date_to=date_bound(hi, end=True, relative=bool(until)) if hi else None,
             sources=list(f.get("sources") or []), lang=f.get("lang"), limit=None,
+            paths=list(f.get("paths") or []),
             sort="oldest", snippets=1)
 
     def to_dict(self) -> dict:
@@ -124,6 +126,8 @@ class AlertStore:
         filters = {k: v for k, v in (filters or {}).items() if k in FILTER_KEYS and v}
         if "sources" in filters:
             filters["sources"] = list(filters["sources"])
+        if "paths" in filters:  # made absolute now: a run may start in another folder
+            filters["paths"] = [path_glob(p) for p in filters["paths"]]
         alert = Alert(name, query, filters, created=_now())
         open_engine(self.index)  # raises unless the index can be read
         parse_query(alert.request())  # raises on a query that cannot run

@@ -117,7 +117,7 @@ def alert_hit_line(name: str, hit) -> Text:
     line.append(safe(hit.source) if hit.source else "unknown source", style="green")
     line.append("  ")
     line.append(safe(hit.title) or "(no title)", style="bold")
-    line.append(f"  [{hit.id}]  {safe(hit.path)}", style="dim")
+    line.append(f"  [{hit.id}]  {safe(hit.location)}", style="dim")
     return line
 
 

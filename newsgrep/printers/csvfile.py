@@ -15,7 +15,8 @@ from ..display import safe
 from ..hits import SearchResult
 from .jsonl import hit_to_dict
 
-DEFAULT_FIELDS = ["id", "path", "title", "date", "source", "url", "lang", "score", "snippet"]
+DEFAULT_FIELDS = ["id", "path", "line", "title", "date", "source", "url", "lang", "author",
+                  "score", "snippet"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -4,17 +4,21 @@ Wire format (one JSON object per line, UTF-8; keys in this order):
 
     id          12 hex digits, stable while the file stays where it is (`newsgrep show ID`)
     path        absolute path of the article's file
+    line        where the record starts in a file of several: the 1-based line of a
+                .jsonl record, the 1-based record number in a .json list; null for a
+                one-article file (`newsgrep show PATH:LINE` shows it)
     title       str
     date        "YYYY-MM-DD" or null
     source      outlet name or null
     url         str or null
     lang        ISO 639-1 code or null
+    author      the byline (names joined by ", ") or null
     score       ranking score (float, 4 decimals; 0 when sorted by date)
     rank        1-based position in this listing
     snippet     passages that matched, joined by " … ", one line
     highlights  [[start, end], ...] offsets of the matched words in `snippet`
     similarity  only from `similar`: how alike a reprint is (0..1), else absent
-    duplicates  only with --collapse: [{id, path, title, date, source, url}, ...]
+    duplicates  only with --collapse: [{id, path, line, title, date, source, url}, ...]
     body        only with --body (or --fields body): the full article text
 
 `--fields a,b,c` keeps only those keys, in that order. Strings hold the text as is,
@@ -36,7 +40,8 @@ from ..hits import Hit, SearchResult, snippet_text
 # reader would act on; C0 controls it already escapes.
 _RAW = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
-FIELDS = ("id", "path", "title", "date", "source", "url", "lang", "score", "rank",
+FIELDS = ("id", "path", "line", "title", "date", "source", "url", "lang", "author", "score",
+          "rank",
           "snippet", "highlights", "similarity", "duplicates", "body")
 
 
@@ -53,16 +58,18 @@ def hit_to_dict(hit: Hit, fields: list[str] | None = None) -> dict:
     """The hit as its wire-format object (all default fields, or just `fields`)."""
     snippet, marks = snippet_text(hit.snippets)
     d: dict[str, Any] = {
-        "id": hit.id, "path": hit.path, "title": hit.title, "date": _iso(hit.date),
-        "source": hit.source, "url": hit.url, "lang": hit.lang,
+        "id": hit.id, "path": hit.path, "line": hit.line, "title": hit.title,
+        "date": _iso(hit.date), "source": hit.source, "url": hit.url, "lang": hit.lang,
+        "author": hit.author,
         "score": round(hit.score, 4), "rank": hit.rank,
         "snippet": snippet, "highlights": marks,
     }
     if hit.similarity is not None:
         d["similarity"] = round(hit.similarity, 3)
     if hit.duplicates:
-        d["duplicates"] = [{"id": x.id, "path": x.path, "title": x.title, "date": _iso(x.date),
-                            "source": x.source, "url": x.url} for x in hit.duplicates]
+        d["duplicates"] = [{"id": x.id, "path": x.path, "line": x.line, "title": x.title,
+                            "date": _iso(x.date), "source": x.source, "url": x.url}
+                           for x in hit.duplicates]
     if hit.body is not None:
         d["body"] = hit.body
     if fields is None:

@@ -1,4 +1,5 @@
-"""`-l`: the path of each matching file, once, in rank order."""
+"""`-l`: the location of each match, once, in rank order: a file's path, or
+`file.jsonl:LINE` for a record of a file of several (what `newsgrep show` takes)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ class PathsPrinter:
     def print(self, result: SearchResult) -> None:
         seen: set[str] = set()
         for hit in result.hits:
-            if hit.path not in seen:
-                seen.add(hit.path)
+            where = hit.location
+            if where not in seen:
+                seen.add(where)
                 # Escaped as `ls -b` does: a file name must not drive the terminal.
-                self.out.write(safe(hit.path) + "\n")
+                self.out.write(safe(where) + "\n")

@@ -70,11 +70,13 @@ class TerminalPrinter:
         meta.append(_iso(hit.date) or "no date", style="cyan")
         meta.append("  ")
         meta.append(_safe(hit.source, "unknown source"), style="green")
+        if hit.author:
+            meta.append(f"  by {safe(hit.author)}")
         meta.append(f"  [{hit.id}]", style="dim")
         if hit.similarity is not None:
             meta.append(f"  reprint, {hit.similarity:.0%} alike", style="magenta")
         print_wrapped(c, meta, first="    ")
-        print_wrapped(c, Text(safe(hit.path), style="dim"), first="    ", wrap=False)
+        print_wrapped(c, Text(safe(hit.location), style="dim"), first="    ", wrap=False)
         for snip in hit.snippets:
             line = snippet_rich(snip)
             line.append(" …")
@@ -86,7 +88,7 @@ class TerminalPrinter:
                 line.append(_iso(x.date) or "no date", style="cyan")
                 line.append("  ")
                 line.append(_safe(x.source, "unknown source"), style="green")
-                line.append(f"  [{x.id}]  {safe(x.path)}", style="dim")
+                line.append(f"  [{x.id}]  {safe(x.location)}", style="dim")
                 print_wrapped(c, line, first="      ", wrap=False)
         c.print()
 
@@ -108,11 +110,13 @@ def print_article(a: Article, console: Console, marks: list[Snippet] | None = No
     meta.append(_safe(a.source, "unknown source"), style="green")
     if a.lang:
         meta.append(f"  {safe(a.lang)}")
+    if a.author:
+        meta.append(f"  by {safe(a.author)}")
     meta.append(f"  [{a.id}]", style="dim")
     console.print(meta)
     if a.url:
         print_wrapped(console, Text(safe(a.url), style="blue"), wrap=False)
-    print_wrapped(console, Text(safe(a.path), style="dim"), wrap=False)
+    print_wrapped(console, Text(safe(a.location), style="dim"), wrap=False)
     console.print()
     if marks:
         for snip in marks:

@@ -62,6 +62,11 @@ PAGE = 1000  # hits per page when reading everything
 MLT_TERMS = 15  # key terms of `similar`, as Whoosh's more_like(numterms=15)
 
 
+def _wild(glob: str) -> str:
+    """A path glob as an OpenSearch wildcard value (a backslash is its escape)."""
+    return glob.replace("\\", "\\\\")
+
+
 class OpenSearchEngine:
     """An index in an OpenSearch cluster, named by the URL's path."""
 
@@ -222,6 +227,10 @@ class OpenSearchEngine:
                          if alts else {"match_none": {}})
         if req.lang:
             parts.append({"term": {"lang": req.lang}})
+        if req.paths:  # globs as the Whoosh engine's PathGlob: * and ? only
+            parts.append({"bool": {"should": [{"wildcard": {"path": {"value": _wild(p)}}}
+                                              for p in req.paths],
+                                   "minimum_should_match": 1}})
         return parts
 
     def _sort(self, req: SearchRequest) -> list:

@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from ...article import Article
 from ...dedup import band_keys
+from ...words import words
 from ..analysis import _TOKEN, fold, term_positions
 from ..ranking import DEFAULT as RANKING  # rank as the default engine does
 
-SCHEMA_VERSION = 1  # in the mapping's _meta; bump when the mapping changes incompatibly
-SUMMARY_FIELDS = ["id", "path", "title", "date", "source", "url", "lang"]
+SCHEMA_VERSION = 2  # in the mapping's _meta; bump when the mapping changes incompatibly
+SUMMARY_FIELDS = ["id", "path", "line", "title", "date", "source", "url", "lang", "author"]
 
 # The word pattern of the analyzer, for the source field (folded, not stemmed).
 _WORD = _TOKEN
@@ -20,7 +21,8 @@ _WORD = _TOKEN
 _FIELDS = {
     "title": "title_terms", "body": "body_terms", "source": "source_terms",
     "id": "id", "path": "path", "source_key": "source_key", "domain": "domain",
-    "lang": "lang", "lsh": "lsh", "date": "date",
+    "lang": "lang", "lsh": "lsh", "date": "date", "author": "author_terms",
+    "exact": "exact_terms",
 }
 
 _WS = {"type": "text", "analyzer": "newsgrep_terms"}
@@ -28,7 +30,8 @@ MAPPING = {
     "dynamic": "strict",
     "_meta": {"newsgrep_schema": SCHEMA_VERSION},
     # The *_terms fields are derived from title/body/source: not worth storing twice.
-    "_source": {"excludes": ["title_terms", "body_terms", "source_terms"]},
+    "_source": {"excludes": ["title_terms", "body_terms", "source_terms", "author_terms",
+                             "exact_terms"]},
     "properties": {
         "id": {"type": "keyword"},
         "path": {"type": "keyword"},
@@ -46,6 +49,12 @@ MAPPING = {
         "lang": {"type": "keyword"},
         "lsh": {"type": "keyword"},  # near-duplicate band keys (dedup.py)
         "sig": {"type": "binary"},  # MinHash signature, base64
+        "line": {"type": "integer", "index": False},  # a record's line (Article.line)
+        "author": {"type": "text", "index": False},
+        "author_terms": _WS,  # folded, not stemmed (as source_terms)
+        # Title and body words as written (`=Kind`); as in Whoosh, no positions.
+        "exact_terms": {"type": "text", "analyzer": "newsgrep_terms", "index_options": "freqs",
+                        "norms": False},
     },
 }
 SETTINGS = {
@@ -73,6 +82,11 @@ def _source_terms(text: str) -> list[str]:
     return [fold(m.group().lower()) for m in _WORD.finditer(text)]
 
 
+def _exact_terms(text: str) -> list[str]:
+    # Whoosh's `exact` field: newsgrep's words as written, each once (no positions).
+    return list(dict.fromkeys(w for _, _, w in words(text)))
+
+
 def _document(a: Article, seq: int) -> dict:
     doc: dict = {"id": a.id, "path": a.path, "seq": seq, "title": a.title, "body": a.body,
                  "url": a.url, "lang": a.lang}
@@ -89,6 +103,14 @@ def _document(a: Article, seq: int) -> dict:
             doc["source_terms"] = " ".join(terms)
     if dom := a.domain:
         doc["domain"] = dom
+    if a.line is not None:
+        doc["line"] = a.line
+    if a.author:
+        doc["author"] = a.author
+        if terms := _source_terms(a.author):
+            doc["author_terms"] = " ".join(terms)
+    if terms := _exact_terms(f"{a.title}\n{a.body}"):
+        doc["exact_terms"] = " ".join(terms)
     if a.signature:
         doc["lsh"] = band_keys(a.signature)
         doc["sig"] = base64.b64encode(a.signature).decode("ascii")
@@ -113,7 +135,8 @@ def _row(h: dict) -> dict:
 def _article(src: dict) -> Article:
     return Article(id=src["id"], path=src["path"], title=src.get("title") or "",
                    body=src.get("body") or "", date=_parse_date(src.get("date")),
-                   source=src.get("source"), url=src.get("url"), lang=src.get("lang"))
+                   source=src.get("source"), url=src.get("url"), lang=src.get("lang"),
+                   author=src.get("author"), line=src.get("line"))
 
 
 def _parse_date(value) -> date | None:

@@ -93,7 +93,8 @@ def _dsl(node: wq.Query, flat_spans: bool = False) -> dict:
     if isinstance(node, wq.Prefix):
         return {"prefix": {_field(node.fieldname): {"value": node.text, "boost": boost}}}
     if isinstance(node, wq.Wildcard):
-        return {"wildcard": {_field(node.fieldname): {"value": node.text, "boost": boost}}}
+        text = node.text.replace("\\", "\\\\") if node.fieldname == "path" else node.text
+        return {"wildcard": {_field(node.fieldname): {"value": text, "boost": boost}}}
     if isinstance(node, wq.NumericRange):  # dates (DATETIME fields are numeric in Whoosh)
         if node.fieldname != "date":
             raise NewsgrepError(f"the OpenSearch engine cannot search the field "
@@ -212,6 +213,9 @@ def _positive_leaves(q: wq.Query) -> Iterator[wq.Query]:
 def highlight_terms(q: wq.Query) -> _HighlightTerms:
     out = _HighlightTerms()
     for leaf in _positive_leaves(q):
+        if getattr(leaf, "fieldname", None) == "exact" and isinstance(leaf, wq.Term):
+            out.exact.add("=" + leaf.text)  # marked as written (results.exact_words)
+            continue
         if getattr(leaf, "fieldname", None) not in ("title", "body"):
             continue
         if isinstance(leaf, wq.Phrase):
