@@ -1,11 +1,20 @@
 """Text analysis shared by indexing, querying and highlighting (Whoosh analyzers).
 
-One analyzer for every language, so a query matches whichever language an article is
-in: tokens are lower-cased, accent-folded and stemmed with the Snowball stemmer of the
-token's script (C-backed PyStemmer: English for Latin script, Russian for Cyrillic,
-Greek for Greek). Whoosh has no filter that picks a stemmer per token, hence this one;
-results are cached per token, which makes it several times faster than Whoosh's own
-StemFilter + CharsetFilter chain.
+Tokens are lower-cased, accent-folded and stemmed with the Snowball stemmer (C-backed
+PyStemmer) of the article's detected language (`lang`) when that language has one and
+the token is in its script; otherwise with the default of the token's script (English
+for Latin, Russian for Cyrillic, Greek for Greek), as before languages were told apart.
+Languages without a Snowball stemmer (Latvian, Slovak, Slovenian, ...) are folded only.
+All languages share the title and body fields; a query word is expanded to its stems
+under every language present in the index (engine/whoosh_query.py), so a user never
+has to say which language an article is in. Whoosh has no filter that picks a stemmer
+per token, hence this one; results are cached per token, which makes it several times
+faster than Whoosh's own StemFilter + CharsetFilter chain.
+
+Across scripts: each Cyrillic word is also indexed, at the same position, as a Latin
+"sound key" (translit_key: `Навальный` -> `~navaln`), and a Latin query word is looked
+up under its key too (`Navalny` -> `~navaln`), so Latin spellings find Cyrillic ones.
+Keys carry a `~` prefix, which no word has, so they never match a Latin-script word.
 
 Title and body also drop a short, conservative list of English function words
 (STOPWORDS) before stemming: it is matched against the folded lower-case token, so only
@@ -19,10 +28,13 @@ see docs/ranking.md.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+import cyrtranslit
+import iuliia
 import Stemmer
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
@@ -43,6 +55,40 @@ _STEMMERS = {
     "cyrillic": Stemmer.Stemmer("russian"),
     "greek": Stemmer.Stemmer("greek"),
 }
+
+# ISO 639-1 code -> (PyStemmer algorithm, the scripts it stems). English, Russian and
+# Greek are the script defaults above (analysed exactly as before languages were told
+# apart). Languages left out have no Snowball stemmer (lv, sk, sl, uk, bg, ...): their
+# words are folded only, or for Cyrillic take the Russian default. Serbian Snowball
+# stems Serbo-Croatian in both scripts, hence hr/bs too.
+_LANG_ALGORITHMS = {
+    "de": ("german", ("latin",)), "fr": ("french", ("latin",)),
+    "es": ("spanish", ("latin",)), "it": ("italian", ("latin",)),
+    "pt": ("portuguese", ("latin",)), "nl": ("dutch", ("latin",)),
+    "sv": ("swedish", ("latin",)), "no": ("norwegian", ("latin",)),
+    "nb": ("norwegian", ("latin",)), "nn": ("norwegian", ("latin",)),
+    "da": ("danish", ("latin",)), "fi": ("finnish", ("latin",)),
+    "hu": ("hungarian", ("latin",)), "ro": ("romanian", ("latin",)),
+    "tr": ("turkish", ("latin",)), "lt": ("lithuanian", ("latin",)),
+    "ca": ("catalan", ("latin",)), "cs": ("czech", ("latin",)),
+    "pl": ("polish", ("latin",)), "et": ("estonian", ("latin",)),
+    "eu": ("basque", ("latin",)), "ga": ("irish", ("latin",)),
+    "id": ("indonesian", ("latin",)), "eo": ("esperanto", ("latin",)),
+    "sr": ("serbian", ("latin", "cyrillic")), "hr": ("serbian", ("latin",)),
+    "bs": ("serbian", ("latin",)),
+}
+_AVAILABLE = set(Stemmer.algorithms())
+LANG_STEMMERS: dict[str, tuple[Stemmer.Stemmer, tuple[str, ...]]] = {
+    lang: (Stemmer.Stemmer(algo), scripts)
+    for lang, (algo, scripts) in _LANG_ALGORITHMS.items() if algo in _AVAILABLE
+}
+# Latin-script languages with no stemmer: folded only rather than given English rules.
+FOLD_ONLY = frozenset({"lv", "sk", "sl", "sq", "mt", "is", "ms", "tl", "sw", "af",
+                       "cy", "gl", "vi", "az", "uz"})
+# Every language that analyses differently from the script defaults (English, Russian,
+# Greek): a query word is
+# expanded under each of them that the index holds.
+QUERY_LANGS = tuple(sorted(set(LANG_STEMMERS) | FOLD_ONLY))
 
 
 def fold(word: str) -> str:
@@ -91,13 +137,91 @@ def _fold_cached(word: str) -> str:
 
 
 @lru_cache(maxsize=TERM_CACHE)
-def normalize_term(word: str) -> str:
-    """The indexed form of one lower-cased token."""
+def normalize_term(word: str, lang: str | None = None) -> str:
+    """The indexed form of one lower-cased token of an article in language `lang`."""
     folded = fold(word)
     script = _script(folded)
     if script is None or len(folded) < 3 or not folded.isalpha():
         return folded
+    if lang is not None:
+        own = LANG_STEMMERS.get(lang)
+        if own is not None and script in own[1]:
+            # Stemmed before folding: their rules read the accents (Czech `volbách`,
+            # Turkish `seçim`), and some write them (Turkish `secim` -> `seç`).
+            return fold(own[0].stemWord(word))
+        if lang in FOLD_ONLY and script == "latin":
+            return folded
     return _STEMMERS[script].stemWord(folded)
+
+
+def is_cyrillic(term: str) -> bool:
+    return _script(term) == "cyrillic"
+
+
+# Spellings that transliteration schemes and languages write differently for one sound
+# (`ш` is `sh` in English, `s`/`š` in Lithuanian/Latvian, `sch` in German; `й` is `j`,
+# `y` or `i`): a key keeps only what they agree on. Hand-written because it is a
+# handful of merges over the library's transliteration, not a transliteration table.
+_KEY_MERGES = (("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("ch", "c"),
+               ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("x", "ks"),
+               ("w", "v"), ("q", "k"), ("j", "i"), ("y", "i"))
+_NOT_LETTER = re.compile(r"[^a-z]+")
+_DOUBLES = re.compile(r"(.)\1+")
+KEY_PREFIX = "~"
+
+
+def _key_of_latin(latin: str) -> str:
+    key = _NOT_LETTER.sub("", fold(latin.lower()))
+    for a, b in _KEY_MERGES:
+        key = key.replace(a, b)
+    key = _DOUBLES.sub(r"\1", key)
+    return KEY_PREFIX + key if len(key) >= 3 else ""
+
+
+@lru_cache(maxsize=TERM_CACHE)
+def translit_key(term: str) -> str:
+    """The Latin sound key of a Russian-stemmed Cyrillic term (`навальн` -> `~navaln`);
+    "" when too short to be worth one. cyrtranslit transliterates (both directions, so
+    that query and index meet in one spelling)."""
+    return _key_of_latin(cyrtranslit.to_latin(term, "ru"))
+
+
+@lru_cache(maxsize=TERM_CACHE)
+def query_key(word: str) -> str:
+    """The sound key a Latin-script query word is looked up under: the word written in
+    Cyrillic (cyrtranslit), Russian-stemmed and keyed like an indexed Cyrillic word
+    (`navalny` -> `навални` -> `навалн` -> `~navaln`)."""
+    folded = fold(word.lower())
+    if _script(folded) != "latin" or not folded.isalpha() or len(folded) < 3:
+        return ""
+    cyr = cyrtranslit.to_cyrillic(folded, "ru")
+    return translit_key(_STEMMERS["cyrillic"].stemWord(cyr))
+
+
+@lru_cache(maxsize=TERM_CACHE)
+def romanized(word: str) -> str:
+    """A Cyrillic query word as the English-language press writes it (iuliia's
+    Wikipedia scheme: `Навальный` -> `navalny`, `Зеленский` -> `zelensky`), so a
+    Cyrillic query finds the Latin spelling too; "" for other words."""
+    if _script(fold(word)) != "cyrillic":
+        return ""
+    return fold(iuliia.WIKIPEDIA.translate(word)).lower()
+
+
+def query_terms(word: str, langs: Iterable[str | None]) -> dict[str | None, set[str]]:
+    """Language -> the indexed terms one folded query word stands for in articles of
+    that language (None: the script defaults and the cross-script keys)."""
+    out: dict[str | None, set[str]] = {None: {normalize_term(word)}}
+    for lang in langs:
+        if lang is not None:
+            out.setdefault(lang, set()).add(normalize_term(word, lang))
+    if key := query_key(word):
+        out[None].add(key)
+    if roman := romanized(word):
+        for lang in (None, *langs):
+            for part in WORD.findall(roman):
+                out.setdefault(lang, set()).add(normalize_term(part, lang))
+    return out
 
 
 class FoldStemFilter(Filter):
@@ -111,6 +235,9 @@ class FoldStemFilter(Filter):
     stops: frozenset[str] = frozenset()
 
     def __init__(self, stem: bool = True, stops: Iterable[str] = ()):
+        # At query time ("query" mode) the word is only lower-cased: the query parser
+        # expands it to its stems under each language the index holds
+        # (engine/whoosh_query.py), each language folding and stemming it its own way.
         self.stem = stem
         self.stops = frozenset(stops)
 
@@ -123,6 +250,8 @@ class FoldStemFilter(Filter):
         stops = self.stops
         pos = None
         for t in tokens:
+            if t.mode == "query" and self.stem:
+                norm = str  # kept as typed (lower-cased): see __init__
             if t.stopped:
                 yield t
                 continue
@@ -185,8 +314,11 @@ def text_analyzer(stem: bool = True, stopwords: Iterable[str] | None = None):
 _TOKEN = WORD  # the analyzer's word pattern, CJK runs aside (see newsgrep/words.py)
 
 
-def term_positions(text: str, stops: Iterable[str] | None = None) -> dict[str, list[int]]:
-    """Indexed term -> positions, exactly as text_analyzer() would produce them.
+def term_positions(text: str, stops: Iterable[str] | None = None,
+                   lang: str | None = None) -> dict[str, list[int]]:
+    """Indexed term -> positions of an article in language `lang` (None: the script
+    defaults, as text_analyzer() produces them), with each Cyrillic word's Latin key
+    (translit_key) at the word's position too.
 
     `stops` as text_analyzer(stopwords=...): None means STOPWORDS.
     """
@@ -202,10 +334,16 @@ def term_positions(text: str, stops: Iterable[str] | None = None) -> dict[str, l
             continue
         # Renumbered past stopwords as FoldStemFilter does.
         pos = i if pos is None else pos + 1
-        word = norm(token)
+        word = norm(token, lang)
         lst = poses.get(word)
         if lst is None:
             poses[word] = [pos]
         else:
             lst.append(pos)
+        if "\u0400" <= word[0] <= "\u04ff" and (key := translit_key(word)):
+            lst = poses.get(key)
+            if lst is None:
+                poses[key] = [pos]
+            else:
+                lst.append(pos)
     return poses

@@ -50,10 +50,11 @@ class Analyzed(str):
     postings: list[tuple[str, int, bytes]]
 
 
-def analyzed(text: str) -> Analyzed:
+def analyzed(text: str, lang: str | None = None) -> Analyzed:
+    """`text` of an article in language `lang` with its postings (analysis.term_positions)."""
     out = Analyzed(text)
     out.postings = [(word, len(poslist), encode_positions(poslist))
-                    for word, poslist in analysis.term_positions(text).items()]
+                    for word, poslist in analysis.term_positions(text, lang=lang).items()]
     return out
 
 

@@ -24,7 +24,15 @@ from whoosh.support.levenshtein import levenshtein
 from ..errors import NewsgrepError
 from ..query import SearchRequest, lang_code
 from ..words import has_cjk
-from .analysis import fold, term_positions
+from .analysis import (
+    QUERY_LANGS,
+    fold,
+    normalize_term,
+    query_key,
+    query_terms,
+    romanized,
+    term_positions,
+)
 from .ranking import DEFAULT
 from .whoosh_store import _schema
 
@@ -79,8 +87,123 @@ def _match_terms(q: query.Query, reader) -> set[str]:
         for child in node.children():
             walk(child)
 
+    def walk_any(node: AnyLanguage) -> None:
+        langs = index_languages(reader)
+        for child in node.subqueries:
+            if _kept(child, langs):
+                walk(child)
+        if node.word:  # the word as the snippet code normalises text (without a language)
+            out.add(normalize_term(node.word))
+
     walk(q)
     return out
+
+
+def index_languages(reader) -> frozenset[str]:
+    """The languages of the articles in the index (its `lang` terms), once per reader."""
+    cache = reader.__dict__.setdefault("_newsgrep_langs", [])
+    if not cache:
+        try:
+            found = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t
+                              for t in reader.lexicon("lang"))
+        except Exception:  # no `lang` field
+            found = frozenset()
+        cache.append(found)
+    return cache[0]
+
+
+def _kept(q: query.Query, langs: frozenset[str]) -> bool:
+    only = getattr(q, "langs", None)
+    return only is None or not only.isdisjoint(langs)
+
+
+class LangTerm(query.Term):
+    """A query word's stem under some languages (`langs`): only looked up when the
+    index holds an article in one of them."""
+
+    def __init__(self, fieldname, text, boost=1.0, langs: frozenset[str] | None = None):
+        super().__init__(fieldname, text, boost=boost)
+        self.langs = langs
+
+
+class LangPhrase(query.Phrase):
+    """A phrase as articles in `langs` index it (see LangTerm)."""
+
+    def __init__(self, fieldname, words, slop=1, boost=1.0, langs: frozenset[str] | None = None):
+        super().__init__(fieldname, words, slop=slop, boost=boost)
+        self.langs = langs
+
+
+class AnyLanguage(query.Or):
+    """One query word (or phrase) in every language: the OR of its stems under each
+    language the index holds, plus its cross-script forms. Alternatives for languages
+    the index does not hold are left out at search time, so a stem that some other
+    language's rules happen to share with an unrelated word (French `news` -> `new`)
+    costs no precision on an index without that language."""
+
+    def __init__(self, subqueries, boost=1.0, word: str | None = None, **kwargs):
+        super().__init__(subqueries, boost=boost, **kwargs)
+        self.word = word
+
+    def matcher(self, searcher, context=None):
+        langs = index_languages(searcher.reader())
+        kept = [q for q in self.subqueries if _kept(q, langs)]
+        if not kept:
+            return matching.NullMatcher()
+        return query.Or(kept, boost=self.boost).matcher(searcher, context)
+
+    def estimate_size(self, ixreader):
+        langs = index_languages(ixreader)
+        return sum(q.estimate_size(ixreader) for q in self.subqueries if _kept(q, langs))
+
+
+def _grouped(per_lang: dict[str | None, set[str] | tuple]) -> list[tuple[frozenset | None, object]]:
+    """(languages or None, form) for each distinct form, a form under None once only."""
+    common = per_lang.get(None, set())
+    out: dict[object, set[str] | None] = {f: None for f in common}
+    for lang, forms in per_lang.items():
+        if lang is None:
+            continue
+        for form in forms:
+            if form in out and out[form] is None:
+                continue
+            out.setdefault(form, set()).add(lang)
+    return [(None if ls is None else frozenset(ls), f) for f, ls in out.items()]
+
+
+def _expand_term(node: query.Term) -> query.Query:
+    word = node.text
+    if has_cjk(word) or not any(c.isalpha() for c in word):
+        return node
+    forms = _grouped(query_terms(word, QUERY_LANGS))
+    if len(forms) == 1:
+        return query.Term(node.fieldname, forms[0][1], boost=node.boost)
+    return AnyLanguage([LangTerm(node.fieldname, f, langs=ls) for ls, f in forms],
+                       boost=node.boost, word=word)
+
+
+def _expand_phrase(node: query.Phrase) -> query.Query:
+    words = list(node.words)
+    if any(has_cjk(w) for w in words):
+        return node
+    per_lang: dict[str | None, set[tuple[str, ...]]] = {
+        None: {tuple(normalize_term(w) for w in words)}}
+    for lang in QUERY_LANGS:
+        per_lang.setdefault(lang, set()).add(tuple(normalize_term(w, lang) for w in words))
+    keys = [query_key(w) for w in words]
+    if all(keys):  # the Latin phrase as a Cyrillic article's sound keys
+        per_lang[None].add(tuple(keys))
+    romans = [romanized(w) or w for w in words]
+    if romans != words and all(r.isalpha() for r in romans):  # Cyrillic -> Latin spelling
+        per_lang[None].add(tuple(normalize_term(r) for r in romans))
+        for lang in QUERY_LANGS:
+            per_lang[lang].add(tuple(normalize_term(r, lang) for r in romans))
+    forms = _grouped(per_lang)
+    f, slop, boost = node.fieldname, node.slop, node.boost
+    if len(forms) == 1:
+        return query.Phrase(f, list(forms[0][1]), slop=slop, boost=boost)
+    return AnyLanguage([LangPhrase(f, list(ws), slop=slop, langs=ls) for ls, ws in forms],
+                       boost=boost)
 
 
 def shorten(text: str, width: int = 60) -> str:
@@ -276,7 +399,9 @@ class SafeAndNot(query.AndNot):
 
 def _rewrite(node: query.Query) -> query.Query:
     """Swap Whoosh's query classes for newsgrep's (subclasses, so code that reads the
-    tree, such as the OpenSearch translation, sees the same node types)."""
+    tree, such as the OpenSearch translation, sees the same node types), and expand
+    title/body words (only folded by the analyzer in query mode) to their stems under
+    each language (AnyLanguage)."""
     if type(node) is query.Prefix and node.fieldname in ("title", "body"):
         return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
     if type(node) is query.Term and node.fieldname in ("title", "body") and \
@@ -286,12 +411,17 @@ def _rewrite(node: query.Query) -> query.Query:
         f, ch, b = node.fieldname, node.text, node.boost
         return query.Or([node, BoundedWildcard(f, ch + "?", boost=b),
                          BoundedWildcard(f, "?" + ch, boost=b)])
+    if type(node) is query.Term and node.fieldname in ("title", "body"):
+        return _expand_term(node)
+    if type(node) is query.Phrase and node.fieldname in ("title", "body"):
+        return _expand_phrase(node)
     if type(node) is query.Term and node.fieldname == "lang":
         return query.Term("lang", lang_code(node.text), boost=node.boost)
     if type(node) is query.Wildcard:
         return BoundedWildcard(node.fieldname, node.text, boost=node.boost)
     if type(node) is query.FuzzyTerm:
-        return BoundedFuzzy(node.fieldname, node.text, boost=node.boost,
+        text = fold(node.text) if node.fieldname in ("title", "body") else node.text
+        return BoundedFuzzy(node.fieldname, text, boost=node.boost,
                             maxdist=min(node.maxdist, MAX_EDITS),
                             prefixlength=max(FUZZY_PREFIX, node.prefixlength))
     if type(node) is query.AndNot:

@@ -1,0 +1,173 @@
+"""Known-item search across languages and scripts (issue #16): each article's own title
+as the query, its body (indexed without the title) as the one right answer, among the
+bodies of every other article.
+
+Sets (../shared/corpora): fundus-multilingual (258 articles, 20+ languages, language
+detected as ingest does), meduza-golunov-ru (100 Russian), wikinews-en-2019-2020 (293
+English), and allsides-abp (5,000 English) as distractors only. For each language:
+MRR@10 and success@10 with all title words required and with `--any`; and for
+transliteration, each Russian title written in Latin letters (iuliia's Wikipedia scheme,
+as the English-language press spells Russian names; a different scheme from the one the
+index uses, so the test is not circular) as the query.
+
+`--baseline-rev REV` also measures the analysis of git revision REV (its `newsgrep`
+package, extracted to a temporary folder and run in a subprocess) in the same run, so
+before and after are measured alike.
+
+Prints a table, then one JSON line per language group and analysis:
+`{"analysis": ..., "group": ..., "n": ..., "mrr_all": ..., "s10_all": ..., ...}`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import defaultdict
+from io import BytesIO
+from pathlib import Path
+
+DEPTH = 10
+MIN_GROUP = 3  # languages with fewer known items are pooled as "other"
+
+
+def load(shared: Path) -> tuple[list[dict], list[dict]]:
+    """(targets, distractors): dicts with id, title, body, lang."""
+    from newsgrep.language import detect_language
+
+    def read(name: str) -> list[dict]:
+        with open(shared / "corpora" / name / "articles.jsonl", encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    targets = []
+    for name in ("fundus-multilingual", "meduza-golunov-ru", "wikinews-en-2019-2020"):
+        for a in read(name):
+            if not (a.get("title") or "").strip() or not (a.get("body") or "").strip():
+                continue
+            lang = a.get("lang") or detect_language(a["body"])
+            targets.append({"id": f"{name}/{a['id']}", "title": a["title"],
+                            "body": a["body"], "lang": lang})
+    distractors = [{"id": f"allsides/{i}", "title": "", "body": a["body"],
+                    "lang": a.get("lang") or detect_language(a["body"])}
+                   for i, a in enumerate(read("allsides-abp")) if (a.get("body") or "").strip()]
+    return targets, distractors
+
+
+def as_query(title: str) -> str:
+    """The title's words, lower-cased so no word is read as an operator (AND, OR, NOT)
+    and with the query language's punctuation (`-`, `:`, quotes) left out."""
+    from newsgrep.words import words
+
+    return " ".join(w.lower() for _, _, w in words(title))
+
+
+def measure(shared: Path) -> dict:
+    """Per-group reciprocal ranks with the analysis of the `newsgrep` importable now."""
+    import iuliia
+
+    from newsgrep.article import Article
+    from newsgrep.engine import open_engine
+    from newsgrep.errors import NewsgrepError
+    from newsgrep.query import SearchRequest
+
+    targets, distractors = load(shared)
+    with tempfile.TemporaryDirectory(prefix="newsgrep-evalml-") as tmp:
+        engine = open_engine(Path(tmp) / "index", create=True)
+        w = engine.writer()
+        for a in targets + distractors:
+            w.add(Article(id=a["id"], path=a["id"], title="", body=a["body"], lang=a["lang"]))
+        w.commit()
+
+        def rank_of(text: str, want: str, any_words: bool) -> int | None:
+            if not text.strip():
+                return None
+            try:
+                res = engine.search(SearchRequest(text, any_words=any_words, limit=DEPTH,
+                                                  snippets=0))
+            except NewsgrepError:
+                return None
+            for i, h in enumerate(res.hits):
+                if h.id == want:
+                    return i + 1
+            return None
+
+        by_lang: dict[str, int] = defaultdict(int)
+        for a in targets:
+            by_lang[a["lang"] or "?"] += 1
+        out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for a in targets:
+            lang = a["lang"] or "?"
+            group = lang if by_lang[lang] >= MIN_GROUP else "other"
+            q = as_query(a["title"])
+            for mode, any_words in (("all", False), ("any", True)):
+                out[group][mode].append(rank_of(q, a["id"], any_words))
+            if lang == "ru":
+                latin = as_query(iuliia.WIKIPEDIA.translate(a["title"]))
+                for mode, any_words in (("all", False), ("any", True)):
+                    out["ru-latin"][mode].append(rank_of(latin, a["id"], any_words))
+    return {g: dict(m) for g, m in out.items()}
+
+
+def summarise(ranks: list[int | None]) -> tuple[float, float]:
+    n = len(ranks) or 1
+    mrr = sum(1 / r for r in ranks if r) / n
+    s10 = sum(1 for r in ranks if r) / n
+    return mrr, s10
+
+
+def baseline_ranks(rev: str, shared: Path) -> dict:
+    """measure() with the newsgrep package of git revision `rev`, in a subprocess."""
+    root = Path(__file__).resolve().parent.parent
+    blob = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", rev,
+                           "newsgrep", "scripts"], check=True, capture_output=True).stdout
+    with tempfile.TemporaryDirectory(prefix="newsgrep-baseline-") as code:
+        with tarfile.open(fileobj=BytesIO(blob)) as tar:
+            tar.extractall(code, filter="data")
+        env = dict(os.environ, PYTHONPATH=code)
+        done = subprocess.run([sys.executable, "-m", "scripts.eval_multilingual",
+                               "--shared", str(shared), "--ranks-only"],
+                              cwd=code, env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=Path("../shared"))
+    ap.add_argument("--baseline-rev", help="also measure the analysis of this git revision")
+    ap.add_argument("--ranks-only", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    shared = args.shared.resolve()
+    if args.ranks_only:
+        print(json.dumps(measure(shared)))
+        return
+    runs = {}
+    if args.baseline_rev:
+        runs[f"before({args.baseline_rev})"] = baseline_ranks(args.baseline_rev, shared)
+    runs["now"] = json.loads(json.dumps(measure(shared)))
+    groups = sorted({g for r in runs.values() for g in r},
+                    key=lambda g: (g == "other", g == "ru-latin", g))
+    print(f"{'group':<9} {'n':>4} {'analysis':<16} {'MRR@10 all':>10} {'S@10 all':>9} "
+          f"{'MRR@10 any':>10} {'S@10 any':>9}")
+    lines = []
+    for g in groups:
+        for name, r in runs.items():
+            if g not in r:
+                continue
+            mrr_a, s_a = summarise(r[g]["all"])
+            mrr_o, s_o = summarise(r[g]["any"])
+            n = len(r[g]["all"])
+            print(f"{g:<9} {n:>4} {name:<16} {mrr_a:>10.3f} {s_a:>9.3f} {mrr_o:>10.3f} "
+                  f"{s_o:>9.3f}")
+            lines.append({"analysis": name, "group": g, "n": n,
+                          "mrr_all": round(mrr_a, 4), "s10_all": round(s_a, 4),
+                          "mrr_any": round(mrr_o, 4), "s10_any": round(s_o, 4)})
+    for line in lines:
+        print(json.dumps(line))
+
+
+if __name__ == "__main__":
+    main()
