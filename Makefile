@@ -38,6 +38,7 @@ opensearch-node: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/mypy newsgrep
 
 eval: venv
 	$(BIN)/python -m scripts.eval_ranking --shared $(SHARED)

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import Any, TypeVar
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4
 SHINGLE = 4
 REPRINT_SIMILARITY = 0.5  # estimated Jaccard of 4-shingle sets
 _WORD = re.compile(r"\w+")
+H = TypeVar("H", bound=Mapping[str, Any])  # a row of engine/results.py
 
 
 @lru_cache(maxsize=1)
@@ -64,12 +67,12 @@ def similarity(a: bytes, b: bytes) -> float:
     return same / n
 
 
-def collapse(hits: list) -> list[tuple[object, list]]:
+def collapse(hits: Sequence[H]) -> list[tuple[H, list[H]]]:
     """Group ranked hits that are reprints of one another (a shared LSH band and similar
     signatures), keeping rank order: each group is led by its best-ranked hit. A hit is
-    anything with .get("sig") (a Whoosh hit, an OpenSearch _source dict)."""
-    groups: list[tuple[object, list]] = []
-    leaders: list[tuple[bytes, set[str], list]] = []
+    a row with a "sig" (engine/results.py)."""
+    groups: list[tuple[H, list[H]]] = []
+    leaders: list[tuple[bytes, set[str], list[H]]] = []
     for h in hits:
         sig = h.get("sig") or b""
         keys = set(band_keys(sig)) if sig else set()
@@ -78,7 +81,7 @@ def collapse(hits: list) -> list[tuple[object, list]]:
                 dups.append(h)
                 break
         else:
-            dups: list = []
-            leaders.append((sig, keys, dups))
-            groups.append((h, dups))
+            group: list[H] = []
+            leaders.append((sig, keys, group))
+            groups.append((h, group))
     return groups

@@ -620,7 +620,7 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
     max_bytes, progress = opts.max_bytes, opts.progress
     if previous is not None:
         recorded = previous.all()
-        suspect, stray = set(recorded), []
+        suspect, stray = set(recorded), list[str]()
         fresh = True
     else:
         suspect, stray = _reconcile(engine, spec, manifest, summary)
@@ -715,7 +715,7 @@ def _deferred_interrupt() -> Iterator[Callable[[], bool]]:
     if threading.current_thread() is not threading.main_thread():
         yield lambda: False
         return
-    hits = []
+    hits: list[int] = []  # signals received
 
     def handler(signum, frame):
         if hits:

@@ -40,7 +40,11 @@ Measured per size (progress on stderr, tables on stdout, all figures in ``--out`
 2. a no-change re-run; 3. 100 modified + 100 added + 100 deleted files, re-indexed;
 4. 50 mixed queries, top 10 with snippets, in process (library vs stock Whoosh) and as
    whole ``newsgrep search`` processes (vs ``python -c pass`` and ``newsgrep --help``);
-5. peak RSS of the whole search processes.
+5. peak RSS of the whole search processes;
+6. the same files in SQLite FTS5 (stdlib), tantivy (optional: skipped with a note when
+   ``import tantivy`` fails) and ``rg -c -i`` (skipped when not on PATH): ingest wall and
+   CPU seconds (user + sys of the process tree), index size, and the plain queries (no
+   filters) in process, or for rg as whole processes next to ``newsgrep search``.
 
 The plain-Whoosh ingest is slow (~17 minutes at 100k), so it runs only for sizes up to
 ``--baseline-max`` (default 20,000); larger sizes reuse the articles/s of the largest
@@ -332,12 +336,100 @@ def plain_whoosh_index(corpus: str, index_dir: str) -> dict:
     return {"articles": n, "add_seconds": t1 - t0, "commit_seconds": time.perf_counter() - t1}
 
 
+def _split_file(path: str) -> tuple[str, str]:
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    title, _, body = text.partition("\n")
+    return title, body
+
+
+def _timed_queries(run, queries: list[str]) -> list[float]:
+    """Latencies in ms after one warm-up; a query the engine's syntax rejects is left out."""
+    times = []
+    for i, q in enumerate([queries[0], *queries]):
+        t0 = time.perf_counter()
+        try:
+            run(q)
+        except Exception:
+            continue
+        if i:
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def fts5_index(corpus: str, db: str, queries: list[str]) -> dict:
+    """SQLite FTS5 (stdlib): title + body, porter stemming over unicode61 without
+    diacritics, one transaction; then the plain queries, top 10 by rank with a snippet."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute("CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, title, body, "
+                "tokenize='porter unicode61 remove_diacritics 2')")
+    t0 = time.perf_counter()
+    n = 0
+    with con:
+        for path in corpus_files(Path(corpus)):
+            title, body = _split_file(path)
+            con.execute("INSERT INTO docs VALUES (?, ?, ?)", (path, title, body))
+            n += 1
+    con.execute("INSERT INTO docs(docs) VALUES('optimize')")
+    con.commit()
+    seconds = time.perf_counter() - t0
+
+    def run(q: str) -> None:
+        con.execute("SELECT path, snippet(docs, 2, '[', ']', '...', 12) FROM docs "
+                    "WHERE docs MATCH ? ORDER BY rank LIMIT 10", (q,)).fetchall()
+
+    times = _timed_queries(run, queries)
+    con.close()
+    return {"articles": n, "index_seconds": seconds, "query_ms": times}
+
+
+def tantivy_index(corpus: str, index_dir: str, queries: list[str]) -> dict:
+    """tantivy-py (optional): title + body (stored), path; then the plain queries,
+    top 10 with the stored documents."""
+    try:
+        import tantivy
+    except ImportError:
+        return {"skipped": "tantivy is not installed (pip install tantivy)"}
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("path", stored=True)
+    sb.add_text_field("title", stored=True)
+    sb.add_text_field("body", stored=True)
+    schema = sb.build()
+    os.makedirs(index_dir, exist_ok=True)
+    index = tantivy.Index(schema, path=index_dir)
+    t0 = time.perf_counter()
+    writer = index.writer(heap_size=200_000_000)
+    n = 0
+    for path in corpus_files(Path(corpus)):
+        title, body = _split_file(path)
+        writer.add_document(tantivy.Document(path=path, title=title, body=body))
+        n += 1
+    writer.commit()
+    writer.wait_merging_threads()
+    seconds = time.perf_counter() - t0
+    index.reload()
+    searcher = index.searcher()
+
+    def run(q: str) -> None:
+        hits = searcher.search(index.parse_query(q, ["title", "body"]), 10).hits
+        for _, addr in hits:
+            searcher.doc(addr)
+
+    return {"articles": n, "index_seconds": seconds, "query_ms": _timed_queries(run, queries)}
+
+
 def worker_main(argv: list[str]) -> None:
     kind = argv[0]
     if kind == "floor":
         out = read_tokenize_floor(argv[1])
     elif kind == "whoosh":
         out = plain_whoosh_index(argv[1], argv[2])
+    elif kind == "fts5":
+        out = fts5_index(argv[1], argv[2], json.loads(argv[3]))
+    elif kind == "tantivy":
+        out = tantivy_index(argv[1], argv[2], json.loads(argv[3]))
     else:
         raise SystemExit(f"unknown worker {kind!r}")
     print(json.dumps(out))
@@ -433,9 +525,13 @@ class Run:
     rss_bytes: int  # TreeSampler.peak
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + sys of the process and its reaped descendants
 
 
 def run_measured(cmd: list[str], *, cwd: Path | None = None, check: bool = True) -> Run:
+    import resource
+
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
@@ -448,8 +544,10 @@ def run_measured(cmd: list[str], *, cwd: Path | None = None, check: bool = True)
         sampler.join()
         out.seek(0)
         err.seek(0)
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         run = Run(cmd, seconds, proc.returncode, sampler.peak,
-                  out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                  out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                  (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime))
     if check and run.rc != 0:
         tail = "\n".join(run.stderr.strip().splitlines()[-15:])
         raise RuntimeError(f"{' '.join(cmd)} exited {run.rc}:\n{tail}")
@@ -659,7 +757,7 @@ def bench_size(n: int, args: argparse.Namespace, pool: list[Base], work: Path,
                          "mb_per_s": corpus_mb / wr.seconds, "peak_rss_mb": wr.rss_bytes / MB,
                          "index_bytes": wbytes, "index_ratio": wbytes / info["bytes"],
                          "add_seconds": w["add_seconds"], "commit_seconds": w["commit_seconds"],
-                         "measured": True}
+                         "cpu_seconds": wr.cpu_seconds, "measured": True}
         log(f"    {wr.seconds:.1f} s, {n / wr.seconds:.0f} articles/s")
     elif baseline_rate:
         res["whoosh"] = {"articles_per_s": baseline_rate["articles_per_s"],
@@ -676,6 +774,7 @@ def bench_size(n: int, args: argparse.Namespace, pool: list[Base], work: Path,
                        "mb_per_s": corpus_mb / nr.seconds, "peak_rss_mb": nr.rss_bytes / MB,
                        "index_bytes": nbytes, "index_ratio": nbytes / info["bytes"],
                        "summary_seconds": summary.get("seconds"),
+                       "cpu_seconds": nr.cpu_seconds,
                        "indexed": summary.get("indexed"),
                        "skipped": len(summary.get("skipped") or []),
                        "warnings": len(summary.get("warnings") or [])}
@@ -757,6 +856,8 @@ def bench_size(n: int, args: argparse.Namespace, pool: list[Base], work: Path,
         "no_match": sum(r.rc == 1 for r in sp),
     }
 
+    other_engines(n, corpus, base, queries, sp, res)
+
     # 3. changes --------------------------------------------------------------------------
     log(f"  changes: modify {CHANGES}, add {CHANGES}, delete {CHANGES}")
     files = corpus_files(corpus)
@@ -785,6 +886,87 @@ def bench_size(n: int, args: argparse.Namespace, pool: list[Base], work: Path,
                       "counts_ok": counts == (CHANGES, CHANGES, CHANGES)}
 
     res["load_1min"]["end"] = loadavg()
+
+
+PLAIN_KINDS = ("common word", "rare word", "two words", "phrase")
+
+
+def other_engines(n: int, corpus: Path, base: Path, queries: list[Query], sp: list[Run],
+                  res: dict) -> None:
+    """SQLite FTS5, tantivy (if installed) and `rg -c -i` (if on PATH) on the same files:
+    ingest wall and CPU seconds, index size, and the plain queries (no filters, which
+    they do not have) in process, or for rg as whole processes against `newsgrep
+    search` processes on the same queries."""
+    plain = [q for q in queries if q.kind in PLAIN_KINDS]
+    texts = [q.text for q in plain]
+    nbytes = res["corpus"]["bytes"]
+    others: dict = {}
+    for name in ("fts5", "tantivy"):
+        log(f"  {name}: ingest + {len(texts)} plain queries")
+        target = base / f"{name}-index"
+        r = run_measured(worker_cmd(name, str(corpus), str(target), json.dumps(texts)),
+                         cwd=REPO, check=False)
+        if r.rc != 0:
+            others[name] = {"skipped": r.stderr.strip().splitlines()[-1:]}
+            continue
+        out = json.loads(r.stdout)
+        if "skipped" in out:
+            others[name] = out
+            continue
+        size = tree_bytes(target) if target.is_dir() else target.stat().st_size
+        others[name] = {"seconds": r.seconds, "cpu_seconds": r.cpu_seconds,
+                        "index_seconds": out["index_seconds"],
+                        "articles_per_s": n / r.seconds, "index_bytes": size,
+                        "index_ratio": size / nbytes, "search": summarize_ms(out["query_ms"])}
+    rg = shutil.which("rg")
+    if rg:
+        log(f"  rg -c -i: {len(plain)} plain queries as whole processes")
+        times = []
+        for q in plain:
+            pattern = q.text.strip('"')
+            r = run_measured([rg, "-c", "-i", pattern, str(corpus)], check=False)
+            times.append(r.seconds * 1000)
+        ng_times = [r.seconds * 1000 for q, r in zip(queries, sp, strict=True)
+                    if q.kind in PLAIN_KINDS]
+        others["rg"] = {"process": summarize_ms(times),
+                        "newsgrep_process_same_queries": summarize_ms(ng_times)}
+    else:
+        others["rg"] = {"skipped": "rg is not on PATH"}
+    res["others"] = others
+
+
+def print_others(res: dict) -> None:
+    o = res.get("others")
+    if not o:
+        return
+    p = print
+    ng, wh = res["newsgrep"], res.get("whoosh") or {}
+    p()
+    p("6. Other engines on the same files (same run; plain queries, no filters)")
+    p("   engine            ingest s   CPU s  articles/s  index/corpus  search p50/p95 ms")
+    p(f"   newsgrep          {ng['seconds']:8.1f}  {ng.get('cpu_seconds', 0):6.1f}  "
+      f"{ng['articles_per_s']:10.0f}  {ng['index_ratio']:11.2f}x")
+    if wh.get("measured"):
+        p(f"   plain Whoosh      {wh['seconds']:8.1f}  {wh.get('cpu_seconds', 0):6.1f}  "
+          f"{wh['articles_per_s']:10.0f}  {wh['index_ratio']:11.2f}x")
+    for name, label in (("fts5", "SQLite FTS5"), ("tantivy", "tantivy")):
+        e = o.get(name) or {}
+        if "skipped" in e:
+            p(f"   {label:<17} skipped: {e['skipped']}")
+            continue
+        s = e["search"]
+        p(f"   {label:<17} {e['seconds']:8.1f}  {e['cpu_seconds']:6.1f}  "
+          f"{e['articles_per_s']:10.0f}  {e['index_ratio']:11.2f}x  "
+          f"{s['p50_ms']:7.1f} / {s['p95_ms']:.1f}   newsgrep ingest is "
+          f"{fx(ratio(ng['articles_per_s'], e['articles_per_s']))} its articles/s")
+    rg = o.get("rg") or {}
+    if "skipped" in rg:
+        p(f"   rg -c -i          skipped: {rg['skipped']}")
+    elif rg:
+        a, b = rg["process"], rg["newsgrep_process_same_queries"]
+        p(f"   rg -c -i (whole process) p50/p95 {a['p50_ms']:.0f} / {a['p95_ms']:.0f} ms; "
+          f"newsgrep search processes, same queries, {b['p50_ms']:.0f} / {b['p95_ms']:.0f} ms"
+          f" = {fx(ratio(b['p50_ms'], a['p50_ms']))} rg at p50")
 
 
 def add_ratios(res: dict) -> None:
@@ -905,6 +1087,7 @@ def print_size(res: dict) -> None:
     p("   1-min load average at start / ingest / search / end: "
       + " / ".join(f_(la.get(k), ".2f") for k in ("start", "ingest", "search", "end"))
       + " (above the core count means other work shared the CPU)")
+    print_others(res)
 
 
 def evaluate_targets(results: dict[int, dict], target_size: int) -> list[dict]:

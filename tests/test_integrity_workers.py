@@ -21,12 +21,13 @@ from .conftest import run
 # orphaned workers and can tell how each ended (a worker that outlived its parent
 # exited on its own, after a BrokenPipeError; one that died with it was SIGKILLed).
 KILLER = textwrap.dedent("""
-    import ctypes, json, os, signal, subprocess, sys, time
+    import ctypes, json, os, pathlib, signal, subprocess, sys, time
     PR_SET_CHILD_SUBREAPER = 36
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     idx, folder = sys.argv[1:3]
     proc = subprocess.Popen([sys.executable, "-m", "newsgrep", "--index", idx, "index",
-                             "-j", "2", folder], stdout=subprocess.DEVNULL,
+                             "-j", "2", "--commit-every", "200", folder],
+                            stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     def cmdline(pid):
         with open(f"/proc/{pid}/cmdline", "rb") as fh:
@@ -42,7 +43,11 @@ KILLER = textwrap.dedent("""
     while len(workers()) < 2:
         assert proc.poll() is None and time.monotonic() < deadline, "run ended early"
         time.sleep(0.01)
-    time.sleep(1)  # into the middle of parsing
+    # into the middle of parsing: just after the first commit (a fixed sleep raced the
+    # run on a fast machine)
+    while not any(int(p.stem.split("_")[-1]) > 0 for p in pathlib.Path(idx).glob("_MAIN_*.toc")):
+        assert proc.poll() is None and time.monotonic() < deadline, "run ended early"
+        time.sleep(0.005)
     kids = workers()
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -73,7 +78,7 @@ def _make(folder: Path, start: int, n: int) -> None:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_workers_die_with_a_killed_parent_and_print_nothing(tmp_path):
     folder = tmp_path / "articles"
-    _make(folder, 0, 3000)
+    _make(folder, 0, 6000)
     idx = tmp_path / "idx"
     res = subprocess.run([sys.executable, "-c", KILLER, str(idx), str(folder)],
                          capture_output=True, text=True, timeout=600)
@@ -89,19 +94,22 @@ def test_workers_die_with_a_killed_parent_and_print_nothing(tmp_path):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_ctrl_c_commits_what_was_read_and_says_so(tmp_path):
-    # Ctrl-C after a few hundred of 3,000 files kept nothing when commits came every
+    # Ctrl-C after a few hundred of the files kept nothing when commits came every
     # 5,000 files; now what was read is committed and the next run reads only the rest.
+    total = 6000
     folder = tmp_path / "articles"
-    _make(folder, 0, 3000)
+    _make(folder, 0, total)
     idx = tmp_path / "idx"
     proc = subprocess.Popen([sys.executable, "-m", "newsgrep", "--index", str(idx), "index",
-                             "-j", "2", str(folder)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                             "-j", "2", "--commit-every", "200", str(folder)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    # Interrupt just after the first commit lands (a fixed sleep raced the run on a fast
+    # machine): the run is then well inside the folder, with work both kept and pending.
     deadline = time.monotonic() + 300
-    while len(_children(proc.pid)) < 2:  # the parsing workers have started
+    while not any(int(p.stem.split("_")[-1]) > 0 for p in idx.glob("_MAIN_*.toc")):
         assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.01)
-    time.sleep(2)
+        time.sleep(0.005)
     os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C: the whole process group
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 130, err
@@ -109,14 +117,14 @@ def test_ctrl_c_commits_what_was_read_and_says_so(tmp_path):
     line = err.strip().splitlines()[-1]
     assert line.startswith("newsgrep: interrupted: kept "), err
     kept = int(line.split("kept ")[1].split(" files")[0].replace(",", ""))
-    assert 0 < kept < 3000
+    assert 0 < kept < total
     stats = json.loads(run("stats", "--json", index=idx).stdout)
     assert stats["articles"] == kept
     res = run("index", "--json", str(folder), index=idx)
     summary = json.loads(res.stdout)
-    assert summary["unchanged"] == kept and summary["indexed"] == 3000 - kept
-    assert summary["articles"] == 3000 - kept
-    assert json.loads(run("stats", "--json", index=idx).stdout)["articles"] == 3000
+    assert summary["unchanged"] == kept and summary["indexed"] == total - kept
+    assert summary["articles"] == total - kept
+    assert json.loads(run("stats", "--json", index=idx).stdout)["articles"] == total
 
 
 def test_a_slow_run_commits_by_time_too(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsgrep.engine import opensearch_engine as ose  # noqa: E402
+from newsgrep.engine.opensearch import writer as ose_writer  # noqa: E402
 from newsgrep.errors import NewsgrepError  # noqa: E402
 
 from .conftest import CORPUS, SEED_000, SEED_004, SEEDS, jsonl, run  # noqa: E402
@@ -294,7 +295,7 @@ def test_missing_index_and_bad_urls(server, tmp_path):
 
 
 def test_failed_bulk_leaves_files_unindexed_and_a_rerun_completes(server, tmp_path, monkeypatch):
-    monkeypatch.setattr(ose, "BULK_BACKOFF", 0.01)
+    monkeypatch.setattr(ose_writer, "BULK_BACKOFF", 0.01)  # the writer reads it
     proxy = FaultyProxy(server.url)
     try:
         local = tmp_path / "local"

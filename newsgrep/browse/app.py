@@ -673,7 +673,7 @@ class SearchScreen(Screen[None]):
 
     @on(Input.Submitted, "#query")
     def _query_submitted(self) -> None:
-        if self._timer is not None or self.filters.query != self.query_one("#query").value:
+        if self._timer is not None or self.filters.query != self.query_one("#query", Input).value:
             self.start_search()
         self.action_focus_results()
 

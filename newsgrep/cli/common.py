@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..engine import engine_names
 from ..location import index_dir
 
 
@@ -38,7 +39,7 @@ def engine_options(f):
         help="With --engine opensearch: the cluster and index, e.g. "
              "https://user:pass@host:9200/newsgrep ($NEWSGREP_URL).")(f)
     return click.option(
-        "--engine", type=click.Choice(["whoosh", "opensearch"]), envvar="NEWSGREP_ENGINE",
+        "--engine", type=click.Choice(engine_names()), envvar="NEWSGREP_ENGINE",
         expose_value=False, callback=_store("engine"), is_eager=True,
         help="Search engine (default: whoosh, a local index folder; $NEWSGREP_ENGINE).")(f)
 
@@ -50,6 +51,16 @@ def resolved_index(ctx: click.Context):
     obj = ctx.ensure_object(dict)
     return EngineSpec(index_dir(obj.get("index")), kind=obj.get("engine") or "whoosh",
                       url=obj.get("url"))
+
+
+def open_index(ctx: click.Context):
+    """The library's Index for the options and environment, opened once per command."""
+    from ..index import Index
+
+    obj = ctx.ensure_object(dict)
+    if "opened" not in obj:
+        obj["opened"] = Index(resolved_index(ctx))
+    return obj["opened"]
 
 
 def color_option(f):
@@ -79,9 +90,12 @@ class QueryCommand(click.Command):
             if word is None:
                 raise
             path = ctx.command_path
-            e.message = (f"no such option: {word}. To leave out articles with a word, put "
-                         f"the query after '--' ({path} -- {word} other words) or quote it "
-                         f"whole ({path} 'other words {word}')")
+            # click marks `message` Final, but rewording the caught error keeps its ctx
+            # and exit code; a new UsageError would have to rebuild both.
+            e.message = (  # type: ignore[misc]
+                f"no such option: {word}. To leave out articles with a word, put the query "
+                f"after '--' ({path} -- {word} other words) or quote it whole "
+                f"({path} 'other words {word}')")
             raise
 
 

@@ -9,8 +9,8 @@ from .common import (
     color_option,
     index_option,
     json_option,
+    open_index,
     pager_option,
-    resolved_index,
 )
 from .search_cmd import filter_options, no_match_note, request_from_options
 
@@ -46,16 +46,15 @@ def timeline_cmd(ctx: click.Context, query: tuple[str, ...], by: str, by_source:
     from rich.text import Text
 
     from ..render import make_console, paging, print_timeline
-    from ..search import timeline
 
     req = request_from_options(" ".join(query), limit=None, snippets=0, **filters)
-    index = resolved_index(ctx)
+    index = open_index(ctx)
     if share:
         from ..narrative.share import share_timeline
 
-        tl = share_timeline(req, index, by=by, by_source=by_source, top_sources=top)
+        tl = share_timeline(req, index.spec, by=by, by_source=by_source, top_sources=top)
     else:
-        tl = timeline(req, index, by=by, by_source=by_source, top_sources=top)
+        tl = index.timeline(req, by=by, by_source=by_source, top_sources=top)
     if not tl.buckets and not tl.undated:
         note = no_match_note(req, index, filters)
         make_console(color, stderr=True).print(Text("no matches" + (f": {note}" if note
@@ -91,9 +90,8 @@ def similar_cmd(ctx: click.Context, ref: str, limit: int, fmt: str | None, color
     """
     from ..printers import hit_printer
     from ..render import make_console
-    from ..search import similar
 
-    result = similar(ref, resolved_index(ctx), limit=limit)
+    result = open_index(ctx).similar(ref, limit=limit)
     if not result.hits:
         ctx.exit(1)
     hit_printer(fmt or "terminal", make_console(color)).print(result)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .common import index_option, json_option, resolved_index
+from .common import index_option, json_option, open_index
 
 
 @click.command("index")
@@ -40,16 +40,17 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], full: bool, jobs: int 
     newsgrep index --json new-batch/ > summary.json
     newsgrep index --full ~/articles     # rebuild (after 'newsgrep check' found damage)
     """
-    from ..ingest import IndexInterrupted, index_paths
+    from ..ingest import IndexInterrupted
     from ..render import make_console
     from ..render_index import print_index_summary, print_interrupted, progress_bar
 
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     try:
         with progress_bar(show_bar) as progress:
-            summary = index_paths(paths, resolved_index(ctx), full=full, jobs=jobs,
-                                  max_bytes=int(max_mb * 1024 * 1024), progress=progress,
-                                  commit_every=commit_every)
+            summary = open_index(ctx).update(paths, full=full, jobs=jobs,
+                                              max_bytes=int(max_mb * 1024 * 1024),
+                                              progress=progress,
+                                              commit_every=commit_every)
     except IndexInterrupted as e:
         print_interrupted(e.summary.to_dict(), e.kept)
         ctx.exit(130)

@@ -10,18 +10,19 @@ from .common import (
     color_option,
     index_option,
     json_option,
+    open_index,
     pager_option,
     resolved_index,
 )
 from .search_cmd import filter_options, no_match_note, request_from_options
 
 
-def _no_matches(ctx: click.Context, req, index, filters: dict, color: str) -> None:
+def _no_matches(ctx: click.Context, req, filters: dict, color: str) -> None:
     from rich.text import Text
 
     from ..render import make_console
 
-    note = no_match_note(req, index, filters)
+    note = no_match_note(req, open_index(ctx), filters)
     make_console(color, stderr=True).print(Text("no matches" + (f": {note}" if note else "")))
     ctx.exit(1)
 
@@ -55,7 +56,7 @@ def terms_cmd(ctx: click.Context, query: tuple[str, ...], limit: int, no_phrases
     index = resolved_index(ctx)
     kt = significant_terms(req, index, n=limit, phrases=not no_phrases)
     if kt.matches == 0:
-        _no_matches(ctx, req, index, filters, color)
+        _no_matches(ctx, req, filters, color)
     console = make_console(color)
     if as_json:
         from ..printers.jsonl import dumps
@@ -96,7 +97,7 @@ def origin_cmd(ctx: click.Context, ref: tuple[str, ...], as_json: bool, no_pager
     index = resolved_index(ctx)
     o = origin(text, index, req)
     if not o.rows:
-        _no_matches(ctx, req, index, filters, color)
+        _no_matches(ctx, req, filters, color)
     console = make_console(color)
     if as_json:
         from ..printers.jsonl import dumps
@@ -196,10 +197,10 @@ def alert_emitter(as_json: bool, color: str):
     if as_json:
         from ..printers.jsonl import dumps, hit_to_dict
 
-        def emit(name, hit) -> None:
+        def emit_json(name, hit) -> None:
             out.write(dumps({"alert": name, **hit_to_dict(hit)}) + "\n")
             out.flush()
-        return emit
+        return emit_json
     from ..narrative.terminal import alert_hit_line
     from ..printers.console import print_wrapped
 

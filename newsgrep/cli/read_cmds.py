@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import color_option, index_option, json_option, pager_option, resolved_index
+from .common import color_option, index_option, json_option, open_index, pager_option
 
 
 @click.command("show")
@@ -24,14 +24,10 @@ def show_cmd(ctx: click.Context, ref: str, query: str | None, as_json: bool, no_
     newsgrep show corpus/seeds/000_2af2d4676b6d9f59.txt --json
     """
     from ..render import make_console, paging, print_article
-    from ..search import show
 
-    article = show(ref, resolved_index(ctx))
-    marks = None
-    if query and not as_json:
-        from ..engine import open_engine
-
-        marks = open_engine(resolved_index(ctx)).highlight_article(article, query)
+    index = open_index(ctx)
+    article = index.show(ref)
+    marks = index.highlight(article, query) if query and not as_json else None
     console = make_console(color)
     with paging(console, not as_json and not no_pager):
         print_article(article, console, as_json=as_json, marks=marks)
@@ -45,9 +41,8 @@ def show_cmd(ctx: click.Context, ref: str, query: str | None, as_json: bool, no_
 def sources_cmd(ctx: click.Context, as_json: bool, color: str) -> None:
     """Every source with its article count and date range."""
     from ..render import make_console, print_sources
-    from ..search import sources
 
-    print_sources(sources(resolved_index(ctx)), make_console(color), as_json=as_json)
+    print_sources(open_index(ctx).sources(), make_console(color), as_json=as_json)
 
 
 @click.command("stats")
@@ -58,6 +53,5 @@ def sources_cmd(ctx: click.Context, as_json: bool, color: str) -> None:
 def stats_cmd(ctx: click.Context, as_json: bool, color: str) -> None:
     """Articles, sources, languages, date range and size of the index."""
     from ..render import make_console, print_stats
-    from ..search import stats
 
-    print_stats(stats(resolved_index(ctx)), make_console(color), as_json=as_json)
+    print_stats(open_index(ctx).stats(), make_console(color), as_json=as_json)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .common import QueryCommand, color_option, index_option, pager_option, resolved_index
+from .common import QueryCommand, color_option, index_option, open_index, pager_option
 
 QUERY_HELP = """Find articles matching QUERY, best first, with matches highlighted.
 
@@ -71,20 +71,17 @@ def request_from_options(query: str, *, date_from: str | None, date_to: str | No
         raise NewsgrepError("give either --from or --since, not both")
     if date_to and until:
         raise NewsgrepError("give either --to or --until, not both")
-    lo = date_bound(date_from or since, end=False, relative=bool(since)) \
-        if (date_from or since) else None
-    hi = date_bound(date_to or until, end=True, relative=bool(until)) \
-        if (date_to or until) else None
+    start, end = date_from or since, date_to or until
+    lo = date_bound(start, end=False, relative=bool(since)) if start else None
+    hi = date_bound(end, end=True, relative=bool(until)) if end else None
     return SearchRequest(query=query, any_words=any_words, date_from=lo, date_to=hi,
                          sources=list(sources), lang=lang, **rest)
 
 
 def no_match_note(req, index, filters: dict) -> str | None:
     """Why nothing matched, if a filter is the reason (an unknown source or language is
-    an error); relative dates say they counted from today."""
-    from ..search import why_no_matches
-
-    note = why_no_matches(req, index)
+    an error); relative dates say they counted from today. `index`: an index.Index."""
+    note = index.why_no_matches(req)
     if note and (filters.get("since") or filters.get("until")):
         note += " (--since/--until count from today)"
     return note
@@ -153,23 +150,19 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int | None, sh
     req = request_from_options(
         " ".join(query), limit=limit, sort=sort, expand=expand, collapse=collapse,
         snippets=3 if want_snippets else 0, **filters)
-    index = resolved_index(ctx)
+    index = open_index(ctx)
     console = make_console(color)
     err = make_console(color, stderr=True)
     if facets:
         _facets(ctx, req, index, facets, fmt, console, err, filters)
     if fmt == "count":
-        from ..search import count
-
-        n = count(req, index)
+        n = index.count(req)
         print_count(n, console.file)
         if n == 0 and (note := no_match_note(req, index, filters)):
             err.print(Text(f"no matches: {note}"))
         ctx.exit(0 if n else 1)
-    from ..search import search
-
     with_body = body or bool(field_list and "body" in field_list)
-    result = search(req, index, body=with_body, context=context if want_snippets else None)
+    result = index.search(req, body=with_body, context=context if want_snippets else None)
     if result.total == 0:
         note = no_match_note(req, index, filters)
         if fmt == "terminal":
@@ -178,9 +171,7 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int | None, sh
             err.print(Text(f"no matches: {note}"))
         ctx.exit(1)
     if len(req.sources) > 1:  # the others matched: say which --source names nothing
-        from ..search import unknown_sources
-
-        for msg in unknown_sources(req, index):
+        for msg in index.unknown_sources(req):
             err.print(Text(f"newsgrep: warning: {msg}"))
     printer = hit_printer(fmt, console, field_list, body=with_body)
     with paging(console, fmt == "terminal" and not no_pager and len(result.hits) > 2):
@@ -195,11 +186,10 @@ def _facets(ctx: click.Context, req, index, names: str, fmt: str, console, err,
     from ..errors import NewsgrepError
     from ..facets import parse_facets
     from ..render import print_facets
-    from ..search import facets
 
     if fmt not in ("terminal", "json", "csv"):
         raise NewsgrepError("--facets prints a table, --json or --csv, not -l or -c")
-    result = facets(req, index, parse_facets(names))
+    result = index.facets(req, parse_facets(names))
     if result.total == 0:
         note = no_match_note(req, index, filters)
         err.print(Text("no matches" + (f": {note}" if note else "")))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,8 +22,6 @@ from ..article import Article
 from ..errors import NewsgrepError
 from ..hits import SearchResult, Snippet
 from ..query import SearchRequest
-
-ENGINES = ("whoosh", "opensearch")
 
 
 @dataclass(frozen=True)
@@ -66,33 +65,117 @@ def as_spec(target: EngineSpec | str | os.PathLike) -> EngineSpec:
     return target if isinstance(target, EngineSpec) else EngineSpec(Path(target))
 
 
+# -- the registry -------------------------------------------------------------------
+# Each engine is registered by name, built-ins as a plugin would be; nothing below
+# branches on an engine's name. Modules are imported only when an engine is opened, so
+# `newsgrep --help` loads neither Whoosh nor the OpenSearch client.
+
+PrepareHook = Callable[[Article], None]
+
+
+class LocalFiles(Protocol):
+    """What an engine whose index is files in `spec.path` answers about those files."""
+
+    def has_index(self, path: Path) -> bool: ...
+    def verify(self, path: Path, deep: bool = False) -> list[str]: ...
+    def quick_problems(self, path: Path) -> list[str]: ...
+    def clean_uncommitted(self, path: Path) -> None: ...
+
+
+def _no_hook() -> PrepareHook | None:
+    return None
+
+
+def _no_files() -> LocalFiles | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Backend:
+    """An engine as the registry knows it."""
+
+    name: str
+    open: Callable[[EngineSpec, bool], Engine]  # (spec, create) -> the engine
+    # The engine's `prepare_article(article)` hook, run by ingest in its parsing workers
+    # to move indexing work off the single writer (loaded when asked for).
+    preparer: Callable[[], PrepareHook | None] = _no_hook
+    # Whether the data lives in spec.path (then `index --full` can build a fresh copy
+    # beside it and swap it in), and what can be asked about those files.
+    stores_locally: bool = False
+    files: Callable[[], LocalFiles | None] = _no_files
+
+
+_BACKENDS: dict[str, Backend] = {}
+
+
+def register(backend: Backend) -> None:
+    """Make an engine available to open_engine() and the CLI's --engine."""
+    _BACKENDS[backend.name] = backend
+
+
+def engine_names() -> tuple[str, ...]:
+    return tuple(_BACKENDS)
+
+
+def backend(kind: str) -> Backend:
+    try:
+        return _BACKENDS[kind]
+    except KeyError:
+        raise NewsgrepError(f"unknown engine {kind!r}: use one of "
+                            f"{', '.join(_BACKENDS)}") from None
+
+
+def _open_whoosh(spec: EngineSpec, create: bool) -> Engine:
+    from .whoosh_engine import WhooshEngine
+
+    return WhooshEngine(spec.path, create=create)
+
+
+def _whoosh_hook() -> PrepareHook | None:
+    from .whoosh_store import prepare_article
+
+    return prepare_article
+
+
+def _whoosh_files() -> LocalFiles | None:
+    from . import whoosh_store
+
+    return whoosh_store
+
+
+def _open_opensearch(spec: EngineSpec, create: bool) -> Engine:
+    try:
+        from .opensearch_engine import OpenSearchEngine
+    except ImportError as e:
+        raise NewsgrepError(f"the OpenSearch engine is not available: {e}") from None
+    if not spec.url:
+        raise NewsgrepError("--engine opensearch needs --url (or NEWSGREP_URL)")
+    return OpenSearchEngine(spec.url, create=create)
+
+
+register(Backend("whoosh", _open_whoosh, preparer=_whoosh_hook, stores_locally=True,
+                 files=_whoosh_files))
+register(Backend("opensearch", _open_opensearch))
+ENGINES = engine_names()  # the built-ins (kept for callers that import it)
+
+
 def open_engine(target: EngineSpec | str | os.PathLike, create: bool = False) -> Engine:
     """Open the index `target` names (a folder means the Whoosh engine there); with
     create=True make it if it does not exist."""
     spec = as_spec(target)
-    if spec.kind == "whoosh":
-        from .whoosh_engine import WhooshEngine
-
-        return WhooshEngine(spec.path, create=create)
-    if spec.kind == "opensearch":
-        try:
-            from .opensearch_engine import OpenSearchEngine
-        except ImportError as e:
-            raise NewsgrepError(f"the OpenSearch engine is not available: {e}") from None
-        if not spec.url:
-            raise NewsgrepError("--engine opensearch needs --url (or NEWSGREP_URL)")
-        return OpenSearchEngine(spec.url, create=create)
-    raise NewsgrepError(f"unknown engine {spec.kind!r}: use one of {', '.join(ENGINES)}")
+    return backend(spec.kind).open(spec, create)
 
 
-def preparer(target: EngineSpec | str | os.PathLike):
+def preparer(target: EngineSpec | str | os.PathLike) -> PrepareHook | None:
     """The engine's `prepare_article(article)` hook, run by ingest in its parsing
     workers to move indexing work off the single writer; None if it has none."""
-    if as_spec(target).kind == "whoosh":
-        from .whoosh_store import prepare_article
+    b = _BACKENDS.get(as_spec(target).kind)
+    return b.preparer() if b else None
 
-        return prepare_article
-    return None
+
+def _files(spec: EngineSpec) -> LocalFiles | None:
+    b = _BACKENDS.get(spec.kind)
+    return b.files() if b else None
 
 
 def parse_query(req: SearchRequest):
@@ -125,44 +208,35 @@ def duplicate_ids(engine: Engine) -> int | None:
 def stores_locally(spec: EngineSpec) -> bool:
     """Whether the engine's data lives in spec.path (then `index --full` can build a
     fresh copy beside it and swap it in)."""
-    return spec.kind == "whoosh"
+    b = _BACKENDS.get(spec.kind)
+    return bool(b and b.stores_locally)
 
 
 def has_index(spec: EngineSpec) -> bool:
     """Whether an index exists where `spec` points (for a remote engine: assumed)."""
-    if spec.kind == "whoosh":
-        from .whoosh_store import has_index as exists
-
-        return exists(spec.path)
-    return True
+    files = _files(spec)
+    return files.has_index(spec.path) if files else True
 
 
 def verify(spec: EngineSpec, deep: bool = False) -> list[str]:
     """What is wrong with the index files (empty: nothing found). `deep` reads every
     record and posting list instead of trusting the checksums written with them."""
-    if spec.kind == "whoosh":
-        from .whoosh_store import verify as check
-
-        return check(spec.path, deep=deep)
-    return []
+    files = _files(spec)
+    return files.verify(spec.path, deep=deep) if files else []
 
 
 def quick_problems(spec: EngineSpec) -> list[str]:
     """What is wrong with the index that a look at its files shows (cheap: no reading):
     files missing or not the size they were written with."""
-    if spec.kind == "whoosh":
-        from .whoosh_store import quick_problems as problems
-
-        return problems(spec.path)
-    return []
+    files = _files(spec)
+    return files.quick_problems(spec.path) if files else []
 
 
 def clean_uncommitted(spec: EngineSpec) -> None:
     """Remove what a failed write left behind (partial segments, temporary files)."""
-    if spec.kind == "whoosh":
-        from .whoosh_store import clean_uncommitted as clean
-
-        clean(spec.path)
+    files = _files(spec)
+    if files:
+        files.clean_uncommitted(spec.path)
 
 
 def is_disk_full(e: BaseException) -> bool:

@@ -19,14 +19,14 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from whoosh.util.times import long_to_datetime
 
 from ..article import Article
-from ..dedup import REPRINT_SIMILARITY, collapse, similarity
 from ..errors import NewsgrepError
-from ..hits import Hit, SearchResult, Snippet
+from ..hits import SearchResult, Snippet
 from ..query import SearchRequest
-from ..snippets import find_matches, mark, snippets
-from . import whoosh_rank, whoosh_store
+from ..snippets import find_matches
+from . import results, whoosh_rank, whoosh_store
 from .analysis import fold, normalize_term
 from .ranking import DEFAULT, Ranking
+from .results import Found
 from .whoosh_query import (  # noqa: F401 - BM25_* and TITLE_BOOST: the shipped ranking's
     BM25_B,
     BM25_K1,
@@ -47,7 +47,6 @@ from .whoosh_store import (  # noqa: F401 - prepare_article: the engine's ingest
 )
 
 REPRINT_CANDIDATES = 200  # more-like-this hits checked for reprints by `similar`
-COLLAPSE_DEPTH = 5  # with --collapse, rank this many times --limit hits before grouping
 SUGGEST_MAX_LEN = 30  # longer unknown words get no suggestion
 SUGGEST_MAX_QUERY = 200  # nor do queries longer than this (characters)
 SUGGEST_SHORTLIST = 8  # closest stems looked up as written in an article, per word
@@ -179,17 +178,15 @@ class WhooshEngine:
         if req.expand:  # feed back whatever the number of matches
             r = r.with_(fb_docs=r.fb_docs or 10, fb_min_matches=0)
         with self.ix.searcher(weighting=whoosh_rank.weighting(r)) as s:
-            limit = req.limit
-            if req.collapse and limit is not None:
-                limit = limit * COLLAPSE_DEPTH  # reprints fold away: look further down
+            limit = results.fetch_limit(req)
             try:
                 if req.sort != "relevance":
                     # Sorted over all matches (the collector sees each one anyway), so
                     # the count is exact and the top N are the true newest/oldest.
-                    results = s.search(q, filter=flt, limit=None,
-                                       sortedby=_DateOrder(req.sort == "newest"))
-                    total = results.scored_length()
-                    ordered = list(results)[:limit]
+                    everything = s.search(q, filter=flt, limit=None,
+                                          sortedby=_DateOrder(req.sort == "newest"))
+                    total = everything.scored_length()
+                    ordered = list(everything)[:limit]
                 else:
                     ordered, total = whoosh_rank.search(s, q, flt, limit, r, _title_and_body)
             except NewsgrepError:
@@ -197,20 +194,9 @@ class WhooshEngine:
             except Exception as e:  # e.g. "field has no positions" for phrases
                 raise NewsgrepError(f"cannot run query {shorten(req.query)!r}: {e}") from None
             terms = _match_terms(q, s.reader()) if req.snippets else set()
-            if req.collapse:
-                groups = collapse(ordered)[:req.limit]
-                hits = []
-                for i, (h, dups) in enumerate(groups):
-                    hit = self._hit(h, i + 1, req, terms)
-                    hit.duplicates = [self._hit(d, 0, req, set(), with_snippets=False)
-                                      for d in dups]
-                    hits.append(hit)
-            else:
-                hits = [self._hit(h, i + 1, req, terms) for i, h in enumerate(ordered)]
-            suggestion = None
-            if total == 0:
-                suggestion = self._suggest(s, q, req.query)
-            return SearchResult(hits=hits, total=total, suggestion=suggestion)
+            rows = [_row(h, with_body=bool(req.snippets)) for h in ordered]
+            suggestion = self._suggest(s, q, req.query) if total == 0 else None
+            return results.build(req, Found(rows, total, terms, suggestion))
 
     def match_dates(self, req: SearchRequest, with_source: bool = False
                     ) -> list[tuple[date | None, str | None]]:
@@ -234,32 +220,8 @@ class WhooshEngine:
         with self.ix.searcher() as s:
             return whoosh_rank.count(s, q, flt)
 
-    def _hit(self, h, rank: int, req: SearchRequest, terms: set[str],
-             with_snippets: bool = True) -> Hit:
-        stored = h.fields() if hasattr(h, "fields") else h
-        d = stored.get("date")
-        hit = Hit(
-            rank=rank,
-            id=stored["id"],
-            path=stored["path"],
-            title=stored.get("title") or "",
-            date=d.date() if isinstance(d, datetime) else None,
-            source=stored.get("source"),
-            url=stored.get("url"),
-            lang=stored.get("lang"),
-            score=_score(h),
-        )
-        if req.snippets and with_snippets:
-            body = _body(stored)
-            hit.snippets = snippets(body, terms, normalize_term, top=req.snippets)
-            if not hit.snippets and body:
-                hit.snippets = [[(_lead(body), False)]]
-            hit.title_marks = mark(hit.title, find_matches(hit.title, terms, normalize_term))
-        return hit
-
     def similar(self, article_id: str, limit: int = 10) -> SearchResult:
         """Articles most like this one: reprints (by MinHash) first, then by content."""
-        req = SearchRequest("*", limit=limit, snippets=0)
         with self.ix.searcher() as s:
             docnum = s.document_number(id=article_id)
             if docnum is None:
@@ -270,31 +232,17 @@ class WhooshEngine:
             # top of more-like-this; its MinHash similarity then says whether it is one.
             more = list(s.more_like(docnum, "body", text=text, top=REPRINT_CANDIDATES,
                                     numterms=15))
-            sig = me.get("sig") or b""
-            reprints, related = [], []
-            for h in more:
-                if h.docnum == docnum:
-                    continue
-                sim = similarity(sig, h.get("sig") or b"") if sig else 0.0
-                if sim >= REPRINT_SIMILARITY:
-                    reprints.append((h.docnum, h.fields(), sim))
-                else:
-                    related.append((h.docnum, h.fields(), None))
-            reprints.sort(key=lambda t: -t[2])
-            found = reprints + related
-        hits = []
-        for i, (_, stored, sim) in enumerate(found[:limit]):
-            hit = self._hit(stored, i + 1, req, set(), with_snippets=False)
-            hit.similarity = sim
-            hits.append(hit)
-        return SearchResult(hits=hits, total=len(hits))
+            # Scored 0.0 as before: `similar` lists no relevance (its order is its own).
+            rows = [_row(h.fields()) for h in more if h.docnum != docnum]
+        reprints, related = results.split_reprints(me.get("sig"), rows)
+        return results.similar_result(reprints, related, limit)
 
     def highlight_article(self, article: Article, text_query: str) -> list[Snippet]:
         """The whole body with the words matching `text_query` marked."""
         q = self._parse(SearchRequest(text_query))
         with self.ix.searcher() as s:
             terms = _match_terms(q, s.reader())
-        return [mark(article.body, find_matches(article.body, terms, normalize_term))]
+        return results.marked_body(article.body, terms)
 
     def _suggest(self, searcher, q: query.Query, text: str) -> str | None:
         """The query with each word the index does not know replaced by a close word it
@@ -340,9 +288,9 @@ class WhooshEngine:
         # Fewest edits in all, then the most frequent words (ranked first per word).
         combos = sorted(itertools.product(*(enumerate(options[st]) for st in stems)),
                         key=lambda c: (sum(d for _, (_, _, d) in c), sum(i for i, _ in c)))
-        combos = [[(t, w) for _, (t, w, _) in c] for c in combos[:SUGGEST_TRIES]]
-        shown = dict(zip(stems, (w for _, w in combos[0]), strict=True))
-        for combo in combos:
+        tries = [[(t, w) for _, (t, w, _) in c] for c in combos[:SUGGEST_TRIES]]
+        shown = dict(zip(stems, (w for _, w in tries[0]), strict=True))
+        for combo in tries:
             swap = {st: t for st, (t, _) in zip(stems, combo, strict=True)}
             try:
                 fixed = q.accept(functools.partial(_swap_words, swap=swap))
@@ -351,11 +299,12 @@ class WhooshEngine:
                     break
             except Exception:
                 break
-        out, changed = [], False
+        out: list[str] = []
+        changed = False
         for piece in re.split(r"(\w+)", text):
-            stem = normalize_term(piece.lower()) if piece[:1].isalnum() else None
-            if stem in shown:
-                out.append(shown[stem])
+            key = normalize_term(piece.lower()) if piece[:1].isalnum() else None
+            if key is not None and key in shown:
+                out.append(shown[key])
                 changed = True
             else:
                 out.append(piece)
@@ -419,6 +368,18 @@ class WhooshEngine:
                 "index_bytes": size}
 
 
+def _row(h, with_body: bool = False) -> dict:
+    """A hit's stored fields as the plain row the result builder takes (engine/results.py):
+    the date as a date, the score, and the body's text when snippets need it."""
+    row = dict(h.fields() if hasattr(h, "fields") else h)
+    d = row.get("date")
+    row["date"] = d.date() if isinstance(d, datetime) else None
+    row["score"] = _score(h)
+    if with_body:
+        row["body"] = _body(row)
+    return row
+
+
 def _score(h) -> float:
     """Relevance of a hit; a date-sorted hit's score is its sort key (date, -score)."""
     score = getattr(h, "score", None)
@@ -478,8 +439,4 @@ def _swap_words(node: query.Query, swap: dict[str, str]) -> query.Query:
 
 def _words(text: str) -> list[str]:
     return [t.text for t in (RegexTokenizer() | LowercaseFilter())(text)]
-
-
-def _lead(body: str, n: int = 200) -> str:
-    return body[:n].rsplit(" ", 1)[0] + " …" if len(body) > n else body
 

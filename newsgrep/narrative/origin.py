@@ -30,9 +30,10 @@ class OriginRow:
 
     def to_dict(self) -> dict:
         h = self.hit
-        d = {"id": h.id, "date": h.date.isoformat() if h.date else None, "source": h.source,
-             "title": h.title, "path": h.path, "url": h.url, "lang": h.lang,
-             "days_after": self.days_after}
+        d: dict[str, object] = {
+            "id": h.id, "date": h.date.isoformat() if h.date else None, "source": h.source,
+            "title": h.title, "path": h.path, "url": h.url, "lang": h.lang,
+            "days_after": self.days_after}
         if h.similarity is not None:
             d["similarity"] = round(h.similarity, 3)
         return d

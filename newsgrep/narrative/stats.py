@@ -16,7 +16,7 @@ def _module(engine):
 
         return whoosh_stats
     if name == "opensearch" or type(engine).__name__ == "OpenSearchEngine":
-        from ..engine import opensearch_stats
+        from ..engine.opensearch import stats as opensearch_stats
 
         return opensearch_stats
     raise NewsgrepError(f"this engine ({name or type(engine).__name__}) cannot count "

@@ -67,7 +67,7 @@ def print_terms(kt, console: Console, width: int = 30) -> None:
     term_w = min(max(len(t.text) for t in kt.terms), 40)
     for t in kt.terms:
         line = Text(safe(t.text)[:term_w].ljust(term_w) + " ",
-                    style="bold" if t.phrase else None)
+                    style="bold" if t.phrase else "")
         line.append(("█" * max(1, round(t.score * width / peak))).ljust(width), style="cyan")
         line.append(f" {t.fg:>5} ", style="green")
         line.append(f"/ {t.bg:<6}", style="dim")
@@ -89,7 +89,7 @@ def print_origin(o, console: Console) -> None:
                   "id", "title")
     for r in o.rows:
         h = r.hit
-        cells = [str(h.rank), Text(_iso(h.date), style="cyan"),
+        cells: list[str | Text] = [str(h.rank), Text(_iso(h.date), style="cyan"),
                  "" if r.days_after is None else f"+{r.days_after}",
                  Text(safe(h.source) if h.source else "unknown source", style="green")]
         if o.kind == "article":

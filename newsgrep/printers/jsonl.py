@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 from ..hits import Hit, SearchResult, snippet_text
 
@@ -52,7 +52,7 @@ def _iso(d: date | None) -> str | None:
 def hit_to_dict(hit: Hit, fields: list[str] | None = None) -> dict:
     """The hit as its wire-format object (all default fields, or just `fields`)."""
     snippet, marks = snippet_text(hit.snippets)
-    d = {
+    d: dict[str, Any] = {
         "id": hit.id, "path": hit.path, "title": hit.title, "date": _iso(hit.date),
         "source": hit.source, "url": hit.url, "lang": hit.lang,
         "score": round(hit.score, 4), "rank": hit.rank,

@@ -120,8 +120,8 @@ def print_article(a: Article, console: Console, marks: list[Snippet] | None = No
                 print_wrapped(console, para)
                 console.print()
     else:
-        for para in a.body.split("\n\n"):
-            print_wrapped(console, Text(safe(para)))
+        for text in a.body.split("\n\n"):
+            print_wrapped(console, Text(safe(text)))
             console.print()
 
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..query import SearchRequest
+from ...query import SearchRequest
 
 if TYPE_CHECKING:
-    from .opensearch_engine import OpenSearchEngine
+    from .engine import OpenSearchEngine
 
 
 def day_counts(engine: OpenSearchEngine, req: SearchRequest | None = None,
                with_source: bool = False) -> Counter:
     """Articles per (day, source) over the whole index, or over those that pass req's
     filters (its query is ignored)."""
-    from .opensearch_engine import _ms_date
+    from .mapping import _ms_date
 
     flt = engine._filter(req) if req is not None else []
     query = {"bool": {"filter": flt}} if flt else {"match_all": {}}

@@ -1,0 +1,447 @@
+"""The OpenSearch engine: newsgrep's index in an OpenSearch (or Elasticsearch-API) cluster.
+
+Same protocol as WhooshEngine (see engine/__init__.py), so ingest, the CLI and the
+printer do not know which engine runs. Matching is made to agree with Whoosh exactly:
+
+* Title, body and source are indexed *pre-analysed*: newsgrep's own analyzer
+  (analysis.py: fold accents, stem per script, drop stopwords, renumber positions) runs
+  in Python, and the space-joined terms go to `*_terms` fields that OpenSearch only
+  splits on whitespace. The user's query is parsed once by `parse_query()` (terms
+  already folded and stemmed) and its Whoosh query tree is translated node by node into
+  the query DSL (`_dsl`), so a query finds the same articles in both engines.
+* The clean body is kept in `_source` (not indexed as raw text); snippets are made by
+  newsgrep's own snippets.py from it, so they are identical too.
+* Ranking is OpenSearch's BM25 over the two fields (title boosted 2x, the Whoosh engine's
+  K1/B), not Whoosh's BM25F: the same hits, possibly in a slightly different order.
+
+URL: `scheme://[user:password@]host[:port]/index` (credentials may also come from
+NEWSGREP_USER / NEWSGREP_PASSWORD). TLS certificates are verified unless
+NEWSGREP_TLS_VERIFY=0; NEWSGREP_CA_CERTS names a CA bundle. The password never appears
+in a message. See docs/scaling-out.md for the design and the known differences.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
+
+from opensearchpy import exceptions as osx
+from whoosh import query as wq
+
+from ...article import Article
+from ...dedup import band_keys
+from ...errors import NewsgrepError
+from ...hits import SearchResult, Snippet
+from ...query import SearchRequest
+from .. import parse_query, results
+from ..feedback import FEEDBACK_DOCS, expand, feedback_terms
+from ..ranking import DEFAULT as RANKING  # rank as the default engine does
+from ..results import Found
+from .client import connect, error, parse_url
+from .mapping import (
+    MAPPING,
+    SCHEMA_VERSION,
+    SETTINGS,
+    SUMMARY_FIELDS,
+    _analysed,
+    _article,
+    _iso_ms,
+    _ms_date,
+    _row,
+    _sig,
+    _source_terms,
+)
+from .translate import _dsl, _HighlightTerms, _positive_leaves, highlight_terms
+from .writer import OpenSearchWriter
+
+MAX_WINDOW = 10_000  # index.max_result_window: beyond it, page with search_after
+PAGE = 1000  # hits per page when reading everything
+MLT_TERMS = 15  # key terms of `similar`, as Whoosh's more_like(numterms=15)
+
+
+class OpenSearchEngine:
+    """An index in an OpenSearch cluster, named by the URL's path."""
+
+    name = "opensearch"
+
+    def __init__(self, url: str, create: bool = False):
+        self.target = parse_url(url)
+        self.index = self.target.index
+        t = self.target
+        self.client = connect(t)
+        self._mlt_native = True  # cleared when the server turns more_like_this down
+        # Nested span_near gives exact sloppy phrases; osmem (the emulator) rejects it.
+        self.flat_spans = os.environ.get("NEWSGREP_OPENSEARCH_FLAT_SPANS") == "1"
+        try:
+            mapping = self.client.indices.get_mapping(index=self.index)
+        except osx.NotFoundError:
+            if not create:
+                raise NewsgrepError(
+                    f"no index {self.index!r} at {t.safe_url}: run 'newsgrep --engine "
+                    "opensearch --url URL index FOLDER' first") from None
+            self._create()
+        except Exception as e:
+            raise self._error(e, "open the index") from None
+        else:
+            first: dict = next(iter(mapping.values()), {})
+            meta = first.get("mappings", {}).get("_meta") or {}
+            if meta.get("newsgrep_schema") != SCHEMA_VERSION:
+                raise NewsgrepError(
+                    f"the index {self.index!r} at {t.safe_url} was not made by this version "
+                    "of newsgrep; use another index name in --url")
+
+    def _create(self) -> None:
+        body = {"settings": SETTINGS, "mappings": MAPPING}
+        try:
+            self.client.indices.create(index=self.index, body=body)
+        except osx.RequestError as e:
+            if e.error != "resource_already_exists_exception":  # another run was quicker
+                raise self._error(e, "create the index") from None
+        except Exception as e:
+            raise self._error(e, "create the index") from None
+
+    # -- errors --------------------------------------------------------------------
+    def _error(self, e: Exception, doing: str) -> NewsgrepError:
+        """One line for the user, never with the password."""
+        return error(self.target, self.index, e, doing)
+
+    def _call(self, doing: str, fn: Callable, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            raise self._error(e, doing) from None
+
+    def _search(self, body: dict, doing: str = "run the search", ranked: bool = False) -> dict:
+        """One search request. ranked: scores matter, so gather term statistics from every
+        shard first (dfs_query_then_fetch): with shard-local statistics a multi-shard
+        index would rank a small corpus differently from a one-shard index."""
+        params = {"search_type": "dfs_query_then_fetch"} if ranked else {}
+        return self._call(doing, self.client.search, index=self.index, body=body,
+                          params=params)
+
+    def day_counts(self, req: SearchRequest | None = None, with_source: bool = False
+                   ) -> Counter:
+        """(day, source) -> articles passing req's filters (its query is ignored)."""
+        from .stats import day_counts
+
+        return day_counts(self, req, with_source=with_source)
+
+    def identity(self) -> str | None:
+        """The physical index's uuid (None if it does not exist). It changes when the
+        index is deleted and made again, or restored from elsewhere: ingest stores it in
+        the manifest and re-reads every file when it differs."""
+        try:
+            resp = self.client.indices.get_settings(index=self.index, name="index.uuid")
+        except osx.NotFoundError:
+            return None
+        except Exception as e:
+            raise self._error(e, "read the index settings") from None
+        for body in resp.values():  # one entry, keyed by the concrete name (not an alias)
+            uid = body.get("settings", {}).get("index", {}).get("uuid")
+            if uid:
+                return str(uid)
+        return None
+
+    # -- writing -------------------------------------------------------------------
+    def writer(self) -> OpenSearchWriter:
+        return OpenSearchWriter(self)
+
+    # -- reading -------------------------------------------------------------------
+    def doc_count(self) -> int:
+        return int(self._call("count articles", self.client.count, index=self.index)["count"])
+
+    def get(self, article_id: str) -> Article | None:
+        try:
+            doc = self.client.get(index=self.index, id=article_id)
+        except osx.NotFoundError as e:
+            if isinstance(e.info, dict) and e.info.get("found") is False:
+                return None
+            raise self._error(e, "read the article") from None
+        except Exception as e:
+            raise self._error(e, "read the article") from None
+        return _article(doc["_source"])
+
+    def get_by_path(self, path: str) -> list[Article]:
+        body = {"query": {"term": {"path": path}}, "size": PAGE,
+                "sort": [{"seq": "asc"}, {"id": "asc"}]}
+        return [_article(h["_source"]) for h in self._search(body)["hits"]["hits"]]
+
+    def _scan(self, body: dict, sort: list, limit: int | None = None,
+              ranked: bool = False) -> Iterator[dict]:
+        """Hits of `body` in `sort` order (which must end in a unique key), up to `limit`,
+        paging with search_after so there is no result-window limit."""
+        after = None
+        left = limit
+        while left is None or left > 0:
+            size = PAGE if left is None else min(PAGE, left)
+            page = dict(body, size=size, sort=sort, track_total_hits=False)
+            if after is not None:
+                page["search_after"] = after
+            hits = self._search(page, ranked=ranked)["hits"]["hits"]
+            yield from hits
+            if left is not None:
+                left -= len(hits)
+            if len(hits) < size:
+                return
+            after = hits[-1]["sort"]
+
+    # -- searching -----------------------------------------------------------------
+    def _query(self, req: SearchRequest, q: wq.Query) -> dict:
+        flt = self._filter(req)
+        must = _dsl(q, self.flat_spans)
+        if not flt:
+            return must
+        return {"bool": {"must": [must], "filter": flt}}
+
+    def _filter(self, req: SearchRequest) -> list[dict]:
+        """SearchRequest restrictions as filter clauses (as WhooshEngine._filter)."""
+        parts: list[dict] = []
+        if req.has_date_filter:
+            rng: dict = {"format": "strict_date_optional_time"}
+            if req.date_from:
+                rng["gte"] = _iso_ms(datetime.combine(req.date_from, datetime.min.time()))
+            if req.date_to:
+                rng["lte"] = _iso_ms(datetime.combine(req.date_to, datetime.max.time()))
+            parts.append({"range": {"date": rng}})
+        if req.sources:
+            alts: list[dict] = []
+            for name in req.sources:
+                key = name.strip().lower()
+                if not key:
+                    continue
+                alts.append({"term": {"source_key": key}})
+                alts.append({"term": {"domain": key.removeprefix("www.")}})
+                words = _source_terms(key)
+                if words:
+                    alts.append({"bool": {"must": [{"term": {"source_terms": w}}
+                                                   for w in words]}})
+            parts.append({"bool": {"should": alts, "minimum_should_match": 1}}
+                         if alts else {"match_none": {}})
+        if req.lang:
+            parts.append({"term": {"lang": req.lang}})
+        return parts
+
+    def _sort(self, req: SearchRequest) -> list:
+        if req.sort == "relevance":
+            return [{"_score": "desc"}, {"id": "asc"}]
+        order = "desc" if req.sort == "newest" else "asc"
+        return [{"date": {"order": order, "missing": "_last"}}, {"id": "asc"}]
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        q = parse_query(req)
+        query = self._query(req, self._with_feedback(req, q) if req.feedback else q)
+        limit = results.fetch_limit(req)
+        fields = list(SUMMARY_FIELDS)
+        if req.snippets:
+            fields.append("body")
+        if req.collapse:
+            fields.append("sig")
+        body = {"query": query, "_source": fields, "track_scores": True}
+        first = dict(body, size=min(limit or PAGE, MAX_WINDOW), sort=self._sort(req),
+                     track_total_hits=True)
+        ranked = req.sort == "relevance"
+        resp = self._search(first, ranked=ranked)
+        total = int(resp["hits"]["total"]["value"])
+        raw = resp["hits"]["hits"]
+        want = total if limit is None else min(limit, total)
+        if len(raw) < want and raw:  # more than one window: page on
+            rest = dict(body, search_after=raw[-1]["sort"])
+            raw = raw + list(self._scan(rest, self._sort(req), want - len(raw), ranked))
+        rows = [_row(h) for h in raw]
+        terms = highlight_terms(q) if req.snippets else _HighlightTerms()
+        suggestion = self._suggest(q, req.query) if total == 0 else None
+        return results.build(req, Found(rows, total, terms, suggestion))
+
+    def _with_feedback(self, req: SearchRequest, q: wq.Query) -> wq.Query:
+        """`q` plus optional words from its best hits (engine/feedback.py)."""
+        body = {"query": self._query(req, q), "_source": ["title", "body"],
+                "size": FEEDBACK_DOCS, "sort": self._sort(req), "track_scores": True,
+                "track_total_hits": False}
+        top = [(float(h.get("_score") or 0.0),
+                (h["_source"].get("title") or "") + "\n" + (h["_source"].get("body") or ""))
+               for h in self._search(body, ranked=True)["hits"]["hits"]]
+        return expand(q, feedback_terms(top), RANKING.title_weight)
+
+    def count(self, req: SearchRequest) -> int:
+        query = self._query(req, parse_query(req))
+        resp = self._call("count the matches", self.client.count, index=self.index,
+                          body={"query": query})
+        return int(resp["count"])
+
+    def match_dates(self, req: SearchRequest, with_source: bool = False
+                    ) -> list[tuple[date | None, str | None]]:
+        """(date, source) of every article matching the request, for timelines: counted
+        per (day, source) by a composite aggregation, not by fetching every hit."""
+        query = self._query(req, parse_query(req))
+        sources: list[dict] = [{"d": {"date_histogram": {
+            "field": "date", "calendar_interval": "day", "missing_bucket": True}}}]
+        if with_source:
+            sources.append({"s": {"terms": {"field": "source.raw", "missing_bucket": True}}})
+        out: list[tuple[date | None, str | None]] = []
+        for bucket in self._composite(query, sources):
+            key = bucket["key"]
+            item = (_ms_date(key.get("d")), key.get("s"))
+            out.extend([item] * int(bucket["doc_count"]))
+        return out
+
+    def _composite(self, query: dict, sources: list[dict], aggs: dict | None = None
+                   ) -> Iterator[dict]:
+        after = None
+        while True:
+            comp: dict = {"size": PAGE, "sources": sources}
+            if after:
+                comp["after"] = after
+            agg: dict = {"composite": comp}
+            if aggs:
+                agg["aggs"] = aggs
+            body = {"size": 0, "query": query, "track_total_hits": False,
+                    "aggs": {"c": agg}}
+            res = self._search(body, "aggregate")["aggregations"]["c"]
+            yield from res["buckets"]
+            after = res.get("after_key")
+            if not after or len(res["buckets"]) < PAGE:
+                return
+
+    def _suggest(self, q: wq.Query, text: str) -> str | None:
+        """"Did you mean": the query text with each word the index does not know replaced
+        by the closest indexed term (as Whoosh's correct_query: up to 2 edits, same first
+        letter). Best effort: None if the server has no term suggester."""
+        spans: dict[tuple[int, int], str] = {}
+        for leaf in _positive_leaves(q):
+            if (type(leaf) is wq.Term and leaf.fieldname in ("title", "body")
+                    and getattr(leaf, "startchar", None) is not None):
+                spans[(leaf.startchar, leaf.endchar)] = leaf.text
+        if not spans:
+            return None
+        words = sorted(set(spans.values()))
+        suggest = {f"w{i}": {"text": w, "term": {
+            "field": "body_terms", "suggest_mode": "missing", "max_edits": 2,
+            "prefix_length": 1, "min_word_length": 2, "size": 1, "sort": "score"}}
+            for i, w in enumerate(words)}
+        try:
+            resp = self.client.search(index=self.index, body={"size": 0, "suggest": suggest})
+        except Exception:  # no suggester (or any trouble): no suggestion
+            return None
+        fixes: dict[str, str] = {}
+        for i, w in enumerate(words):
+            for entry in resp.get("suggest", {}).get(f"w{i}", []):
+                if entry.get("options"):
+                    fixes[w] = entry["options"][0]["text"]
+        if not fixes:
+            return None
+        out = text
+        for (start, end), w in sorted(spans.items(), reverse=True):
+            if w in fixes and end <= len(out):
+                out = out[:start] + fixes[w] + out[end:]
+        return out if out != text else None
+
+    # -- similar -------------------------------------------------------------------
+    def similar(self, article_id: str, limit: int = 10) -> SearchResult:
+        """Articles most like this one: reprints (by MinHash) first, then by content."""
+        try:
+            me = self.client.get(index=self.index, id=article_id)["_source"]
+        except osx.NotFoundError:
+            raise NewsgrepError(f"no article with id {article_id!r} in the index") from None
+        except Exception as e:
+            raise self._error(e, "read the article") from None
+        sig = _sig(me)
+        reprints: list[tuple[results.Row, float]] = []
+        if sig:
+            cand = {"query": {"terms": {"lsh": band_keys(sig)}},
+                    "_source": SUMMARY_FIELDS + ["sig"]}
+            rows = [_row(h) for h in self._scan(cand, [{"id": "asc"}])]
+            reprints, _ = results.split_reprints(
+                sig, [r for r in rows if r["id"] != article_id])
+        related: Sequence[results.Row] = []
+        if len(reprints) < limit:
+            text = (me.get("title") or "") + "\n" + (me.get("body") or "")
+            seen = {article_id} | {r["id"] for r, _ in reprints}
+            related = self._more_like(text, seen, limit - len(reprints))
+        return results.similar_result(reprints, related, limit)
+
+    def _more_like(self, text: str, exclude: set[str], size: int) -> list[dict]:
+        """Articles sharing the key terms of `text`: OpenSearch's more_like_this on the
+        pre-analysed body, or, where the server lacks it, the same idea by hand (the
+        MLT_TERMS terms with the highest tf-idf, OR-ed)."""
+        terms = _analysed(text)
+        if not terms:
+            return []
+        not_me = {"ids": {"values": sorted(exclude)}}
+        if self._mlt_native:
+            # minimum_should_match 1: Whoosh's more_like ORs its key terms; Lucene's
+            # default (30% of them) would drop weakly related articles Whoosh lists.
+            mlt = {"more_like_this": {"fields": ["body_terms"], "like": " ".join(terms),
+                                      "max_query_terms": MLT_TERMS, "min_term_freq": 1,
+                                      "min_doc_freq": 2, "minimum_should_match": "1"}}
+            body = {"query": {"bool": {"must": [mlt], "must_not": [not_me]}},
+                    "size": size, "_source": SUMMARY_FIELDS}
+            try:
+                resp = self.client.search(index=self.index, body=body,
+                                          params={"search_type": "dfs_query_then_fetch"})
+                return [_row(h) for h in resp["hits"]["hits"]]
+            except osx.RequestError:  # e.g. "more_like_this is not supported"
+                self._mlt_native = False
+            except Exception as e:
+                raise self._error(e, "find similar articles") from None
+        should = [{"term": {"body_terms": {"value": t, "boost": round(w, 4)}}}
+                  for t, w in self._key_terms(terms)]
+        if not should:
+            return []
+        body = {"query": {"bool": {"should": should, "minimum_should_match": 1,
+                                   "must_not": [not_me]}},
+                "size": size, "_source": SUMMARY_FIELDS}
+        hits = self._search(body, "find similar articles", ranked=True)["hits"]["hits"]
+        return [_row(h) for h in hits]
+
+    def _key_terms(self, terms: list[str]) -> list[tuple[str, float]]:
+        tf: dict[str, int] = {}
+        for t in terms:
+            tf[t] = tf.get(t, 0) + 1
+        cands = sorted(tf, key=lambda t: -tf[t])[:8 * MLT_TERMS]
+        aggs = {"df": {"filters": {"filters": {str(i): {"term": {"body_terms": t}}
+                                               for i, t in enumerate(cands)}}}}
+        resp = self._search({"size": 0, "track_total_hits": True, "aggs": aggs},
+                            "find similar articles")
+        n = max(1, int(resp["hits"]["total"]["value"]))
+        buckets = resp["aggregations"]["df"]["buckets"]
+        scored = []
+        for i, t in enumerate(cands):
+            df = int(buckets[str(i)]["doc_count"])
+            if df >= 2:  # a term only this article has finds nothing else
+                scored.append((t, tf[t] * math.log(1 + n / df)))
+        scored.sort(key=lambda x: -x[1])
+        return scored[:MLT_TERMS]
+
+    def highlight_article(self, article: Article, text_query: str) -> list[Snippet]:
+        """The whole body with the words matching `text_query` marked."""
+        terms = highlight_terms(parse_query(SearchRequest(text_query)))
+        return results.marked_body(article.body, terms)
+
+    # -- summaries -----------------------------------------------------------------
+    def sources(self) -> list[dict]:
+        out = []
+        aggs = {"lo": {"min": {"field": "date"}}, "hi": {"max": {"field": "date"}}}
+        src = [{"s": {"terms": {"field": "source.raw", "missing_bucket": True}}}]
+        for b in self._composite({"match_all": {}}, src, aggs):
+            out.append({"source": b["key"].get("s"), "articles": int(b["doc_count"]),
+                        "first_date": _ms_date(b["lo"].get("value")),
+                        "last_date": _ms_date(b["hi"].get("value"))})
+        return sorted(out, key=lambda s: (-s["articles"], s["source"] or ""))
+
+    def stats(self) -> dict:
+        body = {"size": 0, "track_total_hits": True, "aggs": {
+            "langs": {"terms": {"field": "lang", "size": 1000}},
+            "lo": {"min": {"field": "date"}}, "hi": {"max": {"field": "date"}}}}
+        resp = self._search(body, "read the statistics")
+        aggs = resp["aggregations"]
+        langs = {b["key"]: int(b["doc_count"]) for b in aggs["langs"]["buckets"]}
+        n_sources = sum(1 for s in self.sources() if s["source"] is not None)
+        st = self._call("read the statistics", self.client.indices.stats,
+                        index=self.index, metric="store")
+        size = st.get("_all", {}).get("primaries", {}).get("store", {}).get("size_in_bytes", 0)
+        return {"articles": int(resp["hits"]["total"]["value"]), "sources": n_sources,
+                "languages": langs, "first_date": _ms_date(aggs["lo"].get("value")),
+                "last_date": _ms_date(aggs["hi"].get("value")), "index_bytes": int(size)}

@@ -1,0 +1,249 @@
+"""Query translation: newsgrep's query tree (engine.parse_query) as OpenSearch query
+DSL, and the index terms a query highlights."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+from whoosh import query as wq
+from whoosh.util.times import long_to_datetime
+
+from ...errors import NewsgrepError
+from ..analysis import STOPWORDS, normalize_term
+from ..whoosh_query import FUZZY_EXPANSIONS
+from .mapping import _FIELDS, _iso_ms
+
+# A pattern query (prefix, wildcard, fuzzy) highlights the indexed terms it expands to;
+# a stopword is never indexed, so its normalised form is not one of them.
+_STOP_TERMS = frozenset(normalize_term(w) for w in STOPWORDS)
+
+
+# -- query translation ---------------------------------------------------------------
+
+def _field(name: str | None) -> str:
+    if name not in _FIELDS:
+        raise NewsgrepError(f"the OpenSearch engine cannot search the field {name!r}")
+    return _FIELDS[name]
+
+
+def _boosted(clause: dict, boost: float) -> dict:
+    if boost != 1.0:
+        inner = next(iter(clause.values()))
+        inner["boost"] = boost
+    return clause
+
+
+def _date_bound(value: int, excl: bool, upper: bool) -> str:
+    # Whoosh dates are microseconds; OpenSearch keeps milliseconds, and every stored date
+    # is a whole day, so rounding inwards keeps the same documents in range.
+    dt = long_to_datetime(value)
+    if excl:
+        dt += timedelta(microseconds=-1 if upper else 1)
+    extra = dt.microsecond % 1000
+    if extra and not upper:
+        dt += timedelta(microseconds=1000 - extra)
+    elif extra:
+        dt -= timedelta(microseconds=extra)
+    return _iso_ms(dt)
+
+
+def _dsl(node: wq.Query, flat_spans: bool = False) -> dict:
+    """One node of newsgrep's parsed query (a Whoosh query tree) as query DSL.
+    flat_spans: no nested span_near (for servers without it, e.g. the osmem emulator)."""
+
+    def sub(child: wq.Query) -> dict:
+        return _dsl(child, flat_spans)
+
+    boost = float(getattr(node, "boost", 1.0) or 1.0)
+    if isinstance(node, wq.Not):
+        return {"bool": {"must_not": [sub(node.query)]}}
+    if isinstance(node, wq.AndNot):
+        return _boosted({"bool": {"must": [sub(node.a)], "must_not": [sub(node.b)]}}, boost)
+    if isinstance(node, wq.AndMaybe):
+        return _boosted({"bool": {"must": [sub(node.a)], "should": [sub(node.b)]}}, boost)
+    if isinstance(node, wq.Require):
+        return _boosted({"bool": {"must": [sub(node.a)], "filter": [sub(node.b)]}}, boost)
+    if isinstance(node, wq.DisjunctionMax):
+        return _boosted({"dis_max": {"queries": [sub(c) for c in node.subqueries],
+                                     "tie_breaker": node.tiebreak}}, boost)
+    if isinstance(node, wq.And):
+        if not node.subqueries:
+            return {"match_none": {}}
+        return _boosted({"bool": {"must": [sub(c) for c in node.subqueries]}}, boost)
+    if isinstance(node, wq.Or):
+        if not node.subqueries:
+            return {"match_none": {}}
+        return _boosted({"bool": {"should": [sub(c) for c in node.subqueries],
+                                  "minimum_should_match": 1}}, boost)
+    if isinstance(node, wq.ConstantScoreQuery):
+        return {"constant_score": {"filter": sub(node.child), "boost": boost}}
+    if isinstance(node, wq.Phrase):
+        return _phrase(_field(node.fieldname), list(node.words), node.slop, boost,
+                       flat_spans)
+    if isinstance(node, wq.FuzzyTerm):
+        # Whoosh counts plain Levenshtein edits (no transpositions); Lucene allows at
+        # most 2 edits.
+        return {"fuzzy": {_field(node.fieldname): {
+            "value": node.text, "fuzziness": min(int(node.maxdist), 2),
+            "prefix_length": int(node.prefixlength), "transpositions": False,
+            "max_expansions": FUZZY_EXPANSIONS, "boost": boost}}}
+    if isinstance(node, wq.Prefix):
+        return {"prefix": {_field(node.fieldname): {"value": node.text, "boost": boost}}}
+    if isinstance(node, wq.Wildcard):
+        return {"wildcard": {_field(node.fieldname): {"value": node.text, "boost": boost}}}
+    if isinstance(node, wq.NumericRange):  # dates (DATETIME fields are numeric in Whoosh)
+        if node.fieldname != "date":
+            raise NewsgrepError(f"the OpenSearch engine cannot search the field "
+                                f"{node.fieldname!r} by range")
+        rng: dict = {"format": "strict_date_optional_time"}
+        if node.start is not None:
+            rng["gte"] = _date_bound(node.start, node.startexcl, upper=False)
+        if node.end is not None:
+            rng["lte"] = _date_bound(node.end, node.endexcl, upper=True)
+        return {"range": {"date": rng}}
+    if isinstance(node, wq.TermRange):
+        rng = {}
+        if node.start is not None:
+            rng["gt" if node.startexcl else "gte"] = node.start
+        if node.end is not None:
+            rng["lt" if node.endexcl else "lte"] = node.end
+        return {"range": {_field(node.fieldname): rng}}
+    if isinstance(node, wq.Every):
+        if not node.fieldname or node.fieldname == "*":
+            return {"match_all": {}}
+        return {"exists": {"field": _field(node.fieldname)}}
+    if isinstance(node, wq.Term):
+        return {"term": {_field(node.fieldname): {"value": node.text, "boost": boost}}}
+    if isinstance(node, wq.qcore._NullQuery):
+        return {"match_none": {}}
+    raise NewsgrepError(f"the OpenSearch engine cannot run this kind of query: "
+                        f"{type(node).__name__}")
+
+
+def _phrase(field: str, words: list[str], slop: int, boost: float,
+            flat_spans: bool = False) -> dict:
+    """Whoosh's phrase: the words in order, each at most `slop` positions after the
+    previous one (slop=1: adjacent). match_phrase does the exact case. Lucene's sloppy
+    match_phrase counts moves over the whole phrase and allows reordering, so a slop
+    becomes ordered span_near instead, nested left to right: span_near(span_near(a, b),
+    c) with slop-1 free positions per step, so each word is within `slop` of the one
+    before it, as in Whoosh. (With flat_spans, for servers that reject nested spans: the
+    whole phrase within the summed gaps and every neighbouring pair within `slop`, which
+    can be met by different occurrences; see docs/scaling-out.md.)"""
+    if slop < 1 or not words:
+        return {"match_none": {}}
+    if len(words) == 1:
+        return {"term": {field: {"value": words[0], "boost": boost}}}
+    if slop == 1:
+        return {"match_phrase": {field: {"query": " ".join(words), "slop": 0,
+                                         "boost": boost}}}
+
+    def near(clauses: list[dict], gaps: int) -> dict:
+        return {"span_near": {"clauses": clauses, "slop": gaps, "in_order": True}}
+
+    def term(w: str) -> dict:
+        return {"span_term": {field: w}}
+
+    if not flat_spans or len(words) == 2:
+        span = near([term(words[0]), term(words[1])], slop - 1)
+        for w in words[2:]:
+            span = near([span, term(w)], slop - 1)
+        span["span_near"]["boost"] = boost
+        return span
+    whole = near([term(w) for w in words], (slop - 1) * (len(words) - 1))
+    pairs = [near([term(words[i]), term(words[i + 1])], slop - 1)
+             for i in range(len(words) - 1)]
+    return {"bool": {"must": [whole], "filter": pairs, "boost": boost}}
+
+
+# -- highlighting --------------------------------------------------------------------
+
+def _levenshtein(a: str, b: str, limit: int) -> int:
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+class _HighlightTerms:
+    """The indexed terms a query looks for, as a collection for snippets.find_matches:
+    exact terms, plus the patterns of prefix/wildcard/fuzzy/range leaves. Whoosh expands
+    those against the index's term list; matching the words of the text being
+    highlighted against the pattern gives the same marks without the term list."""
+
+    def __init__(self) -> None:
+        self.exact: set[str] = set()
+        self.patterns: list[Callable[[str], bool]] = []
+
+    def __contains__(self, term: object) -> bool:
+        if term in self.exact:
+            return True
+        return (isinstance(term, str) and term not in _STOP_TERMS
+                and any(p(term) for p in self.patterns))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.exact)
+
+    def __len__(self) -> int:
+        return len(self.exact) + len(self.patterns)
+
+
+def _positive_leaves(q: wq.Query) -> Iterator[wq.Query]:
+    """Leaves not under a Not (as whoosh_engine._match_terms walks the tree)."""
+    if isinstance(q, wq.Not):
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from _positive_leaves(child)
+
+
+def highlight_terms(q: wq.Query) -> _HighlightTerms:
+    out = _HighlightTerms()
+    for leaf in _positive_leaves(q):
+        if getattr(leaf, "fieldname", None) not in ("title", "body"):
+            continue
+        if isinstance(leaf, wq.Phrase):
+            out.exact.update(leaf.words)
+        elif isinstance(leaf, wq.FuzzyTerm):
+            out.patterns.append(_near(leaf.text, int(leaf.maxdist), int(leaf.prefixlength)))
+        elif isinstance(leaf, wq.Prefix):
+            out.patterns.append(_starts(leaf.text))
+        elif isinstance(leaf, wq.Wildcard):
+            out.patterns.append(_glob(leaf.text))
+        elif isinstance(leaf, wq.TermRange):
+            out.patterns.append(_between(leaf.start, leaf.end, leaf.startexcl, leaf.endexcl))
+        elif isinstance(leaf, wq.Term) and isinstance(leaf.text, str):
+            out.exact.add(leaf.text)
+    return out
+
+
+# The term tests of pattern leaves, as closures over each leaf's own values.
+
+def _near(text: str, k: int, n: int) -> Callable[[str], bool]:
+    return lambda t: t[:n] == text[:n] and _levenshtein(t, text, k) <= k
+
+
+def _starts(prefix: str) -> Callable[[str], bool]:
+    return lambda t: t.startswith(prefix)
+
+
+def _glob(pattern: str) -> Callable[[str], bool]:
+    match = re.compile(fnmatch.translate(pattern)).match
+    return lambda t: match(t) is not None
+
+
+def _between(lo: str | None, hi: str | None, lx: bool, hx: bool) -> Callable[[str], bool]:
+    return lambda t: ((lo is None or (t > lo if lx else t >= lo))
+                      and (hi is None or (t < hi if hx else t <= hi)))

@@ -1,0 +1,70 @@
+"""Tiered merging of bulk segments (engine/whoosh_merge.py): the merged index reads back
+exactly as Whoosh's own optimize() of the same segments, and the policy bounds the
+number of segments."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from newsgrep.engine import whoosh_bulk as wb
+from newsgrep.engine import whoosh_merge as wm
+
+from .test_bulk_segment import articles, assert_equivalent, bulk_index  # noqa: F401
+
+
+def test_merge_reads_back_like_whoosh_optimize(articles, tmp_path):  # noqa: F811
+    parts = [articles[i:i + 100] for i in range(0, len(articles), 100)]
+    gone = sorted({a.path for a in articles[40:130]})
+    deletes = [[]] + [gone] + [[]] * (len(parts) - 2)
+    mine = bulk_index(tmp_path / "m", parts, deletes)
+    ref = bulk_index(tmp_path / "r", parts, deletes)
+    segs = mine.ix._segments()
+    staged = wm.merge_segments(tmp_path / "m", segs)
+    assert staged.doc_count == sum(s.doc_count() for s in segs)
+    wb.commit_segments(tmp_path / "m", [staged])
+    assert len(mine.ix._segments()) == 1
+    ref.ix.optimize()  # Whoosh's own merge of the same segments
+    assert_equivalent(ref, mine)
+
+
+def test_merge_is_dropped_when_its_sources_changed(articles, tmp_path):  # noqa: F811
+    eng = bulk_index(tmp_path / "m", [articles[:50], articles[50:100]])
+    staged = wm.merge_segments(tmp_path / "m", eng.ix._segments())
+    wb.commit_segments(tmp_path / "m", [], [articles[0].path])  # a deletion meanwhile
+    wb.commit_segments(tmp_path / "m", [staged])
+    segs = eng.ix._segments()
+    assert len(segs) == 2 and segs[0].deleted_count() > 0  # nothing resurrected
+    assert eng.doc_count() == 100 - segs[0].deleted_count()
+
+
+def test_fully_deleted_segment_is_dropped(articles, tmp_path):  # noqa: F811
+    eng = bulk_index(tmp_path / "m", [articles[:30], articles[30:60]])
+    wb.commit_segments(tmp_path / "m", [], sorted({a.path for a in articles[:30]}))
+    n = eng.doc_count()
+    wm.settle(tmp_path / "m")
+    assert eng.doc_count() == n
+    assert all(s.doc_count() for s in eng.ix._segments())
+
+
+def _seg(live: int, deleted: int = 0):
+    return SimpleNamespace(doc_count=lambda: live, doc_count_all=lambda: live + deleted,
+                           deleted_count=lambda: deleted)
+
+
+def test_policy_bounds_segment_count():
+    # Simulate a run: a batch segment per commit, merging as the policy says.
+    segs: list = []
+    for _ in range(40):  # 100k documents in 2.5k batches
+        segs.append(_seg(2_500))
+        while groups := wm.plan_merges(segs):
+            for g in groups:
+                segs = [s for s in segs if s not in g] + [_seg(sum(s.doc_count() for s in g))]
+        assert len(segs) <= 3 * 3
+    assert len(segs) <= 6
+    assert sum(s.doc_count() for s in segs) == 100_000
+
+
+def test_policy_rewrites_segments_with_many_deletions():
+    big, dirty = _seg(50_000), _seg(1_000, deleted=2_000)
+    assert wm.plan_merges([big]) == []
+    assert wm.plan_merges([big, dirty]) == [[dirty]]
