@@ -122,15 +122,18 @@ def summarise(ranks: list[int | None]) -> tuple[float, float]:
 def baseline_ranks(rev: str, shared: Path) -> dict:
     """measure() with the newsgrep package of git revision `rev`, in a subprocess."""
     root = Path(__file__).resolve().parent.parent
+    # Only the package: this script itself may not exist at `rev`, and runs as it is now.
     blob = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", rev,
-                           "newsgrep", "scripts"], check=True, capture_output=True).stdout
+                           "newsgrep"], check=True, capture_output=True).stdout
     with tempfile.TemporaryDirectory(prefix="newsgrep-baseline-") as code:
         with tarfile.open(fileobj=BytesIO(blob)) as tar:
             tar.extractall(code, filter="data")
         env = dict(os.environ, PYTHONPATH=code)
-        done = subprocess.run([sys.executable, "-m", "scripts.eval_multilingual",
+        done = subprocess.run([sys.executable, str(Path(__file__).resolve()),
                                "--shared", str(shared), "--ranks-only"],
-                              cwd=code, env=env, check=True, capture_output=True, text=True)
+                              cwd=code, env=env, capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"the baseline run ({rev}) failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -28,9 +28,10 @@ see docs/ranking.md.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 
 import cyrtranslit
@@ -155,19 +156,26 @@ def normalize_term(word: str, lang: str | None = None) -> str:
 
 
 def is_cyrillic(term: str) -> bool:
+    """Whether the first letter of `term` is Cyrillic."""
     return _script(term) == "cyrillic"
 
 
 # Spellings that transliteration schemes and languages write differently for one sound
 # (`ш` is `sh` in English, `s`/`š` in Lithuanian/Latvian, `sch` in German; `й` is `j`,
-# `y` or `i`): a key keeps only what they agree on. Hand-written because it is a
-# handful of merges over the library's transliteration, not a transliteration table.
-_KEY_MERGES = (("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("ch", "c"),
-               ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("x", "ks"),
-               ("w", "v"), ("q", "k"), ("j", "i"), ("y", "i"))
+# `y` or `i`; `ц` is `ts`, `c` or cyrtranslit's `cz`): a key keeps only what they agree
+# on. Hand-written because it is a handful of merges over the library's
+# transliteration, not a transliteration table.
+_KEY_MERGES = (("shch", "s"), ("shh", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"),
+               ("ch", "c"), ("kh", "h"), ("cz", "c"), ("ts", "c"), ("tz", "c"), ("ck", "k"),
+               ("x", "ks"), ("w", "v"), ("q", "k"), ("j", "i"), ("y", "i"))
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _DOUBLES = re.compile(r"(.)\1+")
 KEY_PREFIX = "~"
+# English-style romanisations (`Golunova`, `politseyskikh`, `otravleniye`) as written in
+# cyrtranslit's own Latin, which reads `kh`, `ts` and `iya` otherwise (`кх`, `тс`, `ыйа`),
+# so that the Russian stemmer sees the real ending.
+_TO_CYRTRANSLIT = (("shch", "shh"), ("kh", "h"), ("tsya", "тся"), ("ts", "cz"), ("iya", "iя"),
+                   ("iye", "iе"), ("iyu", "iю"), ("iyo", "iё"))
 
 
 def _key_of_latin(latin: str) -> str:
@@ -186,42 +194,108 @@ def translit_key(term: str) -> str:
     return _key_of_latin(cyrtranslit.to_latin(term, "ru"))
 
 
+def _cyrillic_guesses(latin: str) -> list[str]:
+    """A Latin-script word as the Cyrillic words it may stand for. Romanisations drop
+    what the stemmer needs to find the ending: `ь` (`prinimat'` -> `prinimat`), and `ы`,
+    `ый` and `ий` all become `y`; a name is typed in the nominative, which the Russian
+    stemmer cuts differently from its other cases (`голунов` -> `голун`, `голунова` ->
+    `голунов`). So the ending is also tried as the others it may be."""
+    for a, b in _TO_CYRTRANSLIT:
+        latin = latin.replace(a, b)
+    cyr = cyrtranslit.to_cyrillic(latin, "ru")
+    out = [cyr]
+    if cyr.endswith("и") and latin.endswith("y"):
+        out += [cyr[:-1] + "ы", cyr[:-1] + "ый", cyr[:-1] + "ий"]
+    elif cyr[-1:] not in "аеёиоуыэюяйь":  # a consonant: the genitive, a lost soft sign
+        out += [cyr + "а", cyr + "ь"]
+    return out
+
+
 @lru_cache(maxsize=TERM_CACHE)
-def query_key(word: str) -> str:
-    """The sound key a Latin-script query word is looked up under: the word written in
-    Cyrillic (cyrtranslit), Russian-stemmed and keyed like an indexed Cyrillic word
-    (`navalny` -> `навални` -> `навалн` -> `~navaln`)."""
+def query_keys(word: str) -> tuple[str, ...]:
+    """The sound keys a Latin-script query word is looked up under: the Cyrillic words
+    it may stand for (_cyrillic_guesses), Russian-stemmed and keyed like an indexed
+    Cyrillic word (`navalny` -> `навальный` -> `навальн` -> `~navaln`)."""
     folded = fold(word.lower())
     if _script(folded) != "latin" or not folded.isalpha() or len(folded) < 3:
-        return ""
-    cyr = cyrtranslit.to_cyrillic(folded, "ru")
-    return translit_key(_STEMMERS["cyrillic"].stemWord(cyr))
+        return ()
+    keys = {translit_key(_STEMMERS["cyrillic"].stemWord(c)) for c in _cyrillic_guesses(folded)}
+    return tuple(sorted(k for k in keys if k))
 
 
 @lru_cache(maxsize=TERM_CACHE)
-def romanized(word: str) -> str:
+def romanized(word: str) -> tuple[str, ...]:
     """A Cyrillic query word as the English-language press writes it (iuliia's
-    Wikipedia scheme: `Навальный` -> `navalny`, `Зеленский` -> `zelensky`), so a
-    Cyrillic query finds the Latin spelling too; "" for other words."""
+    Wikipedia scheme: `Навальный` -> `navalny`, `Зеленский` -> `zelensky`), and its
+    Russian stem likewise (`Голунова` -> `golunov`, so a case form finds the name as
+    English text writes it), so a Cyrillic query finds the Latin spelling too; () for
+    other words."""
     if _script(fold(word)) != "cyrillic":
-        return ""
-    return fold(iuliia.WIKIPEDIA.translate(word)).lower()
+        return ()
+    forms = [fold(iuliia.WIKIPEDIA.translate(word)).lower()]
+    stem = normalize_term(word)
+    if len(stem) >= 4:
+        forms.append(fold(iuliia.WIKIPEDIA.translate(stem)).lower())
+    return tuple(dict.fromkeys(f for f in forms if f.isalpha()))
 
 
 def query_terms(word: str, langs: Iterable[str | None]) -> dict[str | None, set[str]]:
-    """Language -> the indexed terms one folded query word stands for in articles of
-    that language (None: the script defaults and the cross-script keys)."""
+    """Language -> the indexed terms one lower-cased query word stands for in articles of
+    that language (None: in any article: the script default's stem and the cross-script
+    forms)."""
     out: dict[str | None, set[str]] = {None: {normalize_term(word)}}
     for lang in langs:
         if lang is not None:
             out.setdefault(lang, set()).add(normalize_term(word, lang))
-    if key := query_key(word):
-        out[None].add(key)
-    if roman := romanized(word):
+    out[None].update(query_keys(word))
+    for roman in romanized(word):
         for lang in (None, *langs):
-            for part in WORD.findall(roman):
-                out.setdefault(lang, set()).add(normalize_term(part, lang))
+            out.setdefault(lang, set()).add(normalize_term(roman, lang))
     return out
+
+
+@lru_cache(maxsize=256)
+def term_normalizer(lang: str | None) -> Callable[[str], str]:
+    """The indexed form of a lower-cased word of an article in `lang` (normalize_term),
+    for marking matches in that article's text."""
+    if lang is None or (lang not in LANG_STEMMERS and lang not in FOLD_ONLY):
+        return normalize_term
+    return functools.partial(normalize_term, lang=lang)
+
+
+class MatchTerms(frozenset):
+    """Indexed terms to mark in a text (snippets.find_matches), where a Cyrillic word
+    also counts as matched when its Latin sound key is among them (a Latin query found
+    it by that key). `by_lang`: terms to mark only in articles of that language (a query
+    word's stem under that language's rules); for_lang() adds them."""
+
+    by_lang: dict[str, frozenset[str]]
+
+    def __new__(cls, terms: Iterable[str] = (),
+                by_lang: dict[str, set[str]] | None = None) -> MatchTerms:
+        self = super().__new__(cls, terms)
+        self.by_lang = {k: frozenset(v) for k, v in (by_lang or {}).items() if v}
+        return self
+
+    def __contains__(self, term: object) -> bool:
+        if frozenset.__contains__(self, term):
+            return True
+        return (isinstance(term, str) and "\u0400" <= term[:1] <= "\u04ff"
+                and frozenset.__contains__(self, translit_key(term)))
+
+    def for_lang(self, lang: str | None) -> MatchTerms:
+        """The terms to mark in an article in `lang`."""
+        extra = self.by_lang.get(lang) if lang else None
+        return MatchTerms(self | extra) if extra else self
+
+
+def marks_for(terms: Collection[str], lang: str | None
+              ) -> tuple[Collection[str], Callable[[str], str]]:
+    """(terms to mark, the word -> term function) for the text of an article in `lang`:
+    its words analysed as they were indexed, with that language's rules."""
+    if hasattr(terms, "for_lang"):  # MatchTerms, OpenSearch's highlight terms
+        terms = terms.for_lang(lang)
+    return terms, term_normalizer(lang)
 
 
 class FoldStemFilter(Filter):

@@ -4,6 +4,8 @@ prefix, empty-clause detection, the terms to highlight, and the BM25F weighting.
 
 from __future__ import annotations
 
+import copy
+import itertools
 import re
 from itertools import islice
 
@@ -26,9 +28,10 @@ from ..query import SearchRequest, lang_code
 from ..words import has_cjk
 from .analysis import (
     QUERY_LANGS,
+    MatchTerms,
     fold,
     normalize_term,
-    query_key,
+    query_keys,
     query_terms,
     romanized,
     term_positions,
@@ -67,13 +70,24 @@ MAX_CLAUSES = 1024
 _FUZZY_EDITS = re.compile(r"([^\s\"~()]+)~(\d+)")  # word~N; not "a phrase"~N (proximity)
 
 
-def _match_terms(q: query.Query, reader) -> set[str]:
+def _match_terms(q: query.Query, reader) -> MatchTerms:
     """Indexed title/body terms the query looks for (prefix and fuzzy terms expanded to
-    those in the index), leaving out anything under NOT: the words to highlight."""
-    out: set[str] = set()
+    those in the index), leaving out anything under NOT: the words to highlight. A
+    word's forms for other languages are kept apart (MatchTerms.for_lang), so an
+    English article does not get the French stem of its query word marked."""
+    common: set[str] = set()
+    by_lang: dict[str, set[str]] = {}
 
-    def walk(node: query.Query) -> None:
+    def walk(node: query.Query, out: set[str], langs: frozenset[str] | None) -> None:
         if isinstance(node, query.Not):
+            return
+        if isinstance(node, AnyLanguage):
+            for alt, alt_langs in node.alternatives(reader):
+                if alt_langs is None:
+                    walk(alt, out, langs)
+                else:
+                    for lang in alt_langs:
+                        walk(alt, by_lang.setdefault(lang, set()), alt_langs)
             return
         if node.is_leaf():
             try:
@@ -85,125 +99,145 @@ def _match_terms(q: query.Query, reader) -> set[str]:
                     out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
             return
         for child in node.children():
-            walk(child)
+            walk(child, out, langs)
 
-    def walk_any(node: AnyLanguage) -> None:
-        langs = index_languages(reader)
-        for child in node.subqueries:
-            if _kept(child, langs):
-                walk(child)
-        if node.word:  # the word as the snippet code normalises text (without a language)
-            out.add(normalize_term(node.word))
-
-    walk(q)
-    return out
+    walk(q, common, None)
+    return MatchTerms(common, by_lang)
 
 
 def index_languages(reader) -> frozenset[str]:
-    """The languages of the articles in the index (its `lang` terms), once per reader."""
+    """The languages of the articles `reader` holds (its `lang` terms), once per reader."""
     cache = reader.__dict__.setdefault("_newsgrep_langs", [])
     if not cache:
         try:
             found = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t
                               for t in reader.lexicon("lang"))
-        except Exception:  # no `lang` field
+        except Exception:  # no `lang` field, or a reader without a lexicon
             found = frozenset()
         cache.append(found)
     return cache[0]
 
 
-def _kept(q: query.Query, langs: frozenset[str]) -> bool:
-    only = getattr(q, "langs", None)
-    return only is None or not only.isdisjoint(langs)
-
-
-class LangTerm(query.Term):
-    """A query word's stem under some languages (`langs`): only looked up when the
-    index holds an article in one of them."""
-
-    def __init__(self, fieldname, text, boost=1.0, langs: frozenset[str] | None = None):
-        super().__init__(fieldname, text, boost=boost)
-        self.langs = langs
-
-
-class LangPhrase(query.Phrase):
-    """A phrase as articles in `langs` index it (see LangTerm)."""
-
-    def __init__(self, fieldname, words, slop=1, boost=1.0, langs: frozenset[str] | None = None):
-        super().__init__(fieldname, words, slop=slop, boost=boost)
-        self.langs = langs
+def _only_in(langs: frozenset[str]) -> query.Query:
+    """Articles in one of `langs` (a filter: Require takes no score from it)."""
+    terms: list[query.Query] = [query.Term("lang", lang) for lang in sorted(langs)]
+    return terms[0] if len(terms) == 1 else query.Or(terms)
 
 
 class AnyLanguage(query.Or):
-    """One query word (or phrase) in every language: the OR of its stems under each
-    language the index holds, plus its cross-script forms. Alternatives for languages
-    the index does not hold are left out at search time, so a stem that some other
-    language's rules happen to share with an unrelated word (French `news` -> `new`)
-    costs no precision on an index without that language."""
+    """One query word (or phrase) in every language: the OR of its indexed forms, each
+    as an alternative. The first is the word as the script's default analysis indexes it
+    (an English, Russian or Greek article, or one in a language with no stemmer); then
+    its cross-script forms (sound keys of Cyrillic words for a Latin word, the Latin
+    spelling for a Cyrillic one), which match in any article; then its stems under other
+    languages' rules, each required to be in an article of those languages (Require on
+    `lang`), so French `news` -> `new` never matches the English word `new`.
+    Alternatives for languages the index does not hold are left out when matching.
 
-    def __init__(self, subqueries, boost=1.0, word: str | None = None, **kwargs):
-        super().__init__(subqueries, boost=boost, **kwargs)
-        self.word = word
+    children() is the first alternative only: the code that reads a query's words (the
+    proximity bonus, feedback's word count, did-you-mean, OpenSearch's suggester) sees
+    the word as typed and analysed, not a list of stems that would break its word order.
+    The alternatives are for matching and highlighting (alternatives())."""
+
+    def __init__(self, subqueries, boost=1.0,
+                 langs: list[frozenset[str] | None] | None = None):
+        super().__init__(subqueries, boost=boost)
+        self.langs = list(langs) if langs is not None else [None] * len(subqueries)
+
+    def children(self):
+        return iter(self.subqueries[:1])
+
+    def apply(self, fn):
+        return AnyLanguage([fn(q) for q in self.subqueries], boost=self.boost,
+                           langs=self.langs)
+
+    def normalize(self):
+        return self
+
+    def alternatives(self, reader) -> list[tuple[query.Query, frozenset[str] | None]]:
+        """(alternative, its languages or None for any article), for the languages
+        `reader` holds."""
+        held = index_languages(reader)
+        return [(q, ls) for q, ls in zip(self.subqueries, self.langs, strict=True)
+                if ls is None or not ls.isdisjoint(held)]
 
     def matcher(self, searcher, context=None):
-        langs = index_languages(searcher.reader())
-        kept = [q for q in self.subqueries if _kept(q, langs)]
-        if not kept:
-            return matching.NullMatcher()
+        kept = [q for q, _ in self.alternatives(searcher.reader())]
+        if len(kept) == 1:
+            return kept[0].matcher(searcher, context)
         return query.Or(kept, boost=self.boost).matcher(searcher, context)
 
     def estimate_size(self, ixreader):
-        langs = index_languages(ixreader)
-        return sum(q.estimate_size(ixreader) for q in self.subqueries if _kept(q, langs))
+        return min(sum(q.estimate_size(ixreader) for q, _ in self.alternatives(ixreader)),
+                   ixreader.doc_count())
 
 
-def _grouped(per_lang: dict[str | None, set[str] | tuple]) -> list[tuple[frozenset | None, object]]:
-    """(languages or None, form) for each distinct form, a form under None once only."""
-    common = per_lang.get(None, set())
-    out: dict[object, set[str] | None] = {f: None for f in common}
+# A phrase's words each have a few forms; at most this many combinations are tried.
+MAX_PHRASE_FORMS = 8
+
+
+def _any_language(first: query.Query, forms: dict, make, boost: float) -> query.Query:
+    """AnyLanguage over `first` and `forms` (form -> languages, or None for any
+    article), each alternative made by make(form); just `first` when it is alone."""
+    subs: list[query.Query] = [first]
+    langs: list[frozenset[str] | None] = [None]
+    for form, ls in forms.items():
+        q = make(form)
+        subs.append(q if ls is None else query.Require(q, _only_in(ls)))
+        langs.append(ls)
+    return first if len(subs) == 1 else AnyLanguage(subs, langs=langs)
+
+
+def _grouped(per_lang: dict, first) -> dict:
+    """form -> frozenset of languages (None: any article) for each form but `first`;
+    a form that some language and the script default share matches in any article."""
+    anywhere = per_lang.get(None, set())
+    out: dict = {f: None for f in anywhere if f != first}
     for lang, forms in per_lang.items():
-        if lang is None:
-            continue
         for form in forms:
-            if form in out and out[form] is None:
+            if lang is None or form == first or form in anywhere:
                 continue
             out.setdefault(form, set()).add(lang)
-    return [(None if ls is None else frozenset(ls), f) for f, ls in out.items()]
+    return {f: (None if ls is None else frozenset(ls)) for f, ls in out.items()}
 
 
 def _expand_term(node: query.Term) -> query.Query:
     word = node.text
+    first = copy.copy(node)  # keeps the parser's startchar/endchar (suggestions)
+    first.text = normalize_term(word)
     if has_cjk(word) or not any(c.isalpha() for c in word):
-        return node
-    forms = _grouped(query_terms(word, QUERY_LANGS))
-    if len(forms) == 1:
-        return query.Term(node.fieldname, forms[0][1], boost=node.boost)
-    return AnyLanguage([LangTerm(node.fieldname, f, langs=ls) for ls, f in forms],
-                       boost=node.boost, word=word)
+        return first
+    forms = _grouped(query_terms(word, QUERY_LANGS), first.text)
+    return _any_language(first, forms, lambda f: query.Term(node.fieldname, f,
+                                                            boost=node.boost), node.boost)
+
+
+def _combos(options: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    return list(islice(itertools.product(*options), MAX_PHRASE_FORMS))
 
 
 def _expand_phrase(node: query.Phrase) -> query.Query:
     words = list(node.words)
+    first = copy.copy(node)
+    first.words = [normalize_term(w) for w in words]
     if any(has_cjk(w) for w in words):
-        return node
-    per_lang: dict[str | None, set[tuple[str, ...]]] = {
-        None: {tuple(normalize_term(w) for w in words)}}
+        return first
+    per_lang: dict[str | None, set[tuple[str, ...]]] = {None: set()}
     for lang in QUERY_LANGS:
-        per_lang.setdefault(lang, set()).add(tuple(normalize_term(w, lang) for w in words))
-    keys = [query_key(w) for w in words]
-    if all(keys):  # the Latin phrase as a Cyrillic article's sound keys
-        per_lang[None].add(tuple(keys))
-    romans = [romanized(w) or w for w in words]
-    if romans != words and all(r.isalpha() for r in romans):  # Cyrillic -> Latin spelling
-        per_lang[None].add(tuple(normalize_term(r) for r in romans))
-        for lang in QUERY_LANGS:
-            per_lang[lang].add(tuple(normalize_term(r, lang) for r in romans))
-    forms = _grouped(per_lang)
+        per_lang[lang] = {tuple(normalize_term(w, lang) for w in words)}
+    keys = [query_keys(w) for w in words]
+    if all(keys):  # a Latin phrase as a Cyrillic article's sound keys
+        per_lang[None].update(_combos(keys))
+    romans = [romanized(w) or (w,) for w in words]
+    if any(romanized(w) for w in words):  # a Cyrillic phrase in Latin letters
+        for combo in _combos(romans):
+            per_lang[None].add(tuple(normalize_term(r) for r in combo))
+            for lang in QUERY_LANGS:
+                per_lang[lang].add(tuple(normalize_term(r, lang) for r in combo))
+    forms = _grouped(per_lang, tuple(first.words))
     f, slop, boost = node.fieldname, node.slop, node.boost
-    if len(forms) == 1:
-        return query.Phrase(f, list(forms[0][1]), slop=slop, boost=boost)
-    return AnyLanguage([LangPhrase(f, list(ws), slop=slop, langs=ls) for ls, ws in forms],
-                       boost=boost)
+    return _any_language(first, forms, lambda ws: query.Phrase(f, list(ws), slop=slop,
+                                                               boost=boost), boost)
 
 
 def shorten(text: str, width: int = 60) -> str:

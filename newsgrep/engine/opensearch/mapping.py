@@ -60,10 +60,13 @@ SETTINGS = {
 
 # -- documents -----------------------------------------------------------------------
 
-def _analysed(text: str) -> list[str]:
-    """The indexed terms of `text` in position order, exactly as Whoosh indexes them
-    (stopwords leave no gaps, see analysis.py), for the whitespace-split *_terms fields."""
-    by_pos = [(p, t) for t, ps in term_positions(text).items() for p in ps]
+def _analysed(text: str, lang: str | None = None) -> list[str]:
+    """The indexed terms of `text` (of an article in `lang`) in position order, exactly as
+    Whoosh indexes them (stopwords leave no gaps, see analysis.py), for the
+    whitespace-split *_terms fields. A Cyrillic word's Latin sound key shares its
+    position; the whitespace tokenizer gives it the next one, so phrases of sound keys
+    do not match here (single words do)."""
+    by_pos = [(p, t) for t, ps in term_positions(text, lang=lang).items() for p in ps]
     by_pos.sort()
     return [t for _, t in by_pos]
 
@@ -76,9 +79,9 @@ def _source_terms(text: str) -> list[str]:
 def _document(a: Article, seq: int) -> dict:
     doc: dict = {"id": a.id, "path": a.path, "seq": seq, "title": a.title, "body": a.body,
                  "url": a.url, "lang": a.lang}
-    if terms := _analysed(a.title):
+    if terms := _analysed(a.title, a.lang):
         doc["title_terms"] = " ".join(terms)
-    if terms := _analysed(a.body):
+    if terms := _analysed(a.body, a.lang):
         doc["body_terms"] = " ".join(terms)
     if a.date:
         doc["date"] = a.date.isoformat()
