@@ -10,12 +10,20 @@ transliteration, each Russian title written in Latin letters (iuliia's Wikipedia
 as the English-language press spells Russian names; a different scheme from the one the
 index uses, so the test is not circular) as the query.
 
-`--baseline-rev REV` also measures the analysis of git revision REV (its `newsgrep`
-package, extracted to a temporary folder and run in a subprocess) in the same run, so
-before and after are measured alike.
+`--baseline-rev REV` (`make eval-multilingual`: main) also measures the analysis of git
+revision REV (its `newsgrep` package, extracted to a temporary folder and run in a
+subprocess with this script) in the same run, so before and after are measured alike.
+
+`--cost` also times the indexing work per article that analysis changes: the engine's
+`prepare_article` (title and body analysed into postings, body compressed, as ingest's
+parsing workers do it) over every article of the sets above with their detected language,
+in fresh processes (cold term caches), alternating baseline and now, `--rounds` times
+each; the median is reported with the machine's load average.
 
 Prints a table, then one JSON line per language group and analysis:
-`{"analysis": ..., "group": ..., "n": ..., "mrr_all": ..., "s10_all": ..., ...}`.
+`{"analysis": ..., "group": ..., "n": ..., "mrr_all": ..., "s10_all": ..., ...}`
+(group `ru-latin`: the transliterated Russian titles), and with --cost one
+`{"cost": ..., "seconds": ..., "per_article_ms": ..., "ratio": ...}` line per analysis.
 """
 
 from __future__ import annotations
@@ -23,10 +31,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from collections import defaultdict
 from io import BytesIO
 from pathlib import Path
@@ -119,43 +129,93 @@ def summarise(ranks: list[int | None]) -> tuple[float, float]:
     return mrr, s10
 
 
-def baseline_ranks(rev: str, shared: Path) -> dict:
-    """measure() with the newsgrep package of git revision `rev`, in a subprocess."""
+def _extract(rev: str, dest: str) -> None:
+    """The `newsgrep` package of git revision `rev`, into `dest`. Only the package: this
+    script may not exist at `rev`, and runs as it is now."""
     root = Path(__file__).resolve().parent.parent
-    # Only the package: this script itself may not exist at `rev`, and runs as it is now.
     blob = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", rev,
                            "newsgrep"], check=True, capture_output=True).stdout
-    with tempfile.TemporaryDirectory(prefix="newsgrep-baseline-") as code:
-        with tarfile.open(fileobj=BytesIO(blob)) as tar:
-            tar.extractall(code, filter="data")
-        env = dict(os.environ, PYTHONPATH=code)
-        done = subprocess.run([sys.executable, str(Path(__file__).resolve()),
-                               "--shared", str(shared), "--ranks-only"],
-                              cwd=code, env=env, capture_output=True, text=True)
-        if done.returncode:
-            sys.exit(f"the baseline run ({rev}) failed:\n{done.stderr}")
+    with tarfile.open(fileobj=BytesIO(blob)) as tar:
+        tar.extractall(dest, filter="data")
+
+
+def _run_self(code: str | None, shared: Path, flag: str) -> dict:
+    """This script with `flag`, in a fresh process importing newsgrep from `code` (a
+    folder holding an extracted package) or, with None, the one installed now."""
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = code
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()),
+                           "--shared", str(shared), flag],
+                          cwd=code or Path(__file__).resolve().parent.parent, env=env,
+                          capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"the run with {flag} ({code or 'now'}) failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def cost_seconds(shared: Path) -> dict:
+    """Seconds for prepare_article over every article (see the module docstring)."""
+    import newsgrep
+    from newsgrep.article import Article
+    from newsgrep.engine.whoosh_store import prepare_article
+
+    targets, distractors = load(shared)
+    articles = [Article(id=a["id"], path=a["id"], title=a["title"], body=a["body"],
+                        lang=a["lang"]) for a in targets + distractors]
+    start = time.process_time()
+    for a in articles:
+        prepare_article(a)
+    return {"seconds": time.process_time() - start, "articles": len(articles),
+            "package": str(Path(newsgrep.__file__).parent)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=Path("../shared"))
     ap.add_argument("--baseline-rev", help="also measure the analysis of this git revision")
+    ap.add_argument("--cost", action="store_true", help="also time prepare_article per article")
+    ap.add_argument("--rounds", type=int, default=3, help="--cost runs per analysis")
     ap.add_argument("--ranks-only", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--cost-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     shared = args.shared.resolve()
     if args.ranks_only:
         print(json.dumps(measure(shared)))
         return
-    runs = {}
-    if args.baseline_rev:
-        runs[f"before({args.baseline_rev})"] = baseline_ranks(args.baseline_rev, shared)
-    runs["now"] = json.loads(json.dumps(measure(shared)))
+    if args.cost_only:
+        print(json.dumps(cost_seconds(shared)))
+        return
+    with tempfile.TemporaryDirectory(prefix="newsgrep-baseline-") as code:
+        base = f"before({args.baseline_rev})" if args.baseline_rev else None
+        if args.baseline_rev:
+            _extract(args.baseline_rev, code)
+        runs = {}
+        if base:
+            runs[base] = _run_self(code, shared, "--ranks-only")
+        runs["now"] = _run_self(None, shared, "--ranks-only")
+        costs: dict[str, list[float]] = defaultdict(list)
+        load_avg = []
+        n_articles = 0
+        if args.cost:
+            for _ in range(args.rounds):
+                load_avg.append(os.getloadavg()[0])
+                for name, where in ((base, code), ("now", None)):
+                    if name:
+                        done = _run_self(where, shared, "--cost-only")
+                        costs[name].append(done["seconds"])
+                        n_articles = done["articles"]
+            load_avg.append(os.getloadavg()[0])
+    report(runs, costs, load_avg, n_articles)
+
+
+def report(runs: dict, costs: dict[str, list[float]], load_avg: list[float],
+           n_articles: int) -> None:
     groups = sorted({g for r in runs.values() for g in r},
                     key=lambda g: (g == "other", g == "ru-latin", g))
     print(f"{'group':<9} {'n':>4} {'analysis':<16} {'MRR@10 all':>10} {'S@10 all':>9} "
           f"{'MRR@10 any':>10} {'S@10 any':>9}")
-    lines = []
+    lines: list[dict] = []
     for g in groups:
         for name, r in runs.items():
             if g not in r:
@@ -168,6 +228,18 @@ def main() -> None:
             lines.append({"analysis": name, "group": g, "n": n,
                           "mrr_all": round(mrr_a, 4), "s10_all": round(s_a, 4),
                           "mrr_any": round(mrr_o, 4), "s10_any": round(s_o, 4)})
+    if costs:
+        first = next(iter(costs))
+        print(f"\nprepare_article CPU seconds over {n_articles:,} articles (median of "
+              f"{len(costs[first])}; load average {min(load_avg):.2f}-{max(load_avg):.2f}):")
+        for name, secs in costs.items():
+            med = statistics.median(secs)
+            ratio = med / statistics.median(costs[first])
+            print(f"  {name:<16} {med:7.2f} s  ({', '.join(f'{x:.2f}' for x in secs)})  "
+                  f"{ratio:.3f}x {first}")
+            lines.append({"cost": name, "seconds": round(med, 3), "runs": secs,
+                          "per_article_ms": round(1000 * med / n_articles, 4),
+                          "ratio": round(ratio, 4), "load_avg": load_avg})
     for line in lines:
         print(json.dumps(line))
 
