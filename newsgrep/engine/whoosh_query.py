@@ -124,6 +124,13 @@ def _only_in(langs: frozenset[str]) -> query.Query:
     return terms[0] if len(terms) == 1 else query.Or(terms)
 
 
+def _absent(q: query.Query, reader) -> bool:
+    """Whether `q` is a term (or a term restricted to some languages) `reader` lacks."""
+    if isinstance(q, query.Require):
+        q = q.a
+    return type(q) is query.Term and (q.fieldname, q.text) not in reader
+
+
 class AnyLanguage(query.Or):
     """One query word (or phrase) in every language: the OR of its indexed forms, each
     as an alternative. The first is the word as the script's default analysis indexes it
@@ -162,7 +169,12 @@ class AnyLanguage(query.Or):
                 if ls is None or not ls.isdisjoint(held)]
 
     def matcher(self, searcher, context=None):
-        kept = [q for q, _ in self.alternatives(searcher.reader())]
+        reader = searcher.reader()
+        # Alternatives whose term this reader does not hold are dropped, so that on an
+        # index of one language the word is the one term it was before (same matcher).
+        kept = [q for q, _ in self.alternatives(reader) if not _absent(q, reader)]
+        if not kept:
+            return self.subqueries[0].matcher(searcher, context)
         if len(kept) == 1:
             return kept[0].matcher(searcher, context)
         return query.Or(kept, boost=self.boost).matcher(searcher, context)
