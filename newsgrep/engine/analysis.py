@@ -414,7 +414,7 @@ def term_positions(text: str, stops: Iterable[str] | None = None,
             poses[word] = [pos]
         else:
             lst.append(pos)
-        if "\u0400" <= word[0] <= "\u04ff" and (key := translit_key(word)):
+        if "\u0400" <= word[:1] <= "\u04ff" and (key := translit_key(word)):
             lst = poses.get(key)
             if lst is None:
                 poses[key] = [pos]

@@ -443,6 +443,34 @@ class SafeAndNot(query.AndNot):
         return _AndNotMatcher(scoredm, notm)
 
 
+def _key(q: query.Query):
+    """What makes two query nodes the same search: an AnyLanguage word is its default
+    form (two inflections of one word with one stem, `libraries library`, are one)."""
+    if isinstance(q, AnyLanguage):
+        return ("any", _key(q.subqueries[0]))
+    if isinstance(q, query.CompoundQuery):
+        return (type(q).__name__, q.boost, tuple(_key(c) for c in q.subqueries))
+    return q
+
+
+def _deduplicated(node: query.Query) -> query.Query:
+    """An Or/And with each search once, as Whoosh's normalize() left it when the parser
+    still stemmed: a word repeated in another form (`library ... libraries`) would
+    otherwise count twice in the ranking."""
+    seen: set = set()
+    subs = []
+    for child in node.subqueries:
+        k = _key(child)
+        if k not in seen:
+            seen.add(k)
+            subs.append(child)
+    if len(subs) == len(node.subqueries):
+        return node
+    out = copy.copy(node)
+    out.subqueries = subs
+    return out
+
+
 def _rewrite(node: query.Query) -> query.Query:
     """Swap Whoosh's query classes for newsgrep's (subclasses, so code that reads the
     tree, such as the OpenSearch translation, sees the same node types), and expand
@@ -472,4 +500,6 @@ def _rewrite(node: query.Query) -> query.Query:
                             prefixlength=max(FUZZY_PREFIX, node.prefixlength))
     if type(node) is query.AndNot:
         return SafeAndNot(node.a, node.b)
+    if type(node) in (query.Or, query.And):
+        return _deduplicated(node)
     return node
