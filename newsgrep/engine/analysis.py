@@ -389,10 +389,11 @@ _TOKEN = WORD  # the analyzer's word pattern, CJK runs aside (see newsgrep/words
 
 
 def term_positions(text: str, stops: Iterable[str] | None = None,
-                   lang: str | None = None) -> dict[str, list[int]]:
+                   lang: str | None = None, keys: bool = False) -> dict[str, list[int]]:
     """Indexed term -> positions of an article in language `lang` (None: the script
-    defaults, as text_analyzer() produces them), with each Cyrillic word's Latin key
-    (translit_key) at the word's position too.
+    defaults, as text_analyzer() produces them); with `keys`, also each Cyrillic word's
+    Latin sound key (translit_key, `~...`) at the word's position, as the index holds
+    them (fastformat.analyzed).
 
     `stops` as text_analyzer(stopwords=...): None means STOPWORDS.
     """
@@ -414,7 +415,7 @@ def term_positions(text: str, stops: Iterable[str] | None = None,
             poses[word] = [pos]
         else:
             lst.append(pos)
-        if "\u0400" <= word[:1] <= "\u04ff" and (key := translit_key(word)):
+        if keys and "\u0400" <= word[:1] <= "\u04ff" and (key := translit_key(word)):
             lst = poses.get(key)
             if lst is None:
                 poses[key] = [pos]

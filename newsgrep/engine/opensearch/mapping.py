@@ -66,7 +66,7 @@ def _analysed(text: str, lang: str | None = None) -> list[str]:
     whitespace-split *_terms fields. A Cyrillic word's Latin sound key shares its
     position; the whitespace tokenizer gives it the next one, so phrases of sound keys
     do not match here (single words do)."""
-    by_pos = [(p, t) for t, ps in term_positions(text, lang=lang).items() for p in ps]
+    by_pos = [(p, t) for t, ps in term_positions(text, lang=lang, keys=True).items() for p in ps]
     by_pos.sort()
     return [t for _, t in by_pos]
 
