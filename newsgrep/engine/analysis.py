@@ -1,20 +1,26 @@
 """Text analysis shared by indexing, querying and highlighting (Whoosh analyzers).
 
 Tokens are lower-cased, accent-folded and stemmed with the Snowball stemmer (C-backed
-PyStemmer) of the article's detected language (`lang`) when that language has one and
-the token is in its script; otherwise with the default of the token's script (English
-for Latin, Russian for Cyrillic, Greek for Greek), as before languages were told apart.
-Languages without a Snowball stemmer (Latvian, Slovak, Slovenian, ...) are folded only.
-All languages share the title and body fields; a query word is expanded to its stems
-under every language present in the index (engine/whoosh_query.py), so a user never
-has to say which language an article is in. Whoosh has no filter that picks a stemmer
-per token, hence this one; results are cached per token, which makes it several times
-faster than Whoosh's own StemFilter + CharsetFilter chain.
+PyStemmer) of the article's language (`lang`: the record's, else detected at ingest)
+when that language has one and the token is in its script; otherwise with the default
+of the token's script (English for Latin, Russian for Cyrillic, Greek for Greek), as
+before languages were told apart. Latin-script languages with no maintained stemmer
+(Latvian, Slovak, Slovenian, ...: FOLD_ONLY) are folded only. All languages share the
+title and body fields; a query word is expanded to its stems under every language the
+index holds, each stem required to be in an article of its language
+(engine/whoosh_query.py: AnyLanguage), so a user never has to say which language an
+article is in. Whoosh has no filter that picks a stemmer per token, hence this one;
+results are cached per token, which makes it several times faster than Whoosh's own
+StemFilter + CharsetFilter chain.
 
-Across scripts: each Cyrillic word is also indexed, at the same position, as a Latin
-"sound key" (translit_key: `Навальный` -> `~navaln`), and a Latin query word is looked
-up under its key too (`Navalny` -> `~navaln`), so Latin spellings find Cyrillic ones.
-Keys carry a `~` prefix, which no word has, so they never match a Latin-script word.
+Across scripts: each Cyrillic word is also indexed, at the same position, under a Latin
+"sound key" (translit_key: `Навальный` -> `навальн` -> `~navaln`), a shadow term that
+does not count in the field's length (fastformat.Analyzed). A Latin query word is looked
+up under the keys of the Cyrillic words it may stand for (query_keys: `golunov` ->
+`~golun`, `~golunov`), and a Cyrillic query word also as the English-language press
+spells it (romanized: `Навальный` -> `navalny`). Keys carry a `~` prefix, which no word
+has, so they never match a Latin-script word; prefix and fuzzy queries, which keep the
+first letter, never reach them.
 
 Title and body also drop a short, conservative list of English function words
 (STOPWORDS) before stemming: it is matched against the folded lower-case token, so only
