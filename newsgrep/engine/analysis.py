@@ -14,8 +14,8 @@ results are cached per token, which makes it several times faster than Whoosh's 
 StemFilter + CharsetFilter chain.
 
 Across scripts: each Cyrillic word is also indexed, at the same position, under a Latin
-"sound key" (translit_key: `Навальный` -> `навальн` -> `~navaln`), a shadow term that
-does not count in the field's length (fastformat.Analyzed). A Latin query word is looked
+"sound key" (translit_key: `Навальный` -> `навальн` -> `~navaln`; see fastformat.Analyzed
+on the field length). A Latin query word is looked
 up under the keys of the Cyrillic words it may stand for (query_keys: `golunov` ->
 `~golun`, `~golunov`), and a Cyrillic query word also as the English-language press
 spells it (romanized: `Навальный` -> `navalny`). Keys carry a `~` prefix, which no word

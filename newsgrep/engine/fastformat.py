@@ -47,22 +47,21 @@ class Analyzed(str):
     """Text whose postings were already computed (in an ingest worker process), so the
     single index writer only has to file them: analysis moves to the other cores.
 
-    A posting (word, freq, positions) with freq 0 is a shadow term: a Cyrillic word's
-    Latin sound key (analysis.translit_key), at that word's position. Whoosh adds a
-    posting's freq to the field's length, which BM25 normalises by; the shadow is not a
-    word of its own, so it must not make a Russian article look twice as long. Its
-    weight is its number of positions (FastPositions.word_values)."""
+    The postings include the Latin sound key of each Cyrillic word, at that word's
+    position (analysis.translit_key). They count in the field's length like words, so a
+    Russian article's length is about twice its words: the bulk writer
+    (engine/whoosh_bulk.py) takes both a posting's weight and the length from its freq
+    and must write the same bytes as Whoosh, so a key cannot be weighted but left out of
+    the length (see docs/multilingual.md)."""
 
     postings: list[tuple[str, int, bytes]]
 
 
 def analyzed(text: str, lang: str | None = None) -> Analyzed:
     """`text` of an article in language `lang` with its postings (analysis.term_positions,
-    with the sound keys of Cyrillic words as shadow terms)."""
+    with the sound keys of Cyrillic words)."""
     out = Analyzed(text)
-    shadow = analysis.KEY_PREFIX
-    out.postings = [(word, 0 if word[:1] == shadow else len(poslist),
-                     encode_positions(poslist))
+    out.postings = [(word, len(poslist), encode_positions(poslist))
                     for word, poslist in analysis.term_positions(text, lang=lang,
                                                                  keys=True).items()]
     return out
@@ -108,8 +107,7 @@ class FastPositions(Positions):
         fb = self.field_boost
         if isinstance(value, Analyzed):
             for word, freq, encoded in value.postings:
-                # freq 0: a shadow term (see Analyzed), weighted by its positions
-                yield (word, freq, (freq or self.decode_frequency(encoded)) * fb, encoded)
+                yield (word, freq, freq * fb, encoded)
             return
         encode = self.encode
         for word, poslist in analysis.term_positions(value).items():
