@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_INDEX ?= .demo-index
 SHARED ?= ../shared
 
-.PHONY: venv demo test test-opensearch opensearch-node lint eval eval-ingest bench clean
+.PHONY: venv demo test test-opensearch opensearch-node lint eval eval-ingest eval-multilingual bench clean
 
 venv: $(STAMP)
 
@@ -45,6 +45,12 @@ eval: venv
 
 eval-ingest: venv
 	$(BIN)/python -m scripts.eval_ingest --shared $(SHARED)
+
+# Known-item search per language and across scripts, today's analysis (BASELINE, a git
+# revision) and this one in the same run, with the indexing cost of each.
+BASELINE ?= main
+eval-multilingual: venv
+	$(BIN)/python -m scripts.eval_multilingual --shared $(SHARED) --baseline-rev $(BASELINE) --cost
 
 # Ingest and search at 20k and 100k against plain Whoosh, FTS5, tantivy and rg; then
 # browse's query latency on the 20k index the first step kept.

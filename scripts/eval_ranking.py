@@ -164,12 +164,12 @@ def cache_root() -> Path:
 
 def analysis_key(extra: str = "") -> str:
     """Changes whenever the analysis or the index format code does."""
-    from newsgrep.engine import analysis, fastformat, whoosh_engine
+    from newsgrep.engine import analysis, fastformat, whoosh_store
 
     h = hashlib.sha1(extra.encode())
     for mod in (analysis, fastformat):
         h.update(Path(mod.__file__).read_bytes())
-    h.update(str(whoosh_engine.FORMAT_VERSION).encode())
+    h.update(str(whoosh_store.FORMAT_VERSION).encode())  # where it lives since the re-layout
     return h.hexdigest()[:12]
 
 

@@ -1,11 +1,26 @@
 """Text analysis shared by indexing, querying and highlighting (Whoosh analyzers).
 
-One analyzer for every language, so a query matches whichever language an article is
-in: tokens are lower-cased, accent-folded and stemmed with the Snowball stemmer of the
-token's script (C-backed PyStemmer: English for Latin script, Russian for Cyrillic,
-Greek for Greek). Whoosh has no filter that picks a stemmer per token, hence this one;
+Tokens are lower-cased, accent-folded and stemmed with the Snowball stemmer (C-backed
+PyStemmer) of the article's language (`lang`: the record's, else detected at ingest)
+when that language has one and the token is in its script; otherwise with the default
+of the token's script (English for Latin, Russian for Cyrillic, Greek for Greek), as
+before languages were told apart. Latin-script languages with no maintained stemmer
+(Latvian, Slovak, Slovenian, ...: FOLD_ONLY) are folded only. All languages share the
+title and body fields; a query word is expanded to its stems under every language the
+index holds, each stem required to be in an article of its language
+(engine/whoosh_query.py: AnyLanguage), so a user never has to say which language an
+article is in. Whoosh has no filter that picks a stemmer per token, hence this one;
 results are cached per token, which makes it several times faster than Whoosh's own
 StemFilter + CharsetFilter chain.
+
+Across scripts: each Cyrillic word is also indexed, at the same position, under a Latin
+"sound key" (translit_key: `Навальный` -> `навальн` -> `~navaln`; see fastformat.Analyzed
+on the field length). A Latin query word is looked
+up under the keys of the Cyrillic words it may stand for (query_keys: `golunov` ->
+`~golun`, `~golunov`), and a Cyrillic query word also as the English-language press
+spells it (romanized: `Навальный` -> `navalny`). Keys carry a `~` prefix, which no word
+has, so they never match a Latin-script word; prefix and fuzzy queries, which keep the
+first letter, never reach them.
 
 Title and body also drop a short, conservative list of English function words
 (STOPWORDS) before stemming: it is matched against the folded lower-case token, so only
@@ -19,10 +34,14 @@ see docs/ranking.md.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 
+import cyrtranslit
+import iuliia
 import Stemmer
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
@@ -43,6 +62,40 @@ _STEMMERS = {
     "cyrillic": Stemmer.Stemmer("russian"),
     "greek": Stemmer.Stemmer("greek"),
 }
+
+# ISO 639-1 code -> (PyStemmer algorithm, the scripts it stems). English, Russian and
+# Greek are the script defaults above (analysed exactly as before languages were told
+# apart). Languages left out have no Snowball stemmer (lv, sk, sl, uk, bg, ...): their
+# words are folded only, or for Cyrillic take the Russian default. Serbian Snowball
+# stems Serbo-Croatian in both scripts, hence hr/bs too.
+_LANG_ALGORITHMS = {
+    "de": ("german", ("latin",)), "fr": ("french", ("latin",)),
+    "es": ("spanish", ("latin",)), "it": ("italian", ("latin",)),
+    "pt": ("portuguese", ("latin",)), "nl": ("dutch", ("latin",)),
+    "sv": ("swedish", ("latin",)), "no": ("norwegian", ("latin",)),
+    "nb": ("norwegian", ("latin",)), "nn": ("norwegian", ("latin",)),
+    "da": ("danish", ("latin",)), "fi": ("finnish", ("latin",)),
+    "hu": ("hungarian", ("latin",)), "ro": ("romanian", ("latin",)),
+    "tr": ("turkish", ("latin",)), "lt": ("lithuanian", ("latin",)),
+    "ca": ("catalan", ("latin",)), "cs": ("czech", ("latin",)),
+    "pl": ("polish", ("latin",)), "et": ("estonian", ("latin",)),
+    "eu": ("basque", ("latin",)), "ga": ("irish", ("latin",)),
+    "id": ("indonesian", ("latin",)), "eo": ("esperanto", ("latin",)),
+    "sr": ("serbian", ("latin", "cyrillic")), "hr": ("serbian", ("latin",)),
+    "bs": ("serbian", ("latin",)),
+}
+_AVAILABLE = set(Stemmer.algorithms())
+LANG_STEMMERS: dict[str, tuple[Stemmer.Stemmer, tuple[str, ...]]] = {
+    lang: (Stemmer.Stemmer(algo), scripts)
+    for lang, (algo, scripts) in _LANG_ALGORITHMS.items() if algo in _AVAILABLE
+}
+# Latin-script languages with no stemmer: folded only rather than given English rules.
+FOLD_ONLY = frozenset({"lv", "sk", "sl", "sq", "mt", "is", "ms", "tl", "sw", "af",
+                       "cy", "gl", "vi", "az", "uz"})
+# Every language that analyses differently from the script defaults (English, Russian,
+# Greek): a query word is
+# expanded under each of them that the index holds.
+QUERY_LANGS = tuple(sorted(set(LANG_STEMMERS) | FOLD_ONLY))
 
 
 def fold(word: str) -> str:
@@ -91,13 +144,164 @@ def _fold_cached(word: str) -> str:
 
 
 @lru_cache(maxsize=TERM_CACHE)
-def normalize_term(word: str) -> str:
-    """The indexed form of one lower-cased token."""
+def normalize_term(word: str, lang: str | None = None) -> str:
+    """The indexed form of one lower-cased token of an article in language `lang`."""
     folded = fold(word)
     script = _script(folded)
     if script is None or len(folded) < 3 or not folded.isalpha():
         return folded
+    if lang is not None:
+        own = LANG_STEMMERS.get(lang)
+        if own is not None and script in own[1]:
+            # Stemmed before folding: their rules read the accents (Czech `volbách`,
+            # Turkish `seçim`), and some write them (Turkish `secim` -> `seç`).
+            return fold(own[0].stemWord(word))
+        if lang in FOLD_ONLY and script == "latin":
+            return folded
     return _STEMMERS[script].stemWord(folded)
+
+
+def is_cyrillic(term: str) -> bool:
+    """Whether the first letter of `term` is Cyrillic."""
+    return _script(term) == "cyrillic"
+
+
+# Spellings that transliteration schemes and languages write differently for one sound
+# (`ш` is `sh` in English, `s`/`š` in Lithuanian/Latvian, `sch` in German; `й` is `j`,
+# `y` or `i`; `ц` is `ts`, `c` or cyrtranslit's `cz`): a key keeps only what they agree
+# on. Hand-written because it is a handful of merges over the library's
+# transliteration, not a transliteration table.
+_KEY_MERGES = (("shch", "s"), ("shh", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"),
+               ("ch", "c"), ("kh", "h"), ("cz", "c"), ("ts", "c"), ("tz", "c"), ("ck", "k"),
+               ("x", "ks"), ("w", "v"), ("q", "k"), ("j", "i"), ("y", "i"))
+_NOT_LETTER = re.compile(r"[^a-z]+")
+_DOUBLES = re.compile(r"(.)\1+")
+KEY_PREFIX = "~"
+# English-style romanisations (`Golunova`, `politseyskikh`, `otravleniye`) as written in
+# cyrtranslit's own Latin, which reads `kh`, `ts` and `iya` otherwise (`кх`, `тс`, `ыйа`),
+# so that the Russian stemmer sees the real ending.
+_TO_CYRTRANSLIT = (("shch", "shh"), ("kh", "h"), ("tsya", "тся"), ("ts", "cz"), ("iya", "iя"),
+                   ("iye", "iе"), ("iyu", "iю"), ("iyo", "iё"))
+
+
+def _key_of_latin(latin: str) -> str:
+    key = _NOT_LETTER.sub("", fold(latin.lower()))
+    for a, b in _KEY_MERGES:
+        key = key.replace(a, b)
+    key = _DOUBLES.sub(r"\1", key)
+    return KEY_PREFIX + key if len(key) >= 3 else ""
+
+
+@lru_cache(maxsize=TERM_CACHE)
+def translit_key(term: str) -> str:
+    """The Latin sound key of a Russian-stemmed Cyrillic term (`навальн` -> `~navaln`);
+    "" when too short to be worth one. cyrtranslit transliterates (both directions, so
+    that query and index meet in one spelling)."""
+    return _key_of_latin(cyrtranslit.to_latin(term, "ru"))
+
+
+def _cyrillic_guesses(latin: str) -> list[str]:
+    """A Latin-script word as the Cyrillic words it may stand for. Romanisations drop
+    what the stemmer needs to find the ending: `ь` (`prinimat'` -> `prinimat`), and `ы`,
+    `ый` and `ий` all become `y`; a name is typed in the nominative, which the Russian
+    stemmer cuts differently from its other cases (`голунов` -> `голун`, `голунова` ->
+    `голунов`). So the ending is also tried as the others it may be."""
+    for a, b in _TO_CYRTRANSLIT:
+        latin = latin.replace(a, b)
+    cyr = cyrtranslit.to_cyrillic(latin, "ru")
+    out = [cyr]
+    if cyr.endswith("и") and latin.endswith("y"):
+        out += [cyr[:-1] + "ы", cyr[:-1] + "ый", cyr[:-1] + "ий"]
+    elif cyr[-1:] not in "аеёиоуыэюяйь":  # a consonant: the genitive, a lost soft sign
+        out += [cyr + "а", cyr + "ь"]
+    return out
+
+
+@lru_cache(maxsize=TERM_CACHE)
+def query_keys(word: str) -> tuple[str, ...]:
+    """The sound keys a Latin-script query word is looked up under: the Cyrillic words
+    it may stand for (_cyrillic_guesses), Russian-stemmed and keyed like an indexed
+    Cyrillic word (`navalny` -> `навальный` -> `навальн` -> `~navaln`)."""
+    folded = fold(word.lower())
+    if _script(folded) != "latin" or not folded.isalpha() or len(folded) < 3:
+        return ()
+    keys = {translit_key(_STEMMERS["cyrillic"].stemWord(c)) for c in _cyrillic_guesses(folded)}
+    return tuple(sorted(k for k in keys if k))
+
+
+@lru_cache(maxsize=TERM_CACHE)
+def romanized(word: str) -> tuple[str, ...]:
+    """A Cyrillic query word as the English-language press writes it (iuliia's
+    Wikipedia scheme: `Навальный` -> `navalny`, `Зеленский` -> `zelensky`), and its
+    Russian stem likewise (`Голунова` -> `golunov`, so a case form finds the name as
+    English text writes it), so a Cyrillic query finds the Latin spelling too; () for
+    other words."""
+    if _script(fold(word)) != "cyrillic":
+        return ()
+    forms = [fold(iuliia.WIKIPEDIA.translate(word)).lower()]
+    stem = normalize_term(word)
+    if len(stem) >= 4:
+        forms.append(fold(iuliia.WIKIPEDIA.translate(stem)).lower())
+    return tuple(dict.fromkeys(f for f in forms if f.isalpha()))
+
+
+def query_terms(word: str, langs: Iterable[str | None]) -> dict[str | None, set[str]]:
+    """Language -> the indexed terms one lower-cased query word stands for in articles of
+    that language (None: in any article: the script default's stem and the cross-script
+    forms)."""
+    out: dict[str | None, set[str]] = {None: {normalize_term(word)}}
+    for lang in langs:
+        if lang is not None:
+            out.setdefault(lang, set()).add(normalize_term(word, lang))
+    out[None].update(query_keys(word))
+    for roman in romanized(word):
+        for lang in (None, *langs):
+            out.setdefault(lang, set()).add(normalize_term(roman, lang))
+    return out
+
+
+@lru_cache(maxsize=256)
+def term_normalizer(lang: str | None) -> Callable[[str], str]:
+    """The indexed form of a lower-cased word of an article in `lang` (normalize_term),
+    for marking matches in that article's text."""
+    if lang is None or (lang not in LANG_STEMMERS and lang not in FOLD_ONLY):
+        return normalize_term
+    return functools.partial(normalize_term, lang=lang)
+
+
+class MatchTerms(frozenset):
+    """Indexed terms to mark in a text (snippets.find_matches), where a Cyrillic word
+    also counts as matched when its Latin sound key is among them (a Latin query found
+    it by that key). `by_lang`: terms to mark only in articles of that language (a query
+    word's stem under that language's rules); for_lang() adds them."""
+
+    by_lang: dict[str, frozenset[str]]
+
+    def __new__(cls, terms: Iterable[str] = (),
+                by_lang: dict[str, set[str]] | None = None) -> MatchTerms:
+        self = super().__new__(cls, terms)
+        self.by_lang = {k: frozenset(v) for k, v in (by_lang or {}).items() if v}
+        return self
+
+    def __contains__(self, term: object) -> bool:
+        if frozenset.__contains__(self, term):
+            return True
+        return (isinstance(term, str) and "\u0400" <= term[:1] <= "\u04ff"
+                and frozenset.__contains__(self, translit_key(term)))
+
+    def for_lang(self, lang: str | None) -> MatchTerms:
+        """The terms to mark in an article in `lang`."""
+        extra = self.by_lang.get(lang) if lang else None
+        return MatchTerms(self | extra) if extra else self
+
+
+def marks_for(terms: Collection[str], lang: str | None
+              ) -> tuple[Collection[str], Callable[[str], str]]:
+    """(terms to mark, the word -> term function) for the text of an article in `lang`:
+    its words analysed as they were indexed, with that language's rules."""
+    if hasattr(terms, "for_lang"):  # MatchTerms, OpenSearch's highlight terms
+        terms = terms.for_lang(lang)
+    return terms, term_normalizer(lang)
 
 
 class FoldStemFilter(Filter):
@@ -111,6 +315,9 @@ class FoldStemFilter(Filter):
     stops: frozenset[str] = frozenset()
 
     def __init__(self, stem: bool = True, stops: Iterable[str] = ()):
+        # At query time ("query" mode) the word is only lower-cased: the query parser
+        # expands it to its stems under each language the index holds
+        # (engine/whoosh_query.py), each language folding and stemming it its own way.
         self.stem = stem
         self.stops = frozenset(stops)
 
@@ -123,6 +330,8 @@ class FoldStemFilter(Filter):
         stops = self.stops
         pos = None
         for t in tokens:
+            if t.mode == "query" and self.stem:
+                norm = str  # kept as typed (lower-cased): see __init__
             if t.stopped:
                 yield t
                 continue
@@ -185,8 +394,12 @@ def text_analyzer(stem: bool = True, stopwords: Iterable[str] | None = None):
 _TOKEN = WORD  # the analyzer's word pattern, CJK runs aside (see newsgrep/words.py)
 
 
-def term_positions(text: str, stops: Iterable[str] | None = None) -> dict[str, list[int]]:
-    """Indexed term -> positions, exactly as text_analyzer() would produce them.
+def term_positions(text: str, stops: Iterable[str] | None = None,
+                   lang: str | None = None, keys: bool = False) -> dict[str, list[int]]:
+    """Indexed term -> positions of an article in language `lang` (None: the script
+    defaults, as text_analyzer() produces them); with `keys`, also each Cyrillic word's
+    Latin sound key (translit_key, `~...`) at the word's position, as the index holds
+    them (fastformat.analyzed).
 
     `stops` as text_analyzer(stopwords=...): None means STOPWORDS.
     """
@@ -202,10 +415,16 @@ def term_positions(text: str, stops: Iterable[str] | None = None) -> dict[str, l
             continue
         # Renumbered past stopwords as FoldStemFilter does.
         pos = i if pos is None else pos + 1
-        word = norm(token)
+        word = norm(token, lang)
         lst = poses.get(word)
         if lst is None:
             poses[word] = [pos]
         else:
             lst.append(pos)
+        if keys and "\u0400" <= word[:1] <= "\u04ff" and (key := translit_key(word)):
+            lst = poses.get(key)
+            if lst is None:
+                poses[key] = [pos]
+            else:
+                lst.append(pos)
     return poses

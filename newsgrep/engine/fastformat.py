@@ -45,15 +45,25 @@ def encode_positions(poslist: list[int]) -> bytes:
 
 class Analyzed(str):
     """Text whose postings were already computed (in an ingest worker process), so the
-    single index writer only has to file them: analysis moves to the other cores."""
+    single index writer only has to file them: analysis moves to the other cores.
+
+    The postings include the Latin sound key of each Cyrillic word, at that word's
+    position (analysis.translit_key). They count in the field's length like words, so a
+    Russian article's length is about twice its words: the bulk writer
+    (engine/whoosh_bulk.py) takes both a posting's weight and the length from its freq
+    and must write the same bytes as Whoosh, so a key cannot be weighted but left out of
+    the length (see docs/multilingual.md)."""
 
     postings: list[tuple[str, int, bytes]]
 
 
-def analyzed(text: str) -> Analyzed:
+def analyzed(text: str, lang: str | None = None) -> Analyzed:
+    """`text` of an article in language `lang` with its postings (analysis.term_positions,
+    with the sound keys of Cyrillic words)."""
     out = Analyzed(text)
     out.postings = [(word, len(poslist), encode_positions(poslist))
-                    for word, poslist in analysis.term_positions(text).items()]
+                    for word, poslist in analysis.term_positions(text, lang=lang,
+                                                                 keys=True).items()]
     return out
 
 

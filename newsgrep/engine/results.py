@@ -21,7 +21,7 @@ from ..dedup import REPRINT_SIMILARITY, collapse, similarity
 from ..hits import Hit, SearchResult, Snippet
 from ..query import SearchRequest
 from ..snippets import find_matches, mark, snippets
-from .analysis import normalize_term
+from .analysis import marks_for
 
 Row = Mapping[str, Any]
 
@@ -73,11 +73,12 @@ def make_hit(row: Row, rank: int, top_snippets: int = 0,
     if top_snippets:
         body = row.get("body") or ""
         exact = exact_words(terms)
-        hit.snippets = snippets(body, terms, normalize_term, top=top_snippets, exact=exact)
+        # The article's words as its own language's analysis indexed them.
+        terms, term_of = marks_for(terms, hit.lang)
+        hit.snippets = snippets(body, terms, term_of, top=top_snippets, exact=exact)
         if not hit.snippets and body:
             hit.snippets = [[(_lead(body), False)]]
-        hit.title_marks = mark(hit.title, find_matches(hit.title, terms, normalize_term,
-                                                       exact))
+        hit.title_marks = mark(hit.title, find_matches(hit.title, terms, term_of, exact))
     return hit
 
 
@@ -110,9 +111,13 @@ def similar_result(reprints: list[tuple[Row, float]], related: Iterable[Row], li
     return SearchResult(hits=hits, total=len(hits))
 
 
-def marked_body(body: str, terms: Collection[str]) -> list[Snippet]:
-    """The whole body as one snippet, the words whose index term is in `terms` marked."""
-    return [mark(body, find_matches(body, terms, normalize_term, exact_words(terms)))]
+def marked_body(body: str, terms: Collection[str], lang: str | None = None
+                ) -> list[Snippet]:
+    """The whole body (of an article in `lang`) as one snippet, the words whose index
+    term is in `terms` marked."""
+    exact = exact_words(terms)
+    terms, term_of = marks_for(terms, lang)
+    return [mark(body, find_matches(body, terms, term_of, exact))]
 
 
 def exact_words(terms: Collection[str]) -> frozenset[str]:

@@ -245,7 +245,7 @@ class WhooshEngine:
         q = self._parse(SearchRequest(text_query))
         with self.ix.searcher() as s:
             terms = _match_terms(q, s.reader())
-        return results.marked_body(article.body, terms)
+        return results.marked_body(article.body, terms, article.lang)
 
     def _suggest(self, searcher, q: query.Query, text: str) -> str | None:
         """The query with each word the index does not know replaced by a close word it

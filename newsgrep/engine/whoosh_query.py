@@ -4,6 +4,8 @@ prefix, empty-clause detection, the terms to highlight, and the BM25F weighting.
 
 from __future__ import annotations
 
+import copy
+import itertools
 import re
 from itertools import islice
 
@@ -24,7 +26,16 @@ from whoosh.support.levenshtein import levenshtein
 from ..errors import NewsgrepError
 from ..query import SearchRequest, lang_code, path_glob
 from ..words import has_cjk
-from .analysis import fold, term_positions
+from .analysis import (
+    QUERY_LANGS,
+    MatchTerms,
+    fold,
+    normalize_term,
+    query_keys,
+    query_terms,
+    romanized,
+    term_positions,
+)
 from .ranking import DEFAULT
 from .whoosh_store import _schema
 
@@ -59,13 +70,24 @@ MAX_CLAUSES = 1024
 _FUZZY_EDITS = re.compile(r"([^\s\"~()]+)~(\d+)")  # word~N; not "a phrase"~N (proximity)
 
 
-def _match_terms(q: query.Query, reader) -> set[str]:
+def _match_terms(q: query.Query, reader) -> MatchTerms:
     """Indexed title/body terms the query looks for (prefix and fuzzy terms expanded to
-    those in the index), leaving out anything under NOT: the words to highlight."""
-    out: set[str] = set()
+    those in the index), leaving out anything under NOT: the words to highlight. A
+    word's forms for other languages are kept apart (MatchTerms.for_lang), so an
+    English article does not get the French stem of its query word marked."""
+    common: set[str] = set()
+    by_lang: dict[str, set[str]] = {}
 
-    def walk(node: query.Query) -> None:
+    def walk(node: query.Query, out: set[str], langs: frozenset[str] | None) -> None:
         if isinstance(node, query.Not):
+            return
+        if isinstance(node, AnyLanguage):
+            for alt, alt_langs in node.alternatives(reader):
+                if alt_langs is None:
+                    walk(alt, out, langs)
+                else:
+                    for lang in alt_langs:
+                        walk(alt, by_lang.setdefault(lang, set()), alt_langs)
             return
         if node.is_leaf():
             try:
@@ -79,10 +101,157 @@ def _match_terms(q: query.Query, reader) -> set[str]:
                     out.add("=" + (text.decode("utf-8") if isinstance(text, bytes) else text))
             return
         for child in node.children():
-            walk(child)
+            walk(child, out, langs)
 
-    walk(q)
-    return out
+    walk(q, common, None)
+    return MatchTerms(common, by_lang)
+
+
+def index_languages(reader) -> frozenset[str]:
+    """The languages of the articles `reader` holds (its `lang` terms), once per reader."""
+    cache = reader.__dict__.setdefault("_newsgrep_langs", [])
+    if not cache:
+        try:
+            found = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t
+                              for t in reader.lexicon("lang"))
+        except Exception:  # no `lang` field, or a reader without a lexicon
+            found = frozenset()
+        cache.append(found)
+    return cache[0]
+
+
+def _only_in(langs: frozenset[str]) -> query.Query:
+    """Articles in one of `langs` (a filter: Require takes no score from it)."""
+    terms: list[query.Query] = [query.Term("lang", lang) for lang in sorted(langs)]
+    return terms[0] if len(terms) == 1 else query.Or(terms)
+
+
+def _absent(q: query.Query, reader) -> bool:
+    """Whether `q` is a term (or a term restricted to some languages) `reader` lacks."""
+    if isinstance(q, query.Require):
+        q = q.a
+    return type(q) is query.Term and (q.fieldname, q.text) not in reader
+
+
+class AnyLanguage(query.Or):
+    """One query word (or phrase) in every language: the OR of its indexed forms, each
+    as an alternative. The first is the word as the script's default analysis indexes it
+    (an English, Russian or Greek article, or one in a language with no stemmer); then
+    its cross-script forms (sound keys of Cyrillic words for a Latin word, the Latin
+    spelling for a Cyrillic one), which match in any article; then its stems under other
+    languages' rules, each required to be in an article of those languages (Require on
+    `lang`), so French `news` -> `new` never matches the English word `new`.
+    Alternatives for languages the index does not hold are left out when matching.
+
+    children() is the first alternative only: the code that reads a query's words (the
+    proximity bonus, feedback's word count, did-you-mean, OpenSearch's suggester) sees
+    the word as typed and analysed, not a list of stems that would break its word order.
+    The alternatives are for matching and highlighting (alternatives())."""
+
+    def __init__(self, subqueries, boost=1.0,
+                 langs: list[frozenset[str] | None] | None = None):
+        super().__init__(subqueries, boost=boost)
+        self.langs = list(langs) if langs is not None else [None] * len(subqueries)
+
+    def children(self):
+        return iter(self.subqueries[:1])
+
+    def apply(self, fn):
+        return AnyLanguage([fn(q) for q in self.subqueries], boost=self.boost,
+                           langs=self.langs)
+
+    def normalize(self):
+        return self
+
+    def alternatives(self, reader) -> list[tuple[query.Query, frozenset[str] | None]]:
+        """(alternative, its languages or None for any article), for the languages
+        `reader` holds."""
+        held = index_languages(reader)
+        return [(q, ls) for q, ls in zip(self.subqueries, self.langs, strict=True)
+                if ls is None or not ls.isdisjoint(held)]
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        # Alternatives whose term this reader does not hold are dropped, so that on an
+        # index of one language the word is the one term it was before (same matcher).
+        kept = [q for q, _ in self.alternatives(reader) if not _absent(q, reader)]
+        if not kept:
+            return self.subqueries[0].matcher(searcher, context)
+        if len(kept) == 1:
+            return kept[0].matcher(searcher, context)
+        return query.Or(kept, boost=self.boost).matcher(searcher, context)
+
+    def estimate_size(self, ixreader):
+        return min(sum(q.estimate_size(ixreader) for q, _ in self.alternatives(ixreader)),
+                   ixreader.doc_count())
+
+
+# A phrase's words each have a few forms; at most this many combinations are tried.
+MAX_PHRASE_FORMS = 8
+
+
+def _any_language(first: query.Query, forms: dict, make, boost: float) -> query.Query:
+    """AnyLanguage over `first` and `forms` (form -> languages, or None for any
+    article), each alternative made by make(form); just `first` when it is alone."""
+    subs: list[query.Query] = [first]
+    langs: list[frozenset[str] | None] = [None]
+    for form, ls in forms.items():
+        q = make(form)
+        subs.append(q if ls is None else query.Require(q, _only_in(ls)))
+        langs.append(ls)
+    return first if len(subs) == 1 else AnyLanguage(subs, langs=langs)
+
+
+def _grouped(per_lang: dict, first) -> dict:
+    """form -> frozenset of languages (None: any article) for each form but `first`;
+    a form that some language and the script default share matches in any article."""
+    anywhere = per_lang.get(None, set())
+    out: dict = {f: None for f in anywhere if f != first}
+    for lang, forms in per_lang.items():
+        for form in forms:
+            if lang is None or form == first or form in anywhere:
+                continue
+            out.setdefault(form, set()).add(lang)
+    return {f: (None if ls is None else frozenset(ls)) for f, ls in out.items()}
+
+
+def _expand_term(node: query.Term) -> query.Query:
+    word = node.text
+    first = copy.copy(node)  # keeps the parser's startchar/endchar (suggestions)
+    first.text = normalize_term(word)
+    if has_cjk(word) or not any(c.isalpha() for c in word):
+        return first
+    forms = _grouped(query_terms(word, QUERY_LANGS), first.text)
+    return _any_language(first, forms, lambda f: query.Term(node.fieldname, f,
+                                                            boost=node.boost), node.boost)
+
+
+def _combos(options: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    return list(islice(itertools.product(*options), MAX_PHRASE_FORMS))
+
+
+def _expand_phrase(node: query.Phrase) -> query.Query:
+    words = list(node.words)
+    first = copy.copy(node)
+    first.words = [normalize_term(w) for w in words]
+    if any(has_cjk(w) for w in words):
+        return first
+    per_lang: dict[str | None, set[tuple[str, ...]]] = {None: set()}
+    for lang in QUERY_LANGS:
+        per_lang[lang] = {tuple(normalize_term(w, lang) for w in words)}
+    keys = [query_keys(w) for w in words]
+    if all(keys):  # a Latin phrase as a Cyrillic article's sound keys
+        per_lang[None].update(_combos(keys))
+    romans = [romanized(w) or (w,) for w in words]
+    if any(romanized(w) for w in words):  # a Cyrillic phrase in Latin letters
+        for combo in _combos(romans):
+            per_lang[None].add(tuple(normalize_term(r) for r in combo))
+            for lang in QUERY_LANGS:
+                per_lang[lang].add(tuple(normalize_term(r, lang) for r in combo))
+    forms = _grouped(per_lang, tuple(first.words))
+    f, slop, boost = node.fieldname, node.slop, node.boost
+    return _any_language(first, forms, lambda ws: query.Phrase(f, list(ws), slop=slop,
+                                                               boost=boost), boost)
 
 
 def shorten(text: str, width: int = 60) -> str:
@@ -311,9 +480,39 @@ def _exact_phrase(node: query.Phrase) -> query.Query:
     return query.And([phrase, *exact])
 
 
+def _key(q: query.Query):
+    """What makes two query nodes the same search: an AnyLanguage word is its default
+    form (two inflections of one word with one stem, `libraries library`, are one)."""
+    if isinstance(q, AnyLanguage):
+        return ("any", _key(q.subqueries[0]))
+    if isinstance(q, query.CompoundQuery):
+        return (type(q).__name__, q.boost, tuple(_key(c) for c in q.subqueries))
+    return q
+
+
+def _deduplicated(node: query.Query) -> query.Query:
+    """An Or/And with each search once, as Whoosh's normalize() left it when the parser
+    still stemmed: a word repeated in another form (`library ... libraries`) would
+    otherwise count twice in the ranking."""
+    seen: set = set()
+    subs = []
+    for child in node.subqueries:
+        k = _key(child)
+        if k not in seen:
+            seen.add(k)
+            subs.append(child)
+    if len(subs) == len(node.subqueries):
+        return node
+    out = copy.copy(node)
+    out.subqueries = subs
+    return out
+
+
 def _rewrite(node: query.Query) -> query.Query:
     """Swap Whoosh's query classes for newsgrep's (subclasses, so code that reads the
-    tree, such as the OpenSearch translation, sees the same node types)."""
+    tree, such as the OpenSearch translation, sees the same node types), and expand
+    title/body words (only folded by the analyzer in query mode) to their stems under
+    each language (AnyLanguage)."""
     if getattr(node, "fieldname", None) == "path" and isinstance(
             node, query.Term | query.Prefix | query.Wildcard):
         text = node.text + ("*" if type(node) is query.Prefix else "")
@@ -331,14 +530,21 @@ def _rewrite(node: query.Query) -> query.Query:
         f, ch, b = node.fieldname, node.text, node.boost
         return query.Or([node, BoundedWildcard(f, ch + "?", boost=b),
                          BoundedWildcard(f, "?" + ch, boost=b)])
+    if type(node) is query.Term and node.fieldname in ("title", "body"):
+        return _expand_term(node)
+    if type(node) is query.Phrase and node.fieldname in ("title", "body"):
+        return _expand_phrase(node)
     if type(node) is query.Term and node.fieldname == "lang":
         return query.Term("lang", lang_code(node.text), boost=node.boost)
     if type(node) is query.Wildcard:
         return BoundedWildcard(node.fieldname, node.text, boost=node.boost)
     if type(node) is query.FuzzyTerm:
-        return BoundedFuzzy(node.fieldname, node.text, boost=node.boost,
+        text = fold(node.text) if node.fieldname in ("title", "body") else node.text
+        return BoundedFuzzy(node.fieldname, text, boost=node.boost,
                             maxdist=min(node.maxdist, MAX_EDITS),
                             prefixlength=max(FUZZY_PREFIX, node.prefixlength))
     if type(node) is query.AndNot:
         return SafeAndNot(node.a, node.b)
+    if type(node) in (query.Or, query.And):
+        return _deduplicated(node)
     return node

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 INDEX_NAME = "MAIN"
 FORMAT_FILE = "newsgrep-format"
-FORMAT_VERSION = 3  # bump when the schema, analysis or posting encoding changes
+FORMAT_VERSION = 4  # bump when the schema, analysis or posting encoding changes
 # A random id written when the index is created: the manifest records it, so an index
 # folder that was deleted and made again (or swapped for another) is noticed.
 IDENTITY_FILE = "newsgrep-id"
@@ -141,13 +141,15 @@ def _doc_fields(a: Article, analyze: bool = False) -> dict:
     fields = {
         "id": a.id,
         "path": a.path,
-        "title": analyzed(a.title) if analyze else a.title,
-        "body": analyzed(a.body) if analyze else a.body,
+        # Always analysed here: the analysis depends on the article's language, which
+        # the Whoosh field analyzer does not know.
+        "title": analyzed(a.title, a.lang),
+        "body": analyzed(a.body, a.lang),
         "body_z": zlib.compress(a.body.encode("utf-8"), 6),
         "url": a.url,
     }
-    if analyze:  # store the plain text, not the Analyzed object with its postings
-        fields["_stored_title"] = str(a.title)
+    # Store the plain text, not the Analyzed object with its postings.
+    fields["_stored_title"] = str(a.title)
     if a.date:
         fields["date"] = _day_start(a.date)
     if a.source:

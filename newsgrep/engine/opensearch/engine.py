@@ -427,7 +427,7 @@ class OpenSearchEngine:
     def highlight_article(self, article: Article, text_query: str) -> list[Snippet]:
         """The whole body with the words matching `text_query` marked."""
         terms = highlight_terms(parse_query(SearchRequest(text_query)))
-        return results.marked_body(article.body, terms)
+        return results.marked_body(article.body, terms, article.lang)
 
     # -- summaries -----------------------------------------------------------------
     def sources(self) -> list[dict]:

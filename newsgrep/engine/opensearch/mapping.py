@@ -12,7 +12,7 @@ from ...words import words
 from ..analysis import _TOKEN, fold, term_positions
 from ..ranking import DEFAULT as RANKING  # rank as the default engine does
 
-SCHEMA_VERSION = 2  # in the mapping's _meta; bump when the mapping changes incompatibly
+SCHEMA_VERSION = 3  # in the mapping's _meta; bump when the mapping changes incompatibly
 SUMMARY_FIELDS = ["id", "path", "line", "title", "date", "source", "url", "lang", "author"]
 
 # The word pattern of the analyzer, for the source field (folded, not stemmed).
@@ -69,10 +69,13 @@ SETTINGS = {
 
 # -- documents -----------------------------------------------------------------------
 
-def _analysed(text: str) -> list[str]:
-    """The indexed terms of `text` in position order, exactly as Whoosh indexes them
-    (stopwords leave no gaps, see analysis.py), for the whitespace-split *_terms fields."""
-    by_pos = [(p, t) for t, ps in term_positions(text).items() for p in ps]
+def _analysed(text: str, lang: str | None = None) -> list[str]:
+    """The indexed terms of `text` (of an article in `lang`) in position order, exactly as
+    Whoosh indexes them (stopwords leave no gaps, see analysis.py), for the
+    whitespace-split *_terms fields. A Cyrillic word's Latin sound key shares its
+    position; the whitespace tokenizer gives it the next one, so phrases of sound keys
+    do not match here (single words do)."""
+    by_pos = [(p, t) for t, ps in term_positions(text, lang=lang, keys=True).items() for p in ps]
     by_pos.sort()
     return [t for _, t in by_pos]
 
@@ -90,9 +93,9 @@ def _exact_terms(text: str) -> list[str]:
 def _document(a: Article, seq: int) -> dict:
     doc: dict = {"id": a.id, "path": a.path, "seq": seq, "title": a.title, "body": a.body,
                  "url": a.url, "lang": a.lang}
-    if terms := _analysed(a.title):
+    if terms := _analysed(a.title, a.lang):
         doc["title_terms"] = " ".join(terms)
-    if terms := _analysed(a.body):
+    if terms := _analysed(a.body, a.lang):
         doc["body_terms"] = " ".join(terms)
     if a.date:
         doc["date"] = a.date.isoformat()

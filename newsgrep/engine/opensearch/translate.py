@@ -12,8 +12,8 @@ from whoosh import query as wq
 from whoosh.util.times import long_to_datetime
 
 from ...errors import NewsgrepError
-from ..analysis import STOPWORDS, normalize_term
-from ..whoosh_query import FUZZY_EXPANSIONS
+from ..analysis import STOPWORDS, MatchTerms, normalize_term
+from ..whoosh_query import FUZZY_EXPANSIONS, AnyLanguage
 from .mapping import _FIELDS, _iso_ms
 
 # A pattern query (prefix, wildcard, fuzzy) highlights the indexed terms it expands to;
@@ -185,15 +185,26 @@ class _HighlightTerms:
     def __init__(self) -> None:
         self.exact: set[str] = set()
         self.patterns: list[Callable[[str], bool]] = []
+        self.by_lang: dict[str, set[str]] = {}  # as MatchTerms.by_lang
 
     def __contains__(self, term: object) -> bool:
-        if term in self.exact:
+        if term in MatchTerms(self.exact):  # with the sound keys of Cyrillic words
             return True
         return (isinstance(term, str) and term not in _STOP_TERMS
                 and any(p(term) for p in self.patterns))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.exact)
+
+    def for_lang(self, lang: str | None) -> _HighlightTerms:
+        """The terms to mark in an article in `lang` (see MatchTerms.for_lang)."""
+        extra = self.by_lang.get(lang) if lang else None
+        if not extra:
+            return self
+        out = _HighlightTerms()
+        out.exact = self.exact | extra
+        out.patterns = self.patterns
+        return out
 
     def __len__(self) -> int:
         return len(self.exact) + len(self.patterns)
@@ -210,13 +221,35 @@ def _positive_leaves(q: wq.Query) -> Iterator[wq.Query]:
         yield from _positive_leaves(child)
 
 
+def _leaves_by_lang(q: wq.Query, langs: frozenset[str] | None = None
+                    ) -> Iterator[tuple[wq.Query, frozenset[str] | None]]:
+    """_positive_leaves, with every alternative of an AnyLanguage word and the languages
+    it is restricted to (None: any article)."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, AnyLanguage):
+        for alt, alt_langs in zip(q.subqueries, q.langs, strict=True):
+            yield from _leaves_by_lang(alt, alt_langs if alt_langs is not None else langs)
+        return
+    if q.is_leaf():
+        yield q, langs
+        return
+    for child in q.children():
+        yield from _leaves_by_lang(child, langs)
+
+
 def highlight_terms(q: wq.Query) -> _HighlightTerms:
     out = _HighlightTerms()
-    for leaf in _positive_leaves(q):
+    for leaf, langs in _leaves_by_lang(q):
         if getattr(leaf, "fieldname", None) == "exact" and isinstance(leaf, wq.Term):
             out.exact.add("=" + leaf.text)  # marked as written (results.exact_words)
             continue
         if getattr(leaf, "fieldname", None) not in ("title", "body"):
+            continue
+        if langs is not None:  # a stem under some languages' rules: only in those
+            words = leaf.words if isinstance(leaf, wq.Phrase) else [leaf.text]
+            for lang in langs:
+                out.by_lang.setdefault(lang, set()).update(words)
             continue
         if isinstance(leaf, wq.Phrase):
             out.exact.update(leaf.words)
