@@ -58,7 +58,7 @@ def whoosh_index(path: Path, batches: list[list[Article]], deletes: list[list[st
     """Today's path: WhooshWriter.add per article, one commit per batch (no merging)."""
     eng = WhooshEngine(path, create=True)
     for i, batch in enumerate(batches):
-        w = eng.writer()
+        w = eng.whoosh_writer()
         for p in (deletes or [[]] * len(batches))[i]:
             w.delete_path(p)
         for a in batch:
@@ -310,7 +310,7 @@ def test_bulk_writer_protocol_matches_whoosh_writer(articles, tmp_path):
     b = bulk_index(tmp_path / "b", [articles[:200]])
     redo = articles[150:250]
     paths = sorted({a.path for a in redo})
-    ww = w.writer()
+    ww = w.whoosh_writer()
     for p in paths:
         ww.delete_path(p)
     for a in redo:

@@ -40,7 +40,7 @@ import shutil
 import struct
 import zlib
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -508,7 +508,12 @@ def index_schema(index_dir: str | os.PathLike, indexname: str = INDEX_NAME):
 
 def _staging_storage(index_dir: str | os.PathLike, name: str) -> FileStorage:
     folder = os.path.join(index_dir, STAGING_DIR, name)
-    os.makedirs(folder, exist_ok=True)
+    for _ in range(10):
+        try:
+            os.makedirs(folder, exist_ok=True)
+            break
+        except FileNotFoundError:  # the empty staging folder was removed meanwhile
+            continue
     return FileStorage(folder)
 
 
@@ -580,7 +585,8 @@ def _delete_paths(storage, schema, segments, paths: Iterable[str]) -> int:
 
 def commit_segments(index_dir: str | os.PathLike, staged: Sequence[StagedSegment] = (),
                     delete_paths: Iterable[str] = (), *, indexname: str = INDEX_NAME,
-                    timeout: float = LOCK_TIMEOUT) -> list[W3Segment]:
+                    timeout: float = LOCK_TIMEOUT, keep_staging: bool = False
+                    ) -> list[W3Segment]:
     """Atomically publish `staged` segments and delete `delete_paths`' documents from the
     segments committed before (not from `staged`), in one new TOC generation.
 
@@ -595,40 +601,47 @@ def commit_segments(index_dir: str | os.PathLike, staged: Sequence[StagedSegment
     if not try_for(lock.acquire, timeout=timeout, delay=0.1):
         raise LockError(f"another writer holds {index_dir}")
     try:
-        toc = TOC.read(storage, indexname)
-        schema = toc.schema
-        segments = list(toc.segments)
-        by_id = {s.segment_id(): s for s in segments}
-        adding: list[StagedSegment] = []
-        for st in staged:
-            if st.sources:
-                ok = all(sid in by_id and frozenset(by_id[sid].deleted_docs()) == dels
-                         for sid, dels in st.sources)
-                if not ok:
-                    discard([st])
-                    continue
-                gone = {sid for sid, _ in st.sources}
-                segments = [s for s in segments if s.segment_id() not in gone]
-            adding.append(st)
-        # Deletions apply to what was committed before this call (and to merged
-        # segments, which hold the same documents).
-        merged = [st.segment for st in adding if st.sources]
-        for st in adding:
-            _publish(st, index_dir)
-        _delete_paths(storage, schema, segments + merged, delete_paths)
-        final = segments[:]
-        # Merged segments take the place of their sources' first position: keep order
-        # stable for readers (docnums change anyway with a new generation).
-        final += [st.segment for st in adding]
-        final = [s for s in final if s.doc_count_all()]  # a merge of deleted documents
-        # A fully deleted segment stays, as with Whoosh's own commit(merge=False): its
-        # lengths still count in BM25's average until a merge drops it (whoosh_merge).
-        generation = toc.generation + 1
-        TOC(schema, final, generation).write(storage, indexname)
-        clean_files(storage, indexname, generation, final)
-        return final
+        return _commit(storage, index_dir, staged, delete_paths, indexname)
     finally:
         lock.release()
+        if not keep_staging:  # `keep_staging`: workers may be staging segments now
+            remove_empty_staging(index_dir)
+
+
+def _commit(storage, index_dir: str, staged: Sequence[StagedSegment],
+            delete_paths: Iterable[str], indexname: str) -> list[W3Segment]:
+    toc = TOC.read(storage, indexname)
+    schema = toc.schema
+    segments = list(toc.segments)
+    by_id = {s.segment_id(): s for s in segments}
+    adding: list[StagedSegment] = []
+    for st in staged:
+        if st.sources:
+            ok = all(sid in by_id and frozenset(by_id[sid].deleted_docs()) == dels
+                     for sid, dels in st.sources)
+            if not ok:
+                discard([st])
+                continue
+            gone = {sid for sid, _ in st.sources}
+            segments = [s for s in segments if s.segment_id() not in gone]
+        adding.append(st)
+    # Deletions apply to what was committed before this call (and to merged
+    # segments, which hold the same documents).
+    merged = [st.segment for st in adding if st.sources]
+    for st in adding:
+        _publish(st, index_dir)
+    _delete_paths(storage, schema, segments + merged, delete_paths)
+    final = segments[:]
+    # Merged segments take the place of their sources' first position: keep order
+    # stable for readers (docnums change anyway with a new generation).
+    final += [st.segment for st in adding]
+    final = [s for s in final if s.doc_count_all()]  # a merge of deleted documents
+    # A fully deleted segment stays, as with Whoosh's own commit(merge=False): its
+    # lengths still count in BM25's average until a merge drops it (whoosh_merge).
+    generation = toc.generation + 1
+    TOC(schema, final, generation).write(storage, indexname)
+    clean_files(storage, indexname, generation, final)
+    return final
 
 
 def _publish(st: StagedSegment, index_dir: str) -> None:
@@ -638,18 +651,32 @@ def _publish(st: StagedSegment, index_dir: str) -> None:
         if os.path.isfile(src):
             os.replace(src, os.path.join(index_dir, name))
     shutil.rmtree(st.folder, ignore_errors=True)
+    # Not the staging folder itself: during an index run a worker may be creating its
+    # next segment in it right now (SegmentIngest.close removes it after the run).
+
+
+def remove_empty_staging(index_dir: str | os.PathLike) -> None:
+    """Remove the staging folder if nothing is staged (when no worker can be writing)."""
     try:
-        os.rmdir(os.path.dirname(st.folder))  # the staging folder, once it is empty
+        os.rmdir(os.path.join(index_dir, STAGING_DIR))
     except OSError:
         pass
 
 
 # -- what ingest and the engine call -------------------------------------------------------
 
+# The errors one record can raise while it is written (as WhooshWriter.add raised them for
+# that record): ingest skips such a record with a warning, never the run.
+RECORD_ERRORS = (UnicodeError, ValueError, TypeError)
+
+
 def write_articles(index_dir: str | os.PathLike, articles: Sequence) -> StagedSegment | None:
     """Worker side: write `articles` (newsgrep Articles, prepared by prepare_article in
     this process) as one staged segment, then drop their postings and prepared fields so
-    that sending them back to the parent costs little (it needs only their warnings)."""
+    that sending them back to the parent costs little (it needs only their warnings).
+
+    A record that cannot be written (RECORD_ERRORS) is left out: its `warnings` become
+    the one line saying so, as ingest reported it when Whoosh's writer refused it."""
     from .whoosh_store import prepare_article
 
     docs = []
@@ -657,7 +684,19 @@ def write_articles(index_dir: str | os.PathLike, articles: Sequence) -> StagedSe
         if a.prepared is None:
             prepare_article(a)
         docs.append(a.prepared)
-    staged = write_segment(index_dir, docs)
+    try:
+        staged = write_segment(index_dir, docs)
+    except RECORD_ERRORS:
+        # Rare (no record of the test corpora does it): find the bad records one by one,
+        # each written alone into a throwaway segment, then write the rest.
+        good = []
+        for a, doc in zip(articles, docs, strict=True):
+            try:
+                discard([s for s in [write_segment(index_dir, [doc])] if s])
+                good.append(doc)
+            except RECORD_ERRORS as e:
+                a.warnings = [f"record {a.id} not indexed: {e}"]
+        staged = write_segment(index_dir, good)
     for a in articles:
         a.prepared = None
         a.title, a.body = str(a.title), ""
@@ -667,11 +706,24 @@ def write_articles(index_dir: str | os.PathLike, articles: Sequence) -> StagedSe
 class BulkWriter:
     """The engine Writer protocol (delete_path, add, commit, cancel) on the bulk path, plus
     add_segment for segments the parsing workers wrote. Articles added here are written as
-    one segment at commit; deletions apply to what was committed before."""
+    one segment at commit; deletions apply to what was committed before (as Whoosh's
+    delete_by_term in a writer: not to documents added in the same batch).
 
-    def __init__(self, index_dir: str | os.PathLike, merge: bool = True):
+    Deletions need no Whoosh writer: a W3 segment keeps its deleted document numbers in
+    the TOC (W3Segment.delete_document), which commit_segments writes anew each time.
+
+    `merger` (whoosh_merge.Merger, set by an index run): merges run in the background and
+    each finished one is published with the next commit, in the same TOC, so that a run
+    writes exactly one table of contents per batch. Without one (`newsgrep forget`, a
+    library caller), each commit settles the merge policy itself when `merge` is set.
+    `on_commit` runs after every TOC this writer writes (the engine records checksums)."""
+
+    def __init__(self, index_dir: str | os.PathLike, merge: bool = True, merger=None,
+                 on_commit: Callable[[], None] | None = None):
         self.index_dir = os.fspath(index_dir)
         self.merge = merge
+        self.merger = merger
+        self.on_commit = on_commit
         self.staged: list[StagedSegment] = []
         self.deletes: list[str] = []
         self.docs: list[Mapping] = []
@@ -684,6 +736,9 @@ class BulkWriter:
 
         if article.prepared is None:
             prepare_article(article)
+        # Checked per record here (Whoosh's writer raised in add_document): a record the
+        # segment cannot hold must fail now, for ingest to skip it with a warning.
+        _check_record(article.prepared)
         self.docs.append(article.prepared)
 
     def add_segment(self, staged: StagedSegment | None) -> None:
@@ -691,20 +746,44 @@ class BulkWriter:
             self.staged.append(staged)
 
     def commit(self) -> None:
-        if self.docs:
-            self.add_segment(write_segment(self.index_dir, self.docs))
-            self.docs = []
         try:
-            commit_segments(self.index_dir, self.staged, self.deletes)
+            if self.docs:
+                self.add_segment(write_segment(self.index_dir, self.docs))
+                self.docs = []
+            if self.merger is not None:
+                self.staged += self.merger.ready()
+            commit_segments(self.index_dir, self.staged, self.deletes,
+                            keep_staging=self.merger is not None)
         except BaseException:
             self.cancel()
             raise
         self.staged, self.deletes = [], []
+        if self.on_commit is not None:
+            self.on_commit()
+        if self.merger is not None:
+            self.merger.plan()
+            return
         if self.merge:
             from .whoosh_merge import merge_step
 
-            merge_step(self.index_dir)
+            while merge_step(self.index_dir):
+                if self.on_commit is not None:
+                    self.on_commit()
 
     def cancel(self) -> None:
         discard(self.staged)
         self.staged, self.deletes, self.docs = [], [], []
+
+
+def _check_record(doc: Mapping) -> None:
+    # What can fail for one record when its segment is written: a term or stored text
+    # that is not valid UTF-8 (a lone surrogate). Everything else was computed already.
+    for value in doc.values():
+        if isinstance(value, str):
+            value.encode("utf-8")
+    for key in ("title", "body"):
+        value = doc.get(key)
+        postings = getattr(value, "postings", None)
+        if postings:
+            for word, _, _ in postings:
+                word.encode("utf-8")
