@@ -145,6 +145,9 @@ class SegmentBuilder:
         self.flat: dict[tuple[str, float], _FlatPostings] = {}
         # fieldname -> length per docnum, as stored (one byte); only fields with lengths
         self.lengths: dict[str, list[int]] = {}
+        # fieldname -> term bytes -> [term stats, encoded blocks]: posting lists copied
+        # block by block from other segments by a merge (whoosh_merge), never decoded
+        self.raw: dict[str, dict[bytes, list]] = {}
         self._fields = {name: schema[name] for name in schema.names()}
 
     # -- adding ----------------------------------------------------------------------
@@ -292,10 +295,11 @@ class SegmentBuilder:
         pfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         offset = 0
         doccount = self.docnum
-        fieldnames = sorted(set(self.terms) | {f for f, _ in self.flat})
+        fieldnames = sorted(set(self.terms) | {f for f, _ in self.flat} | set(self.raw))
         for fieldname in fieldnames:
             terms = self._field_terms(fieldname)
-            if not terms:
+            raw = self.raw.get(fieldname) or {}
+            if not terms and not raw:
                 continue
             fieldmap[fieldname] = len(fieldmap)
             prefix = pack_ushort(fieldmap[fieldname])
@@ -304,9 +308,14 @@ class SegmentBuilder:
             if lens is not None and len(lens) < doccount:
                 lens.extend([0] * (doccount - len(lens)))
             add = entries.append
-            for tbytes in sorted(terms):
-                docs, weights, values = terms[tbytes]
-                data, ti = encode_postings(docs, weights, values, lens, fixedsize)
+            for tbytes in sorted(terms.keys() | raw.keys()):
+                if tbytes in raw:
+                    if tbytes in terms:
+                        raise ValueError("a term both copied and decoded")
+                    data, ti = join_blocks(*raw[tbytes])
+                else:
+                    docs, weights, values = terms[tbytes]
+                    data, ti = encode_postings(docs, weights, values, lens, fixedsize)
                 pfile.write(data)
                 add((prefix + tbytes, ti + _pack_extent(offset, len(data))))
                 offset += len(data)
@@ -489,6 +498,72 @@ def decode_postings(data: bytes, fixedsize: int | None
             values.extend(mv[i:i + fixedsize] for i in range(0, len(mv), fixedsize))
         pos += size
     return ids, weights, values
+
+
+def split_blocks(data: bytes, base: int) -> list[bytes]:
+    """A W3 posting list's blocks (each block's info and data, without its length word),
+    with every document number raised by `base`: for merging segments without decoding
+    their postings. Each block's ids start from 0 (W3 codes them as deltas from 0), so
+    only the first delta and the block's max id change; lengths and weights do not."""
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a W3 posting list")
+    import io
+
+    blocks = []
+    pos = 4
+    last = False
+    while not last:
+        (size,) = struct.unpack_from("!i", data, pos)
+        pos += 4
+        if size < 0:
+            last, size = True, -size
+        block = data[pos:pos + size]
+        pos += size
+        if base:
+            stream = io.BytesIO(block)
+            count, maxid, maxw, comp, minb, maxb = pickle.load(stream)
+            raw = block[stream.tell():]
+            deltas, mw, mv = pickle.loads(zlib.decompress(raw) if comp else raw)
+            deltas = (deltas[0] + base, *deltas[1:])
+            raw = _dumps((deltas, mw, mv), PICKLE_PROTOCOL)
+            if comp:
+                raw = zlib.compress(raw, COMPRESSION)
+            block = _dumps((count, maxid + base, maxw, comp, minb, maxb),
+                           PICKLE_PROTOCOL) + raw
+        blocks.append(block)
+    return blocks
+
+
+def term_stats(value: bytes) -> tuple:
+    """(weight, doc freq, min length byte, max length byte, max weight, min id, max id,
+    posting offset, posting length) of a W3 term-table value (not inlined)."""
+    if len(value) != _TI_STRUCT.size + 12:
+        raise ValueError("an inlined or unknown term info")
+    flags, *stats = _TI_STRUCT.unpack_from(value)
+    if flags:
+        raise ValueError("an inlined term info")
+    return (*stats, *struct.unpack_from("!qi", value, _TI_STRUCT.size))
+
+
+def add_stats(a: list | None, b: tuple, base: int) -> list:
+    """Term stats of two posting lists joined (`b`'s ids raised by `base`), as
+    W3TermInfo.add_block would have summed them over all the blocks."""
+    weight, df, minb, maxb, maxw, minid, maxid = b[:7]
+    if a is None:
+        return [weight, df, minb, maxb, maxw, minid + base, maxid + base]
+    return [a[0] + weight, a[1] + df,
+            min(x for x in (a[2], minb) if x) if (a[2] or minb) else 0,
+            max(a[3], maxb), max(a[4], maxw), a[5], maxid + base]
+
+
+def join_blocks(stats: list, blocks: list[bytes]) -> tuple[bytes, bytes]:
+    """A posting list from copied blocks (split_blocks) and its term info record."""
+    out = [WHOOSH3_HEADER_MAGIC]
+    last = len(blocks) - 1
+    for i, block in enumerate(blocks):
+        out.append(_pack_int(-len(block) if i == last else len(block)))
+        out.append(block)
+    return b"".join(out), _pack_ti(False, *stats)
 
 
 # -- the index seam ------------------------------------------------------------------

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import struct
 from array import array
 from collections.abc import Callable, Sequence
 
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
@@ -32,10 +34,16 @@ from .whoosh_bulk import (
     SegmentBuilder,
     StagedSegment,
     _staging_storage,
+    add_stats,
     commit_segments,
     decode_postings,
     discard,
+    split_blocks,
+    term_stats,
 )
+
+_lengths = struct.Struct("!ii")  # a term-table entry's key and value lengths
+_ushort = struct.Struct("!H")  # a term key's field number
 
 TIER_BASE = 3_000  # documents: a batch-sized segment is tier 0
 FANOUT = 4
@@ -86,13 +94,78 @@ def merge_segments(index_dir: str | os.PathLike, segments: Sequence, schema=None
     scorable = [f for f, fobj in fields.items() if fobj.scorable]
     sources = [(s.segment_id(), frozenset(s.deleted_docs())) for s in segments]
     try:
-        for seg in segments:
-            _copy_segment(storage, seg, builder, fields, scorable)
+        if any(s.has_deletions() for s in segments):
+            for seg in segments:
+                _copy_segment(storage, seg, builder, fields, scorable)
+        else:
+            for seg in segments:
+                _copy_dense(storage, seg, builder, fields, scorable)
         builder.finish()
     except BaseException:
         discard([StagedSegment(staging.folder, builder.segment)])
         raise
     return StagedSegment(staging.folder, builder.segment, sources)
+
+
+def _copy_docs(storage, seg, builder: SegmentBuilder, fields: dict, scorable: list[str]
+               ) -> None:
+    """Per-document data of a segment without deletions: stored fields, lengths, columns."""
+    pdr = seg.codec().per_document_reader(storage, seg)
+    try:
+        cols = {f: pdr.column_reader(f, fobj.column_type) for f, fobj in fields.items()
+                if fobj.column_type and pdr.has_column(f)}
+        for d in range(seg.doc_count_all()):
+            lengths = {f: pdr.doc_field_length(d, f) or 0 for f in scorable}
+            builder.add_raw_document(pdr.stored_fields(d), lengths,
+                                     {f: c[d] for f, c in cols.items()})
+    finally:
+        pdr.close()
+
+
+def _copy_dense(storage, seg, builder: SegmentBuilder, fields: dict, scorable: list[str]
+                ) -> None:
+    """Append a segment without deletions: its posting lists are copied block by block
+    (split_blocks; only the document numbers move), never decoded and encoded again as
+    _copy_segment does, and its term table is read in one piece. A merge of a fresh
+    index's segments costs about half as much this way."""
+    base = builder.docnum
+    _copy_docs(storage, seg, builder, fields, scorable)
+    terms = seg.codec().terms_reader(storage, seg)
+    try:
+        tindex = terms._tindex
+        unmap = terms._fieldunmap
+        table = tindex.dbfile.get(tindex.startofdata, tindex.endofdata - tindex.startofdata)
+    finally:
+        terms.close()
+    folder = storage.folder
+    with open(os.path.join(folder, seg.make_filename(W3Codec.POSTS_EXT)), "rb") as fh:
+        posts = fh.read()
+    raw = builder.raw
+    unpack = _lengths.unpack_from
+    pos, end = 0, len(table)
+    while pos < end:
+        klen, vlen = unpack(table, pos)
+        pos += 8
+        key = table[pos:pos + klen]
+        value = table[pos + klen:pos + klen + vlen]
+        pos += klen + vlen
+        (fnum,) = _ushort.unpack_from(key)
+        fieldname = unmap[fnum]
+        if fieldname not in fields:
+            continue
+        stats = term_stats(value)
+        offset, length = stats[7], stats[8]
+        blocks = split_blocks(posts[offset:offset + length], base)
+        td = raw.get(fieldname)
+        if td is None:
+            td = raw[fieldname] = {}
+        tbytes = key[2:]
+        entry = td.get(tbytes)
+        if entry is None:
+            td[tbytes] = [add_stats(None, stats, base), blocks]
+        else:
+            entry[0] = add_stats(entry[0], stats, base)
+            entry[1].extend(blocks)
 
 
 def _copy_segment(storage, seg, builder: SegmentBuilder, fields: dict, scorable: list[str]
