@@ -116,9 +116,9 @@ Job = tuple[FileInfo, str | None, int] | _Chunk | _Outcome
 
 # The engine's per-article preparation hook, set before the workers are forked.
 _PREPARE: Callable[[Article], None] | None = None
-# The engine's segment writer (SegmentIngest.write), set before the workers are forked
+# The engine's segment writer (SegmentIngest.stream), set before the workers are forked
 # when they write the index themselves.
-_SEGMENTS: Callable[[list[Article]], object] | None = None
+_SEGMENTS: Callable[[], Any] | None = None
 
 
 def _articles(path: str, data: bytes, first_line: int = 1) -> list[Article]:
@@ -171,12 +171,20 @@ def _process_group(group: list[Job]) -> tuple[list[_Outcome], object]:
     """Worker: `_process` each job of the group, then write all their articles as one
     segment of the index (staged: invisible until the parent commits it). The outcomes
     go back with their articles emptied (the parent needs only counts and warnings)."""
-    outcomes = [_process(job) for job in group]
-    articles = [a for o in outcomes for a in o.articles or []]
     assert _SEGMENTS is not None
-    staged = _SEGMENTS(articles) if articles else None
-    for o in outcomes:
-        o.written = True
+    segment = _SEGMENTS()
+    outcomes = []
+    try:
+        for job in group:
+            o = _process(job)
+            if o.articles:
+                segment.add(o.articles)  # filed now, and emptied: memory stays small
+            o.written = True
+            outcomes.append(o)
+        staged = segment.finish()
+    except BaseException:
+        segment.cancel()
+        raise
     return outcomes, staged
 
 
@@ -750,7 +758,7 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
     # its group of files as a segment, the parent only commits (SegmentIngest).
     seg = getattr(engine, "segment_ingest", lambda: None)()
     global _SEGMENTS
-    _SEGMENTS = seg.write if seg is not None else None
+    _SEGMENTS = seg.stream if seg is not None else None
     grouped = seg is not None and n_jobs > 1
     batch = _Batch(engine, manifest, known, summary, fresh=fresh,
                    rebuilding=previous is not None,

@@ -306,6 +306,13 @@ class SegmentIngest:
 
         return write_articles(self.index_dir, articles)
 
+    def stream(self):
+        """Worker side: a segment filled one file's articles at a time (`add`), staged by
+        `finish()` (None when empty); `cancel()` drops it."""
+        from .whoosh_bulk import SegmentStream
+
+        return SegmentStream(self.index_dir)
+
     def begin(self, submit=None) -> None:
         """Merges from here on go to `submit(fn, args)` (a pool's apply_async); None
         runs them in this process."""
