@@ -98,8 +98,17 @@ def snapshot(eng: WhooshEngine) -> dict:
         out["docs"] = [(r.stored_fields(d), {f: r.doc_field_length(d, f) for f in fields})
                        for d in live]
         if r.has_column("date"):
-            col = r.column_reader("date", translate=False)
-            out["date_column"] = [col[d] for d in live]
+            # Segment by segment: Whoosh's MultiColumnReader misplaces documents after a
+            # segment without the column (which Whoosh's writer leaves when no document
+            # of a batch has a date; the bulk writer writes the column anyway).
+            dates = []
+            for leaf, base in r.leaf_readers():
+                col = (leaf.column_reader("date", translate=False)
+                       if leaf.has_column("date") else None)
+                default = ix.schema["date"].column_type.default_value()
+                dates += [col[d - base] if col is not None else default
+                          for d in live if base <= d < base + leaf.doc_count_all()]
+            out["date_column"] = dates
         terms = {}
         for (fieldname, text) in r.all_terms():
             fmt = ix.schema[fieldname].format

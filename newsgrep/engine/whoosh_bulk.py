@@ -288,7 +288,17 @@ class SegmentBuilder:
     def finish(self) -> W3Segment:
         """Write the postings and term table, close the per-document files."""
         segment = self.segment
-        self.perdoc.close()
+        perdoc = self.perdoc
+        for name, fobj in self._fields.items():
+            column = fobj.column_type
+            if column and self.docnum and not perdoc._has_column(name):
+                # Whoosh's MultiColumnReader leaves out a segment without the column and
+                # then reads every later segment's documents at the wrong place (a batch
+                # of undated articles made `date` unreadable for the whole index; with
+                # Whoosh's own writer too). An empty column reads as the default for
+                # every document, which is what an undated article reads as anyway.
+                perdoc._create_column(name, column)
+        perdoc.close()
         segment.set_doc_count(self.docnum)
         storage = self.storage
         tfile = segment.create_file(storage, W3Codec.TERMS_EXT)
