@@ -119,6 +119,9 @@ _PREPARE: Callable[[Article], None] | None = None
 # The engine's segment writer (SegmentIngest.stream), set before the workers are forked
 # when they write the index themselves.
 _SEGMENTS: Callable[[], Any] | None = None
+# Whole files the workers have finished (a shared counter): the parent receives a group's
+# outcomes only when the group is done, and the progress bar moves in between.
+_FILES_DONE: Any = None
 
 
 def _articles(path: str, data: bytes, first_line: int = 1) -> list[Article]:
@@ -181,6 +184,9 @@ def _process_group(group: list[Job]) -> tuple[list[_Outcome], object]:
                 segment.add(o.articles)  # filed now, and emptied: memory stays small
             o.written = True
             outcomes.append(o)
+            if _FILES_DONE is not None and o.chunk is None:
+                with _FILES_DONE.get_lock():  # for the progress bar, between groups
+                    _FILES_DONE.value += 1
         staged = segment.finish()
     except BaseException:
         segment.cancel()
@@ -434,13 +440,19 @@ def _parallel(jobs: Iterable[Job], n_jobs: int, chunksize: int = 8) -> Iterator[
 def _pool(n_jobs: int) -> Iterator:
     import multiprocessing as mp
 
+    global _FILES_DONE
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-    with ctx.Pool(n_jobs, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
-        yield pool  # leaving terminates the workers (and a merge or group in hand)
+    _FILES_DONE = ctx.Value("q", 0)  # before the fork: the workers inherit it
+    try:
+        with ctx.Pool(n_jobs, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
+            yield pool  # leaving terminates the workers (and a merge or group in hand)
+    finally:
+        _FILES_DONE = None
 
 
 def _grouped(pool, jobs: Iterable[Job], size: int, window: int,
-             stop: Callable[[], bool]) -> Iterator[tuple[list[_Outcome], object]]:
+             stop: Callable[[], bool], tick: Callable[[int], None] | None = None
+             ) -> Iterator[tuple[list[_Outcome], object]]:
     """(outcomes, staged segment) per group of jobs, in order, from `pool`; at most
     `window` groups in flight (bounds memory, and lets a merge the parent submits meanwhile
     start soon: a worker takes it before the groups queued after it). Returns early when
@@ -458,14 +470,18 @@ def _grouped(pool, jobs: Iterable[Job], size: int, window: int,
             pending.append(pool.apply_async(_process_group, (group,)))
 
     fill()
+    received = 0  # whole files whose outcomes came back
     while pending:
         head = pending[0]
         while not head.ready():
             head.wait(0.1)
             if stop():
                 return
+            if tick is not None and _FILES_DONE is not None:
+                tick(max(0, _FILES_DONE.value - received))  # finished, not yet received
         pending.popleft()
         result = head.get()
+        received += sum(1 for o in result[0] if o.chunk is None)
         fill()
         yield result
 
@@ -702,7 +718,7 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
          summary: IndexSummary, opts: _Options, previous: Manifest | None = None) -> None:
     """One index run into `engine`. `previous`: in a rebuild, the manifest of the index
     being replaced, which says what was indexed before (written to: nothing)."""
-    max_bytes, progress = opts.max_bytes, opts.progress
+    max_bytes, progress = opts.max_bytes, _monotonic(opts.progress)
     if previous is not None:
         recorded = previous.all()
         suspect, stray = set(recorded), list[str]()
@@ -777,7 +793,11 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
                 # A worker's group is its share of one commit (larger segments merge
                 # less), and no more than its share of the run (both workers get work).
                 size = max(1, min(opts.commit_every // n_jobs, -(-total // n_jobs)))
-                units = _grouped(pool, _expand(todo), size, n_jobs + 1, interrupted)
+                tick = None
+                if progress:
+                    def tick(ahead: int) -> None:
+                        progress(min(total, done + ahead), total, summary.articles)
+                units = _grouped(pool, _expand(todo), size, n_jobs + 1, interrupted, tick)
             else:
                 if seg is not None:
                     seg.begin()  # merges in this process
@@ -821,6 +841,21 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
     finally:
         if seg is not None:
             seg.close()  # the workers are stopped: what they staged and left goes
+
+
+def _monotonic(progress: Callable[[float, int, int], None] | None
+               ) -> Callable[[float, int, int], None] | None:
+    """`progress` that never moves back: the workers' finished files are shown before
+    their outcomes arrive, and those then count up from where the bar was."""
+    if progress is None:
+        return None
+    high = [0.0]
+
+    def report(done: float, total: int, articles: int) -> None:
+        high[0] = max(high[0], done)
+        progress(high[0], total, articles)
+
+    return report
 
 
 @contextmanager

@@ -178,3 +178,16 @@ def test_a_batch_without_dates_keeps_the_dates_of_the_rest_readable(tmp_path):
     assert timeline["undated"] == 3
     assert [(b["period"], b["count"]) for b in timeline["buckets"]] == [
         (f"2020-03-{1 + i:02d}", 1) for i in range(5)]
+
+
+def test_progress_moves_in_order_to_the_end_while_workers_write(tmp_path):
+    from newsgrep.ingest import index_paths
+
+    folder = tmp_path / "articles"
+    _write(folder, 0, 300)
+    seen: list[float] = []
+    s = index_paths([folder], tmp_path / "idx", jobs=2,
+                    progress=lambda done, total, articles: seen.append(done))
+    assert s.indexed == 300
+    assert seen[0] == 0 and seen[-1] == 300
+    assert seen == sorted(seen)
