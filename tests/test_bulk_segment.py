@@ -97,18 +97,18 @@ def snapshot(eng: WhooshEngine) -> dict:
         out["minmax_length"] = {f: _minmax(r, f) for f in fields if r.field_length(f)}
         out["docs"] = [(r.stored_fields(d), {f: r.doc_field_length(d, f) for f in fields})
                        for d in live]
-        if r.has_column("date"):
-            # Segment by segment: Whoosh's MultiColumnReader misplaces documents after a
-            # segment without the column (which Whoosh's writer leaves when no document
-            # of a batch has a date; the bulk writer writes the column anyway).
-            dates = []
-            for leaf, base in r.leaf_readers():
-                col = (leaf.column_reader("date", translate=False)
-                       if leaf.has_column("date") else None)
-                default = ix.schema["date"].column_type.default_value()
-                dates += [col[d - base] if col is not None else default
-                          for d in live if base <= d < base + leaf.doc_count_all()]
-            out["date_column"] = dates
+        # Segment by segment: Whoosh's MultiColumnReader misplaces documents after a
+        # segment without the column (which Whoosh's writer leaves when no document
+        # of a batch has a date; the bulk writer writes the column anyway, which
+        # reads as the default for every document, as a missing one does here).
+        dates = []
+        for leaf, base in r.leaf_readers():
+            col = (leaf.column_reader("date", translate=False)
+                   if leaf.has_column("date") else None)
+            default = ix.schema["date"].column_type.default_value()
+            dates += [col[d - base] if col is not None else default
+                      for d in live if base <= d < base + leaf.doc_count_all()]
+        out["date_column"] = dates
         terms = {}
         for (fieldname, text) in r.all_terms():
             fmt = ix.schema[fieldname].format
