@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .article import Article
 from .discover import (
@@ -94,6 +95,7 @@ class _Outcome:
     same_content: bool = False
     chunk: tuple[int, int] | None = None  # (index, count) when the file was split
     note: str | None = None  # a chunk's lines that could not be read: a warning, kept
+    written: bool = False  # its articles are in a segment a worker wrote (SegmentIngest)
 
 
 @dataclass
@@ -114,6 +116,12 @@ Job = tuple[FileInfo, str | None, int] | _Chunk | _Outcome
 
 # The engine's per-article preparation hook, set before the workers are forked.
 _PREPARE: Callable[[Article], None] | None = None
+# The engine's segment writer (SegmentIngest.stream), set before the workers are forked
+# when they write the index themselves.
+_SEGMENTS: Callable[[], Any] | None = None
+# Whole files the workers have finished (a shared counter): the parent receives a group's
+# outcomes only when the group is done, and the progress bar moves in between.
+_FILES_DONE: Any = None
 
 
 def _articles(path: str, data: bytes, first_line: int = 1) -> list[Article]:
@@ -160,6 +168,49 @@ def _process(job: Job) -> _Outcome:
         return _Outcome(info, skip="unparsable (nesting too deep)")
     except Exception as e:  # a bug in one parser must not stop the run
         return _Outcome(info, skip=f"unparsable: {type(e).__name__}: {e}")
+
+
+def _process_group(group: list[Job]) -> tuple[list[_Outcome], object]:
+    """Worker: `_process` each job of the group, then write all their articles as one
+    segment of the index (staged: invisible until the parent commits it). The outcomes
+    go back with their articles emptied (the parent needs only counts and warnings)."""
+    assert _SEGMENTS is not None
+    segment = _SEGMENTS()
+    outcomes = []
+    try:
+        for job in group:
+            o = _process(job)
+            if o.articles:
+                segment.add(o.articles)  # filed now, and emptied: memory stays small
+            o.written = True
+            outcomes.append(o)
+            if _FILES_DONE is not None and o.chunk is None:
+                with _FILES_DONE.get_lock():  # for the progress bar, between groups
+                    _FILES_DONE.value += 1
+        staged = segment.finish()
+    except BaseException:
+        segment.cancel()
+        raise
+    return outcomes, staged
+
+
+def _group_jobs(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    """Groups of `size` jobs; each chunk of a split file is a group of its own, so that
+    all workers share a big file (its small segments are what the merge policy absorbs)."""
+    group: list[Job] = []
+    for job in jobs:
+        if isinstance(job, _Chunk):
+            if group:
+                yield group
+                group = []
+            yield [job]
+            continue
+        group.append(job)
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def _record_articles(path: str, records: list, first: int) -> list[Article]:
@@ -383,6 +434,56 @@ def _parallel(jobs: Iterable[Job], n_jobs: int, chunksize: int = 8) -> Iterator[
                 yield outcome
         finally:
             stop.set()  # before the pool's exit joins the feeding thread
+
+
+@contextmanager
+def _pool(n_jobs: int) -> Iterator:
+    import multiprocessing as mp
+
+    global _FILES_DONE
+    ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+    _FILES_DONE = ctx.Value("q", 0)  # before the fork: the workers inherit it
+    try:
+        with ctx.Pool(n_jobs, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
+            yield pool  # leaving terminates the workers (and a merge or group in hand)
+    finally:
+        _FILES_DONE = None
+
+
+def _grouped(pool, jobs: Iterable[Job], size: int, window: int,
+             stop: Callable[[], bool], tick: Callable[[int], None] | None = None
+             ) -> Iterator[tuple[list[_Outcome], object]]:
+    """(outcomes, staged segment) per group of jobs, in order, from `pool`; at most
+    `window` groups in flight (bounds memory, and lets a merge the parent submits meanwhile
+    start soon: a worker takes it before the groups queued after it). Returns early when
+    `stop()` says so (a Ctrl-C), without waiting for the groups in hand."""
+    from collections import deque
+
+    groups = _group_jobs(jobs, size)
+    pending: deque = deque()
+
+    def fill() -> None:
+        while len(pending) < window:
+            group = next(groups, None)
+            if group is None:
+                return
+            pending.append(pool.apply_async(_process_group, (group,)))
+
+    fill()
+    received = 0  # whole files whose outcomes came back
+    while pending:
+        head = pending[0]
+        while not head.ready():
+            head.wait(0.1)
+            if stop():
+                return
+            if tick is not None and _FILES_DONE is not None:
+                tick(max(0, _FILES_DONE.value - received))  # finished, not yet received
+        pending.popleft()
+        result = head.get()
+        received += sum(1 for o in result[0] if o.chunk is None)
+        fill()
+        yield result
 
 
 @dataclass
@@ -617,7 +718,7 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
          summary: IndexSummary, opts: _Options, previous: Manifest | None = None) -> None:
     """One index run into `engine`. `previous`: in a rebuild, the manifest of the index
     being replaced, which says what was indexed before (written to: nothing)."""
-    max_bytes, progress = opts.max_bytes, opts.progress
+    max_bytes, progress = opts.max_bytes, _monotonic(opts.progress)
     if previous is not None:
         recorded = previous.all()
         suspect, stray = set(recorded), list[str]()
@@ -669,25 +770,55 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
         n_jobs = 1  # starting a pool costs more than it saves
     if todo:
         _warm_up()
+    # Engines that can (Whoosh) have the parsing workers write the index: each writes
+    # its group of files as a segment, the parent only commits (SegmentIngest).
+    seg = getattr(engine, "segment_ingest", lambda: None)()
+    global _SEGMENTS
+    _SEGMENTS = seg.stream if seg is not None else None
+    grouped = seg is not None and n_jobs > 1
     batch = _Batch(engine, manifest, known, summary, fresh=fresh,
-                   rebuilding=previous is not None)
-    if stray:
-        batch.drop(stray)
+                   rebuilding=previous is not None,
+                   new_writer=seg.writer if seg is not None else None)
     done = 0
     try:
-        with _deferred_interrupt() as interrupted:
-            # Jobs go to workers one at a time when a file is split: in 8s, one worker
-            # got all chunks of a 2 MB file.
-            for outcome in _parallel(_expand(todo), n_jobs, chunksize=1 if splitting else 8):
-                batch.add(outcome)  # Whoosh analyses this while the workers parse ahead
-                part = 1.0
-                if outcome.chunk is not None:
-                    index, count = outcome.chunk
-                    part = (index + 1) / count
-                if part == 1.0:
-                    done += 1
+        if seg is not None:
+            seg.start()
+        if stray:
+            batch.drop(stray)
+        with _deferred_interrupt() as interrupted, \
+                (_pool(n_jobs) if grouped else nullcontext()) as pool:
+            units: Iterator[tuple[list[_Outcome], object]]
+            if seg is not None and pool is not None:  # grouped
+                seg.begin(pool.apply_async)
+                # A worker's group is its share of one commit (larger segments merge
+                # less), and no more than its share of the run (both workers get work).
+                size = max(1, min(opts.commit_every // n_jobs, -(-total // n_jobs)))
+                tick = None
                 if progress:
-                    progress(done if part == 1.0 else done + part, total, summary.articles)
+                    def tick(ahead: int) -> None:
+                        progress(min(total, done + ahead), total, summary.articles)
+                units = _grouped(pool, _expand(todo), size, n_jobs + 1, interrupted, tick)
+            else:
+                if seg is not None:
+                    seg.begin()  # merges in this process
+                # Jobs go to workers one at a time when a file is split: in 8s, one
+                # worker got all chunks of a 2 MB file.
+                units = (([o], None) for o in _parallel(_expand(todo), n_jobs,
+                                                        chunksize=1 if splitting else 8))
+            for outcomes, staged in units:
+                if staged is not None:
+                    batch.add_segment(staged)
+                for outcome in outcomes:
+                    batch.add(outcome)  # the writer files this while workers parse ahead
+                    part = 1.0
+                    if outcome.chunk is not None:
+                        index, count = outcome.chunk
+                        part = (index + 1) / count
+                    if part == 1.0:
+                        done += 1
+                    if progress:
+                        progress(done if part == 1.0 else done + part, total,
+                                 summary.articles)
                 if interrupted():
                     break
                 if batch.files and (batch.files >= opts.commit_every
@@ -697,6 +828,8 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
             if not stopped:
                 batch.remove(gone)
             batch.commit()
+            if seg is not None and not stopped:
+                seg.settle(interrupted)  # the last merges, on every worker at once
         if stopped:
             raise IndexInterrupted(summary)
         manifest.add_roots(roots)
@@ -705,6 +838,24 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
     except BaseException:
         batch.cancel()
         raise
+    finally:
+        if seg is not None:
+            seg.close()  # the workers are stopped: what they staged and left goes
+
+
+def _monotonic(progress: Callable[[float, int, int], None] | None
+               ) -> Callable[[float, int, int], None] | None:
+    """`progress` that never moves back: the workers' finished files are shown before
+    their outcomes arrive, and those then count up from where the bar was."""
+    if progress is None:
+        return None
+    high = [0.0]
+
+    def report(done: float, total: int, articles: int) -> None:
+        high[0] = max(high[0], done)
+        progress(high[0], total, articles)
+
+    return report
 
 
 @contextmanager
@@ -780,8 +931,10 @@ class _Batch:
     """Changes since the last commit; the manifest follows each engine commit."""
 
     def __init__(self, engine, manifest: Manifest, known: dict[str, FileState],
-                 summary: IndexSummary, fresh: bool, rebuilding: bool = False):
+                 summary: IndexSummary, fresh: bool, rebuilding: bool = False,
+                 new_writer: Callable[[], Any] | None = None):
         self.engine, self.manifest, self.known, self.summary = engine, manifest, known, summary
+        self.new_writer = new_writer or engine.writer
         self.fresh = fresh  # nothing committed yet: no stale records to delete
         self.rebuilding = rebuilding  # a new index, each file added once: never any
         self.writer = None
@@ -795,8 +948,12 @@ class _Batch:
 
     def _w(self):
         if self.writer is None:
-            self.writer = self.engine.writer()
+            self.writer = self.new_writer()
         return self.writer
+
+    def add_segment(self, staged: object) -> None:
+        """A segment a worker wrote for the outcomes added next (published at commit)."""
+        self._w().add_segment(staged)
 
     def add(self, o: _Outcome) -> None:
         info, summary = o.info, self.summary
@@ -814,7 +971,7 @@ class _Batch:
             self._skip(info, o.skip)
             return
         self._begin(info)
-        self._add_articles(info, o.articles or [])
+        self._add_articles(info, o.articles or [], o.written)
         self.upserts.append(FileState(info.path, info.size, info.mtime_ns, o.digest or "",
                                       len(o.articles or [])))
 
@@ -833,7 +990,7 @@ class _Batch:
             if not self.split_started:
                 self._begin(info)
                 self.split_started = True
-            self._add_articles(info, o.articles)
+            self._add_articles(info, o.articles, o.written)
             self.split_articles += len(o.articles)
         if index == count - 1:
             self.files += 1
@@ -861,10 +1018,15 @@ class _Batch:
         else:
             self.summary.indexed += 1
 
-    def _add_articles(self, info: FileInfo, articles: list[Article]) -> None:
+    def _add_articles(self, info: FileInfo, articles: list[Article], written: bool = False
+                      ) -> None:
         w = self._w()
         self.summary.articles += len(articles)
         for a in articles:
+            if written:  # in a worker's segment already; a refused record says so
+                for note in a.warnings:
+                    self.summary.warnings.append({"path": info.path, "reason": note})
+                continue
             try:
                 w.add(a)
             except (UnicodeError, ValueError, TypeError) as e:  # one bad record, not the run

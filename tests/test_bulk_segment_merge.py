@@ -27,6 +27,22 @@ def test_merge_reads_back_like_whoosh_optimize(articles, tmp_path):  # noqa: F81
     assert_equivalent(ref, mine)
 
 
+def test_merge_of_segments_without_deletions_copies_blocks_and_reads_back_the_same(
+        articles, tmp_path):  # noqa: F811
+    # The fast path (posting blocks copied, ids moved, never decoded): uneven parts, so
+    # that terms span segments with full, partial and compressed blocks.
+    cuts = [0, 37, 190, 260, len(articles)]
+    parts = [articles[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+    mine = bulk_index(tmp_path / "m", parts)
+    ref = bulk_index(tmp_path / "r", parts)
+    segs = mine.ix._segments()
+    assert not any(s.has_deletions() for s in segs)
+    wb.commit_segments(tmp_path / "m", [wm.merge_segments(tmp_path / "m", segs)])
+    assert len(mine.ix._segments()) == 1
+    ref.ix.optimize()
+    assert_equivalent(ref, mine)
+
+
 def test_merge_is_dropped_when_its_sources_changed(articles, tmp_path):  # noqa: F811
     eng = bulk_index(tmp_path / "m", [articles[:50], articles[50:100]])
     staged = wm.merge_segments(tmp_path / "m", eng.ix._segments())

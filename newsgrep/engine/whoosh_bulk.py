@@ -40,7 +40,7 @@ import shutil
 import struct
 import zlib
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -145,7 +145,12 @@ class SegmentBuilder:
         self.flat: dict[tuple[str, float], _FlatPostings] = {}
         # fieldname -> length per docnum, as stored (one byte); only fields with lengths
         self.lengths: dict[str, list[int]] = {}
+        # fieldname -> term bytes -> [term stats, encoded blocks]: posting lists copied
+        # block by block from other segments by a merge (whoosh_merge), never decoded
+        self.raw: dict[str, dict[bytes, list]] = {}
         self._fields = {name: schema[name] for name in schema.names()}
+        words: dict[str, str] = {}
+        self._words = words.setdefault
 
     # -- adding ----------------------------------------------------------------------
     def add_posting(self, fieldname: str, tbytes: bytes, docnum: int, weight: float,
@@ -197,7 +202,9 @@ class SegmentBuilder:
                         fp = self.flat.get((fieldname, fboost))
                         if fp is None:
                             fp = self.flat[(fieldname, fboost)] = _FlatPostings()
-                        fp.words += words
+                        # One str per distinct word (a batch holds ~400 postings per
+                        # article, each with its own copy of the word otherwise).
+                        fp.words += map(self._words, words, words)
                         fp.freqs.extend(freqs)
                         fp.values += values
                         fp.docs.extend(repeat(docnum, len(words)))
@@ -281,7 +288,17 @@ class SegmentBuilder:
     def finish(self) -> W3Segment:
         """Write the postings and term table, close the per-document files."""
         segment = self.segment
-        self.perdoc.close()
+        perdoc = self.perdoc
+        for name, fobj in self._fields.items():
+            column = fobj.column_type
+            if column and self.docnum and not perdoc._has_column(name):
+                # Whoosh's MultiColumnReader leaves out a segment without the column and
+                # then reads every later segment's documents at the wrong place (a batch
+                # of undated articles made `date` unreadable for the whole index; with
+                # Whoosh's own writer too). An empty column reads as the default for
+                # every document, which is what an undated article reads as anyway.
+                perdoc._create_column(name, column)
+        perdoc.close()
         segment.set_doc_count(self.docnum)
         storage = self.storage
         tfile = segment.create_file(storage, W3Codec.TERMS_EXT)
@@ -292,10 +309,11 @@ class SegmentBuilder:
         pfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         offset = 0
         doccount = self.docnum
-        fieldnames = sorted(set(self.terms) | {f for f, _ in self.flat})
+        fieldnames = sorted(set(self.terms) | {f for f, _ in self.flat} | set(self.raw))
         for fieldname in fieldnames:
             terms = self._field_terms(fieldname)
-            if not terms:
+            raw = self.raw.get(fieldname) or {}
+            if not terms and not raw:
                 continue
             fieldmap[fieldname] = len(fieldmap)
             prefix = pack_ushort(fieldmap[fieldname])
@@ -304,9 +322,14 @@ class SegmentBuilder:
             if lens is not None and len(lens) < doccount:
                 lens.extend([0] * (doccount - len(lens)))
             add = entries.append
-            for tbytes in sorted(terms):
-                docs, weights, values = terms[tbytes]
-                data, ti = encode_postings(docs, weights, values, lens, fixedsize)
+            for tbytes in sorted(terms.keys() | raw.keys()):
+                if tbytes in raw:
+                    if tbytes in terms:
+                        raise ValueError("a term both copied and decoded")
+                    data, ti = join_blocks(*raw[tbytes])
+                else:
+                    docs, weights, values = terms[tbytes]
+                    data, ti = encode_postings(docs, weights, values, lens, fixedsize)
                 pfile.write(data)
                 add((prefix + tbytes, ti + _pack_extent(offset, len(data))))
                 offset += len(data)
@@ -491,6 +514,72 @@ def decode_postings(data: bytes, fixedsize: int | None
     return ids, weights, values
 
 
+def split_blocks(data: bytes, base: int) -> list[bytes]:
+    """A W3 posting list's blocks (each block's info and data, without its length word),
+    with every document number raised by `base`: for merging segments without decoding
+    their postings. Each block's ids start from 0 (W3 codes them as deltas from 0), so
+    only the first delta and the block's max id change; lengths and weights do not."""
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a W3 posting list")
+    import io
+
+    blocks = []
+    pos = 4
+    last = False
+    while not last:
+        (size,) = struct.unpack_from("!i", data, pos)
+        pos += 4
+        if size < 0:
+            last, size = True, -size
+        block = data[pos:pos + size]
+        pos += size
+        if base:
+            stream = io.BytesIO(block)
+            count, maxid, maxw, comp, minb, maxb = pickle.load(stream)
+            raw = block[stream.tell():]
+            deltas, mw, mv = pickle.loads(zlib.decompress(raw) if comp else raw)
+            deltas = (deltas[0] + base, *deltas[1:])
+            raw = _dumps((deltas, mw, mv), PICKLE_PROTOCOL)
+            if comp:
+                raw = zlib.compress(raw, COMPRESSION)
+            block = _dumps((count, maxid + base, maxw, comp, minb, maxb),
+                           PICKLE_PROTOCOL) + raw
+        blocks.append(block)
+    return blocks
+
+
+def term_stats(value: bytes) -> tuple:
+    """(weight, doc freq, min length byte, max length byte, max weight, min id, max id,
+    posting offset, posting length) of a W3 term-table value (not inlined)."""
+    if len(value) != _TI_STRUCT.size + 12:
+        raise ValueError("an inlined or unknown term info")
+    flags, *stats = _TI_STRUCT.unpack_from(value)
+    if flags:
+        raise ValueError("an inlined term info")
+    return (*stats, *struct.unpack_from("!qi", value, _TI_STRUCT.size))
+
+
+def add_stats(a: list | None, b: tuple, base: int) -> list:
+    """Term stats of two posting lists joined (`b`'s ids raised by `base`), as
+    W3TermInfo.add_block would have summed them over all the blocks."""
+    weight, df, minb, maxb, maxw, minid, maxid = b[:7]
+    if a is None:
+        return [weight, df, minb, maxb, maxw, minid + base, maxid + base]
+    return [a[0] + weight, a[1] + df,
+            min(x for x in (a[2], minb) if x) if (a[2] or minb) else 0,
+            max(a[3], maxb), max(a[4], maxw), a[5], maxid + base]
+
+
+def join_blocks(stats: list, blocks: list[bytes]) -> tuple[bytes, bytes]:
+    """A posting list from copied blocks (split_blocks) and its term info record."""
+    out = [WHOOSH3_HEADER_MAGIC]
+    last = len(blocks) - 1
+    for i, block in enumerate(blocks):
+        out.append(_pack_int(-len(block) if i == last else len(block)))
+        out.append(block)
+    return b"".join(out), _pack_ti(False, *stats)
+
+
 # -- the index seam ------------------------------------------------------------------
 
 _SCHEMAS: dict[str, object] = {}
@@ -508,7 +597,12 @@ def index_schema(index_dir: str | os.PathLike, indexname: str = INDEX_NAME):
 
 def _staging_storage(index_dir: str | os.PathLike, name: str) -> FileStorage:
     folder = os.path.join(index_dir, STAGING_DIR, name)
-    os.makedirs(folder, exist_ok=True)
+    for _ in range(10):
+        try:
+            os.makedirs(folder, exist_ok=True)
+            break
+        except FileNotFoundError:  # the empty staging folder was removed meanwhile
+            continue
     return FileStorage(folder)
 
 
@@ -580,7 +674,8 @@ def _delete_paths(storage, schema, segments, paths: Iterable[str]) -> int:
 
 def commit_segments(index_dir: str | os.PathLike, staged: Sequence[StagedSegment] = (),
                     delete_paths: Iterable[str] = (), *, indexname: str = INDEX_NAME,
-                    timeout: float = LOCK_TIMEOUT) -> list[W3Segment]:
+                    timeout: float = LOCK_TIMEOUT, keep_staging: bool = False
+                    ) -> list[W3Segment]:
     """Atomically publish `staged` segments and delete `delete_paths`' documents from the
     segments committed before (not from `staged`), in one new TOC generation.
 
@@ -595,40 +690,47 @@ def commit_segments(index_dir: str | os.PathLike, staged: Sequence[StagedSegment
     if not try_for(lock.acquire, timeout=timeout, delay=0.1):
         raise LockError(f"another writer holds {index_dir}")
     try:
-        toc = TOC.read(storage, indexname)
-        schema = toc.schema
-        segments = list(toc.segments)
-        by_id = {s.segment_id(): s for s in segments}
-        adding: list[StagedSegment] = []
-        for st in staged:
-            if st.sources:
-                ok = all(sid in by_id and frozenset(by_id[sid].deleted_docs()) == dels
-                         for sid, dels in st.sources)
-                if not ok:
-                    discard([st])
-                    continue
-                gone = {sid for sid, _ in st.sources}
-                segments = [s for s in segments if s.segment_id() not in gone]
-            adding.append(st)
-        # Deletions apply to what was committed before this call (and to merged
-        # segments, which hold the same documents).
-        merged = [st.segment for st in adding if st.sources]
-        for st in adding:
-            _publish(st, index_dir)
-        _delete_paths(storage, schema, segments + merged, delete_paths)
-        final = segments[:]
-        # Merged segments take the place of their sources' first position: keep order
-        # stable for readers (docnums change anyway with a new generation).
-        final += [st.segment for st in adding]
-        final = [s for s in final if s.doc_count_all()]  # a merge of deleted documents
-        # A fully deleted segment stays, as with Whoosh's own commit(merge=False): its
-        # lengths still count in BM25's average until a merge drops it (whoosh_merge).
-        generation = toc.generation + 1
-        TOC(schema, final, generation).write(storage, indexname)
-        clean_files(storage, indexname, generation, final)
-        return final
+        return _commit(storage, index_dir, staged, delete_paths, indexname)
     finally:
         lock.release()
+        if not keep_staging:  # `keep_staging`: workers may be staging segments now
+            remove_empty_staging(index_dir)
+
+
+def _commit(storage, index_dir: str, staged: Sequence[StagedSegment],
+            delete_paths: Iterable[str], indexname: str) -> list[W3Segment]:
+    toc = TOC.read(storage, indexname)
+    schema = toc.schema
+    segments = list(toc.segments)
+    by_id = {s.segment_id(): s for s in segments}
+    adding: list[StagedSegment] = []
+    for st in staged:
+        if st.sources:
+            ok = all(sid in by_id and frozenset(by_id[sid].deleted_docs()) == dels
+                     for sid, dels in st.sources)
+            if not ok:
+                discard([st])
+                continue
+            gone = {sid for sid, _ in st.sources}
+            segments = [s for s in segments if s.segment_id() not in gone]
+        adding.append(st)
+    # Deletions apply to what was committed before this call (and to merged
+    # segments, which hold the same documents).
+    merged = [st.segment for st in adding if st.sources]
+    for st in adding:
+        _publish(st, index_dir)
+    _delete_paths(storage, schema, segments + merged, delete_paths)
+    final = segments[:]
+    # Merged segments take the place of their sources' first position: keep order
+    # stable for readers (docnums change anyway with a new generation).
+    final += [st.segment for st in adding]
+    final = [s for s in final if s.doc_count_all()]  # a merge of deleted documents
+    # A fully deleted segment stays, as with Whoosh's own commit(merge=False): its
+    # lengths still count in BM25's average until a merge drops it (whoosh_merge).
+    generation = toc.generation + 1
+    TOC(schema, final, generation).write(storage, indexname)
+    clean_files(storage, indexname, generation, final)
+    return final
 
 
 def _publish(st: StagedSegment, index_dir: str) -> None:
@@ -638,18 +740,32 @@ def _publish(st: StagedSegment, index_dir: str) -> None:
         if os.path.isfile(src):
             os.replace(src, os.path.join(index_dir, name))
     shutil.rmtree(st.folder, ignore_errors=True)
+    # Not the staging folder itself: during an index run a worker may be creating its
+    # next segment in it right now (SegmentIngest.close removes it after the run).
+
+
+def remove_empty_staging(index_dir: str | os.PathLike) -> None:
+    """Remove the staging folder if nothing is staged (when no worker can be writing)."""
     try:
-        os.rmdir(os.path.dirname(st.folder))  # the staging folder, once it is empty
+        os.rmdir(os.path.join(index_dir, STAGING_DIR))
     except OSError:
         pass
 
 
 # -- what ingest and the engine call -------------------------------------------------------
 
+# The errors one record can raise while it is written (as WhooshWriter.add raised them for
+# that record): ingest skips such a record with a warning, never the run.
+RECORD_ERRORS = (UnicodeError, ValueError, TypeError)
+
+
 def write_articles(index_dir: str | os.PathLike, articles: Sequence) -> StagedSegment | None:
     """Worker side: write `articles` (newsgrep Articles, prepared by prepare_article in
     this process) as one staged segment, then drop their postings and prepared fields so
-    that sending them back to the parent costs little (it needs only their warnings)."""
+    that sending them back to the parent costs little (it needs only their warnings).
+
+    A record that cannot be written (RECORD_ERRORS) is left out: its `warnings` become
+    the one line saying so, as ingest reported it when Whoosh's writer refused it."""
     from .whoosh_store import prepare_article
 
     docs = []
@@ -657,21 +773,108 @@ def write_articles(index_dir: str | os.PathLike, articles: Sequence) -> StagedSe
         if a.prepared is None:
             prepare_article(a)
         docs.append(a.prepared)
-    staged = write_segment(index_dir, docs)
+    try:
+        staged = write_segment(index_dir, docs)
+    except RECORD_ERRORS:
+        # Rare (no record of the test corpora does it): find the bad records one by one,
+        # each written alone into a throwaway segment, then write the rest.
+        good = []
+        for a, doc in zip(articles, docs, strict=True):
+            try:
+                discard([s for s in [write_segment(index_dir, [doc])] if s])
+                good.append(doc)
+            except RECORD_ERRORS as e:
+                a.warnings = [f"record {a.id} not indexed: {e}"]
+        staged = write_segment(index_dir, good)
     for a in articles:
         a.prepared = None
         a.title, a.body = str(a.title), ""
     return staged
 
 
+class SegmentStream:
+    """write_articles for a worker's group of files, one file's articles at a time: each
+    article is filed into the segment builder and emptied at once, so that a worker holds
+    its group's postings only in the builder's flat arrays (not also as each article's
+    text, posting tuples and word copies: ~3x the memory at 2,500 articles)."""
+
+    def __init__(self, index_dir: str | os.PathLike):
+        self.index_dir = index_dir
+        self.storage: FileStorage | None = None
+        self.builder: SegmentBuilder | None = None
+        self._gc = gc.isenabled()
+        # Millions of small objects and no cycles: the cyclic collector only burns time.
+        gc.disable()
+
+    def add(self, articles: Sequence) -> None:
+        """File `articles` (a record that cannot be written is left out, and its
+        `warnings` say so), then empty them as write_articles does."""
+        from .whoosh_store import prepare_article
+
+        try:
+            for a in articles:
+                if a.prepared is None:
+                    prepare_article(a)
+                try:
+                    _check_record(a.prepared)
+                except RECORD_ERRORS as e:
+                    a.warnings = [f"record {a.id} not indexed: {e}"]
+                    continue
+                if self.builder is None:
+                    self.storage = _staging_storage(self.index_dir, secrets.token_hex(8))
+                    self.builder = SegmentBuilder(index_schema(self.index_dir),
+                                                  self.storage)
+                self.builder.add_document(**a.prepared)
+        except BaseException:
+            self.cancel()
+            raise
+        for a in articles:
+            a.prepared = None
+            a.title, a.body = str(a.title), ""
+
+    def finish(self) -> StagedSegment | None:
+        try:
+            if self.builder is None or self.storage is None:
+                return None
+            segment = self.builder.finish()
+            return StagedSegment(self.storage.folder, segment)
+        except BaseException:
+            self.cancel()
+            raise
+        finally:
+            self.builder = None
+            if self._gc:
+                gc.enable()
+
+    def cancel(self) -> None:
+        if self.storage is not None:
+            shutil.rmtree(self.storage.folder, ignore_errors=True)
+        self.builder = self.storage = None
+        if self._gc:
+            gc.enable()
+
+
 class BulkWriter:
     """The engine Writer protocol (delete_path, add, commit, cancel) on the bulk path, plus
     add_segment for segments the parsing workers wrote. Articles added here are written as
-    one segment at commit; deletions apply to what was committed before."""
+    one segment at commit; deletions apply to what was committed before (as Whoosh's
+    delete_by_term in a writer: not to documents added in the same batch).
 
-    def __init__(self, index_dir: str | os.PathLike, merge: bool = True):
+    Deletions need no Whoosh writer: a W3 segment keeps its deleted document numbers in
+    the TOC (W3Segment.delete_document), which commit_segments writes anew each time.
+
+    `merger` (whoosh_merge.Merger, set by an index run): merges run in the background and
+    each finished one is published with the next commit, in the same TOC, so that a run
+    writes exactly one table of contents per batch. Without one (`newsgrep forget`, a
+    library caller), each commit settles the merge policy itself when `merge` is set.
+    `on_commit` runs after every TOC this writer writes (the engine records checksums)."""
+
+    def __init__(self, index_dir: str | os.PathLike, merge: bool = True, merger=None,
+                 on_commit: Callable[[], None] | None = None):
         self.index_dir = os.fspath(index_dir)
         self.merge = merge
+        self.merger = merger
+        self.on_commit = on_commit
         self.staged: list[StagedSegment] = []
         self.deletes: list[str] = []
         self.docs: list[Mapping] = []
@@ -684,6 +887,9 @@ class BulkWriter:
 
         if article.prepared is None:
             prepare_article(article)
+        # Checked per record here (Whoosh's writer raised in add_document): a record the
+        # segment cannot hold must fail now, for ingest to skip it with a warning.
+        _check_record(article.prepared)
         self.docs.append(article.prepared)
 
     def add_segment(self, staged: StagedSegment | None) -> None:
@@ -691,20 +897,44 @@ class BulkWriter:
             self.staged.append(staged)
 
     def commit(self) -> None:
-        if self.docs:
-            self.add_segment(write_segment(self.index_dir, self.docs))
-            self.docs = []
         try:
-            commit_segments(self.index_dir, self.staged, self.deletes)
+            if self.docs:
+                self.add_segment(write_segment(self.index_dir, self.docs))
+                self.docs = []
+            if self.merger is not None:
+                self.staged += self.merger.ready()
+            commit_segments(self.index_dir, self.staged, self.deletes,
+                            keep_staging=self.merger is not None)
         except BaseException:
             self.cancel()
             raise
         self.staged, self.deletes = [], []
+        if self.on_commit is not None:
+            self.on_commit()
+        if self.merger is not None:
+            self.merger.plan()
+            return
         if self.merge:
             from .whoosh_merge import merge_step
 
-            merge_step(self.index_dir)
+            while merge_step(self.index_dir):
+                if self.on_commit is not None:
+                    self.on_commit()
 
     def cancel(self) -> None:
         discard(self.staged)
         self.staged, self.deletes, self.docs = [], [], []
+
+
+def _check_record(doc: Mapping) -> None:
+    # What can fail for one record when its segment is written: a term or stored text
+    # that is not valid UTF-8 (a lone surrogate). Everything else was computed already.
+    for value in doc.values():
+        if isinstance(value, str):
+            value.encode("utf-8")
+    for key in ("title", "body"):
+        value = doc.get(key)
+        postings = getattr(value, "postings", None)
+        if postings:
+            for word, _, _ in postings:
+                word.encode("utf-8")

@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import query, sorting
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
@@ -46,6 +47,9 @@ from .whoosh_store import (  # noqa: F401 - prepare_article: the engine's ingest
     open_index,
     prepare_article,
 )
+
+if TYPE_CHECKING:
+    from .whoosh_bulk import BulkWriter
 
 REPRINT_CANDIDATES = 200  # more-like-this hits checked for reprints by `similar`
 SUGGEST_MAX_LEN = 30  # longer unknown words get no suggestion
@@ -123,8 +127,28 @@ class WhooshEngine:
             self.ranking = ranking
 
     # -- writing -------------------------------------------------------------------
-    def writer(self, procs: int = 1, limitmb: int = 128) -> WhooshWriter:
+    def writer(self, procs: int = 1, limitmb: int = 128) -> BulkWriter | WhooshWriter:
+        """The bulk segment writer (whoosh_bulk.py: adds, deletions, commits and merges,
+        several times cheaper than Whoosh's). Whoosh's own writer where the bulk one does
+        not serve: `procs` > 1 asks for Whoosh's multi-process writer (scripts/eval_*),
+        and NEWSGREP_WHOOSH_WRITER=1 for the old path (a fallback and a baseline)."""
+        if procs > 1 or whoosh_store.whoosh_writer_forced():
+            return WhooshWriter(self, procs=procs, limitmb=limitmb)
+        from .whoosh_bulk import BulkWriter
+
+        return BulkWriter(self.path, on_commit=lambda: whoosh_store.record_sums(
+            self.ix, self.path))
+
+    def whoosh_writer(self, procs: int = 1, limitmb: int = 128) -> WhooshWriter:
+        """Whoosh's own SegmentWriter (tests compare the bulk writer against it)."""
         return WhooshWriter(self, procs=procs, limitmb=limitmb)
+
+    def segment_ingest(self) -> whoosh_store.SegmentIngest | None:
+        """For `newsgrep index`: segments written by the parsing workers (None: use
+        writer() for everything)."""
+        if whoosh_store.whoosh_writer_forced():
+            return None
+        return whoosh_store.SegmentIngest(self)
 
     # -- reading -------------------------------------------------------------------
     def doc_count(self) -> int:

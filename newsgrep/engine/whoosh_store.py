@@ -328,6 +328,78 @@ class WhooshWriter:
         self._w.cancel()
 
 
+def whoosh_writer_forced() -> bool:
+    """NEWSGREP_WHOOSH_WRITER=1: write with Whoosh's own SegmentWriter, as newsgrep did
+    before the bulk writer (an escape hatch, and the baseline of scripts/bench_bulk.py)."""
+    return os.environ.get("NEWSGREP_WHOOSH_WRITER", "").strip() == "1"
+
+
+class SegmentIngest:
+    """An index run's way to write this index (issue #13): the parsing workers write
+    their share of each batch as a staged segment (`write`, called in a worker), the run
+    commits them with `writer()`'s BulkWriter (one TOC per batch, atomically, then the
+    manifest), and the merge policy runs in the same workers (`begin(submit)`).
+
+    Crash safety is Whoosh's: a staged segment is invisible until a TOC (written to a
+    temporary file and renamed) names it; what a killed run staged is removed by the
+    next run's `start()`, stray segment files by the next commit's clean-up."""
+
+    def __init__(self, engine: WhooshEngine):
+        self.engine = engine
+        self.index_dir = str(engine.path)
+        self.merger = None
+
+    def _record(self) -> None:
+        record_sums(self.engine.ix, self.engine.path)
+
+    def start(self) -> None:
+        """Before any work, under the run lock: drop what a killed run staged."""
+        from .whoosh_bulk import discard_staging
+
+        discard_staging(self.index_dir)
+
+    def write(self, articles: list[Article]):
+        """Worker side: `articles` as one staged segment (None when empty)."""
+        from .whoosh_bulk import write_articles
+
+        return write_articles(self.index_dir, articles)
+
+    def stream(self):
+        """Worker side: a segment filled one file's articles at a time (`add`), staged by
+        `finish()` (None when empty); `cancel()` drops it."""
+        from .whoosh_bulk import SegmentStream
+
+        return SegmentStream(self.index_dir)
+
+    def begin(self, submit=None) -> None:
+        """Merges from here on go to `submit(fn, args)` (a pool's apply_async); None
+        runs them in this process."""
+        from .whoosh_merge import Merger, run_inline
+
+        self.merger = Merger(self.index_dir, submit or run_inline)
+
+    def writer(self):
+        from .whoosh_bulk import BulkWriter
+
+        return BulkWriter(self.index_dir, merger=self.merger, on_commit=self._record)
+
+    def settle(self, stop=None) -> None:
+        """At the end of a run: publish the merges in flight and merge until the policy
+        is satisfied (the last merges run side by side on the workers); `stop()` ends
+        it early."""
+        if self.merger is not None:
+            self.merger.settle(on_commit=self._record, stop=stop)
+
+    def close(self) -> None:
+        """After the workers have stopped: forget unfinished merges, drop staged files."""
+        from .whoosh_bulk import discard_staging
+
+        if self.merger is not None:
+            self.merger.discard()
+            self.merger = None
+        discard_staging(self.index_dir)
+
+
 # -- integrity: identity, checksums, verification, clean-up --------------------------
 def identity(path: Path) -> str | None:
     """The id written when the index in `path` was created (None for an index made
@@ -553,7 +625,7 @@ def clean_uncommitted(path: Path) -> None:
         return
     for entry in os.scandir(path):
         name = entry.name
-        if entry.is_dir() and name.endswith(".tmp"):
+        if entry.is_dir() and (name.endswith(".tmp") or name == "bulk-staging"):
             shutil.rmtree(entry.path, ignore_errors=True)
         elif (name.startswith((INDEX_NAME + "_", f"_{INDEX_NAME}_")) and name not in keep
               and name != f"{INDEX_NAME}_WRITELOCK" and entry.is_file()):
