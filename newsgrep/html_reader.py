@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .article import RawDoc
+from .authors import authors
 from .decode import clean_text, html_line
 from .errors import SkipFile
 from .html_title import page_title
@@ -95,7 +96,6 @@ _META_AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.aut
 
 
 def _page_author(art: dict, meta: dict[str, str]) -> str | None:
-    from .readers import authors
 
     found = authors(art.get("author"))
     if found:

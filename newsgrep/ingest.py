@@ -552,7 +552,7 @@ def index_paths(
             # again, empty; then every recorded file is read again, below.)
             damage = [p for p in quick_problems(spec) if "table of contents" not in p]
             if damage:
-                from .maintenance import damage_line
+                from .damage import damage_line
 
                 raise NewsgrepError(damage_line(spec, damage[0]))  # names the folders
             try:

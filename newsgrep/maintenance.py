@@ -1,11 +1,12 @@
 """Looking after an index: `check` (is it whole?), `roots` (what is in it), `forget`
-(take a folder out of it), and the one-line report of a damaged index."""
+(take a folder out of it)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field
 
+from .damage import rebuild_command
 from .engine import (
     EngineSpec,
     as_spec,
@@ -40,41 +41,6 @@ class CheckReport:
     def to_dict(self) -> dict:
         return {**asdict(self), "healthy": self.healthy,
                 "repair": None if self.healthy else self.repair}
-
-
-def rebuild_command(roots: list[str]) -> str:
-    from .display import safe
-
-    folders = " ".join(_quote(safe(r)) for r in roots) if roots else "FOLDER..."
-    return f"newsgrep index --full {folders}"
-
-
-def _quote(path: str) -> str:
-    import shlex
-
-    return shlex.quote(path)
-
-
-def _roots(spec: EngineSpec) -> list[str]:
-    """The folders the manifest lists, or [] when it cannot tell."""
-    if not (spec.path / MANIFEST).exists():
-        return []
-    try:
-        m = Manifest(spec.path)
-        try:
-            return [r.path for r in m.roots() if r.path]
-        finally:
-            m.close()
-    except (NewsgrepError, OSError):
-        return []
-
-
-def damage_line(spec: EngineSpec | str | os.PathLike, problem: str) -> str:
-    """The one line for a command that met a damaged index: what, and what to run."""
-    spec = as_spec(spec)
-    return (f"the index at {spec.path} is damaged: {problem}; run "
-            f"'{rebuild_command(_roots(spec))}' to rebuild it from the article files "
-            "('newsgrep check' lists what is wrong)")
 
 
 def check_index(target: EngineSpec | str | os.PathLike, deep: bool = False) -> CheckReport:

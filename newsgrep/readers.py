@@ -14,6 +14,7 @@ import stat
 from typing import BinaryIO
 
 from .article import RawDoc
+from .authors import authors
 from .decode import clean_text, decode_bytes
 from .discover import COMPRESSED_SUFFIX, NOT_REGULAR, article_suffix
 from .errors import SkipFile
@@ -34,7 +35,6 @@ SOURCE_KEYS = ("source", "source_domain", "source_name", "sitename", "site_name"
                "outlet", "domain")
 # Bylines: a string, a list of names, or objects with a name (news-please, Fundus, NewsAPI).
 AUTHOR_KEYS = ("author", "authors", "byline", "creator", "creators", "author_name")
-_MAX_AUTHORS = 20  # a list longer than this is not a byline
 # A .json file may wrap its records: {"articles": [...]} (NewsAPI), {"items": [...]} ...
 CONTAINER_KEYS = ("articles", "items", "records", "results", "data", "docs")
 _NESTED_NAME_KEYS = ("name", "title", "domain", "url")  # "source": {"id": …, "name": …}
@@ -123,25 +123,6 @@ def _first(rec: dict, keys: tuple[str, ...]) -> str | None:
         if isinstance(v, str) and v.strip():
             return clean_text(v).strip()
     return None
-
-
-def authors(value: object) -> str | None:
-    """A record's byline as one string: names joined by ", " (`["A", "B"]`, `[{"name":
-    "A"}]`, schema.org `{"givenName", "familyName"}`); None when it names nobody."""
-    items = value if isinstance(value, list) else [value]
-    names: list[str] = []
-    for item in items[:_MAX_AUTHORS]:
-        if isinstance(item, dict):
-            name = item.get("name")
-            if not isinstance(name, str):
-                parts = [item.get(k) for k in ("givenName", "familyName")]
-                name = " ".join(p for p in parts if isinstance(p, str))
-            item = name
-        if isinstance(item, str):
-            name = " ".join(clean_text(item).split())
-            if name and name.lower() not in ("none", "null", "[]") and name not in names:
-                names.append(name)
-    return ", ".join(names) or None
 
 
 def _author(rec: dict) -> str | None:

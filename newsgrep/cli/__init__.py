@@ -35,7 +35,7 @@ class NewsgrepGroup(click.Group):
             cause = e.__cause__ or e.__context__
             line = _index_failure(ctx, cause) if isinstance(cause, Exception) else None
             if line is None and isinstance(e, IndexDamaged):
-                from ..maintenance import damage_line
+                from ..damage import damage_line
 
                 line = damage_line(e.path, e.problem)
             print_error(line or str(e))
@@ -64,8 +64,8 @@ class NewsgrepGroup(click.Group):
 
 def _index_failure(ctx: click.Context, e: Exception) -> str | None:
     """The one line for an exception caused by the index, else None (a bug)."""
+    from ..damage import damage_line
     from ..engine import damage_behind, is_disk_full
-    from ..maintenance import damage_line
     from .common import resolved_index
 
     try:
