@@ -216,7 +216,7 @@ _LISTED = 3  # record locations an error message names
 
 def _several(ref: str, found: list[Article]) -> str:
     """What to say when `ref` names a file of several records."""
-    lines = [a.line for a in found if a.line is not None]
+    lines = sorted(a.line for a in found if a.line is not None)
     kind = record_label(found[0].path, 1).split()[0]  # "line" or "record"
     shown = ", ".join(f"{ref}:{n}" for n in lines[:_LISTED])
     more = f" and {len(lines) - _LISTED:,} more" if len(lines) > _LISTED else ""
