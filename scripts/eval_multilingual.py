@@ -158,7 +158,7 @@ def cost_seconds(shared: Path) -> dict:
     """Seconds for prepare_article over every article (see the module docstring)."""
     import newsgrep
     from newsgrep.article import Article
-    from newsgrep.engine.whoosh_store import prepare_article
+    from newsgrep.engine.whoosh.schema import prepare_article
 
     targets, distractors = load(shared)
     articles = [Article(id=a["id"], path=a["id"], title=a["title"], body=a["body"],

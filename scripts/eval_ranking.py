@@ -164,12 +164,13 @@ def cache_root() -> Path:
 
 def analysis_key(extra: str = "") -> str:
     """Changes whenever the analysis or the index format code does."""
-    from newsgrep.engine import analysis, fastformat, whoosh_store
+    from newsgrep.engine import analysis, fastformat
+    from newsgrep.engine.whoosh.schema import FORMAT_VERSION
 
     h = hashlib.sha1(extra.encode())
     for mod in (analysis, fastformat):
         h.update(Path(mod.__file__).read_bytes())
-    h.update(str(whoosh_store.FORMAT_VERSION).encode())  # where it lives since the re-layout
+    h.update(str(FORMAT_VERSION).encode())  # where it lives since the re-layout
     return h.hexdigest()[:12]
 
 
@@ -225,7 +226,7 @@ def ranking_in_engine(r: rk.Ranking):
     """Rank with `r` in this process: the Whoosh engine's class-wide ranking (an engine
     also takes one as WhooshEngine(path, ranking=r)). Measuring only: nothing is changed
     on disk."""
-    from newsgrep.engine import whoosh_engine as we
+    from newsgrep.engine.whoosh import engine as we
 
     saved = we.WhooshEngine.ranking
     we.WhooshEngine.ranking = r

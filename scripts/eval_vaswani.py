@@ -15,7 +15,7 @@ Run from the repository root (``make eval``)::
     python -m scripts.eval_vaswani --shared ../shared
 
 ``--k1``, ``--b`` and ``--idf`` are for experiments only: they monkeypatch the engine's BM25
-constants (and its idf) for this process, so a proposed change to whoosh_engine.py can be
+constants (and its idf) for this process, so a proposed change to the engine can be
 measured through the real search path before anyone makes it. ``--write-fixture DIR``
 instead writes the small subset that tests/test_ranking.py ships
 (see ``write_fixture``).
@@ -213,7 +213,7 @@ def _idf_variants() -> dict:
     """BM25F weightings differing only in idf (Whoosh's own, Robertson's, Lucene's)."""
     from whoosh import scoring
 
-    from newsgrep.engine.whoosh_engine import NewsgrepBM25F
+    from newsgrep.engine.whoosh_rank import RobertsonBM25F as NewsgrepBM25F
 
     class LuceneBM25F(scoring.BM25F):
         # log(1 + (N - df + 0.5) / (df + 0.5)) as Lucene / Elasticsearch.
@@ -231,7 +231,7 @@ def patch_engine(k1: float | None = None, b: float | None = None, idf: str | Non
 
     Returns a label describing the ranking settings in effect."""
 
-    from newsgrep.engine import whoosh_engine as we
+    from newsgrep.engine.whoosh import query_parser as we
 
     if k1 is not None:
         we.BM25_K1 = k1

@@ -14,9 +14,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
 from newsgrep.article import Article
-from newsgrep.engine import whoosh_bulk as wb
-from newsgrep.engine.whoosh_engine import WhooshEngine
-from newsgrep.engine.whoosh_store import prepare_article
+from newsgrep.engine.whoosh import bulk as wb
+from newsgrep.engine.whoosh import commit as wc
+from newsgrep.engine.whoosh.engine import WhooshEngine
+from newsgrep.engine.whoosh.schema import prepare_article
 from newsgrep.query import SearchRequest
 
 from .conftest import CORPUS, ROOT
@@ -59,7 +60,7 @@ def test_workers_write_the_same_index_as_whoosh_writer(tmp_path):
     # One segment per worker on the bulk path (its share of the one batch), one on
     # Whoosh's; nothing staged is left behind.
     assert len(_segments(bulk)) == 2 and len(_segments(ref)) == 1
-    assert not (bulk / wb.STAGING_DIR).exists()
+    assert not (bulk / wc.STAGING_DIR).exists()
     # Every term, posting, position, length, stored field and column, and every score
     # and snippet of the query set read back the same.
     assert_equivalent(WhooshEngine(ref), WhooshEngine(bulk))
@@ -123,13 +124,13 @@ def test_what_a_killed_run_staged_is_removed_by_the_next(tmp_path):
     idx = tmp_path / "idx"
     _index(idx, str(folder))
     # As a run killed while its workers wrote segments leaves them.
-    left = idx / wb.STAGING_DIR / "0123456789abcdef"
+    left = idx / wc.STAGING_DIR / "0123456789abcdef"
     left.mkdir(parents=True)
     (left / "MAIN_0123456789abcdef.pst").write_bytes(b"\0" * 100)
     _write(folder, 80, 80)
     s = _index(idx, "-j", "2", str(folder))
     assert s["indexed"] == 80
-    assert not (idx / wb.STAGING_DIR).exists()
+    assert not (idx / wc.STAGING_DIR).exists()
     assert WhooshEngine(idx).doc_count() == 160
     assert _check(idx).returncode == 0
 
@@ -146,7 +147,7 @@ def test_a_record_the_segment_cannot_hold_is_skipped_with_a_warning(tmp_path):
     assert staged is not None and staged.doc_count == 1
     assert bad.warnings and bad.warnings[0].startswith("record bad not indexed: ")
     assert not good.warnings
-    wb.commit_segments(tmp_path / "idx", [staged])
+    wc.commit_segments(tmp_path / "idx", [staged])
     hits = WhooshEngine(tmp_path / "idx").search(SearchRequest("grain", snippets=0)).hits
     assert [h.id for h in hits] == ["good"]
 

@@ -1,4 +1,4 @@
-"""The bulk segment writer (engine/whoosh_bulk.py) against Whoosh's own writer: the same
+"""The bulk segment writer (engine/whoosh/segment.py) against Whoosh's own writer: the same
 articles through today's WhooshWriter path and through write_segment + commit_segments
 must read back the same in every way Whoosh exposes (terms, postings, positions, block
 statistics, lengths, stored fields, columns, counts, BM25F scores and snippets)."""
@@ -22,9 +22,11 @@ from hypothesis import strategies as st
 from newsgrep import ingest
 from newsgrep.article import Article, article_id
 from newsgrep.discover import FileInfo, discover
-from newsgrep.engine import whoosh_bulk as wb
-from newsgrep.engine.whoosh_engine import WhooshEngine
-from newsgrep.engine.whoosh_store import prepare_article
+from newsgrep.engine.whoosh import bulk as wb
+from newsgrep.engine.whoosh import commit as wc
+from newsgrep.engine.whoosh import w3format as w3
+from newsgrep.engine.whoosh.engine import WhooshEngine
+from newsgrep.engine.whoosh.schema import prepare_article
 from newsgrep.query import SearchRequest
 from newsgrep.readers import read_bytes
 
@@ -71,8 +73,8 @@ def bulk_index(path: Path, batches: list[list[Article]], deletes: list[list[str]
                ) -> WhooshEngine:
     eng = WhooshEngine(path, create=True)
     for i, batch in enumerate(batches):
-        staged = wb.write_segment(path, [a.prepared for a in batch])
-        wb.commit_segments(path, [staged] if staged else [],
+        staged = wc.write_segment(path, [a.prepared for a in batch])
+        wc.commit_segments(path, [staged] if staged else [],
                            (deletes or [[]] * len(batches))[i])
     return eng
 
@@ -162,9 +164,9 @@ def segment_files(path: Path) -> dict[str, bytes]:
 
 def test_bytes_identical_in_whoosh_mode(articles, tmp_path, monkeypatch):
     # With Whoosh's own pickle protocol and compression the files are the same bytes.
-    monkeypatch.setattr(wb, "COMPRESS_MIN", 0)
-    monkeypatch.setattr(wb, "PICKLE_PROTOCOL", 2)
-    monkeypatch.setattr(wb, "HASH_TYPE", 0)
+    monkeypatch.setattr(w3, "COMPRESS_MIN", 0)
+    monkeypatch.setattr(w3, "PICKLE_PROTOCOL", 2)
+    monkeypatch.setattr(w3, "HASH_TYPE", 0)
     whoosh_index(tmp_path / "w", [articles])
     bulk_index(tmp_path / "b", [articles])
     fw, fb = segment_files(tmp_path / "w"), segment_files(tmp_path / "b")
@@ -209,20 +211,20 @@ def test_deletes_apply_to_committed_segments_only(articles, tmp_path):
     eng = bulk_index(tmp_path / "b", [first])
     # The same paths re-added in the same commit that deletes them: the new records stay.
     paths = sorted({a.path for a in first})
-    staged = wb.write_segment(tmp_path / "b", [a.prepared for a in first + second])
-    wb.commit_segments(tmp_path / "b", [staged], paths)
+    staged = wc.write_segment(tmp_path / "b", [a.prepared for a in first + second])
+    wc.commit_segments(tmp_path / "b", [staged], paths)
     assert eng.doc_count() == 100
     assert [s.deleted_count() for s in eng.ix._segments()] == [50, 0]
-    assert not (tmp_path / "b" / wb.STAGING_DIR).exists()
+    assert not (tmp_path / "b" / wc.STAGING_DIR).exists()
 
 
 def test_discarded_and_empty_batches(articles, tmp_path):
     eng = bulk_index(tmp_path / "b", [articles[:20]])
-    assert wb.write_segment(tmp_path / "b", []) is None
-    staged = wb.write_segment(tmp_path / "b", [a.prepared for a in articles[20:40]])
-    wb.discard([staged])
+    assert wc.write_segment(tmp_path / "b", []) is None
+    staged = wc.write_segment(tmp_path / "b", [a.prepared for a in articles[20:40]])
+    wc.discard([staged])
     assert not os.path.exists(staged.folder)
-    wb.commit_segments(tmp_path / "b", [], [articles[0].path])
+    wc.commit_segments(tmp_path / "b", [], [articles[0].path])
     assert eng.doc_count() == 20 - sum(a.path == articles[0].path for a in articles[:20])
 
 
@@ -267,13 +269,12 @@ def test_encode_decode_round_trip():
     weights = [float(1 + d % 5) for d in docs]
     values = [bytes([66, d % 256]) for d in docs]
     lens = [d % 300 for d in range(3000)]
-    data, _ = wb.encode_postings(docs, weights, values, lens, None)
-    assert wb.decode_postings(data, None) == (docs, weights, values)
+    data, _ = w3.encode_postings(docs, weights, values, lens, None)
+    assert w3.decode_postings(data, None) == (docs, weights, values)
 
 
 KILLER = textwrap.dedent("""
     import sys
-    from newsgrep.engine import whoosh_bulk as wb
     from tests.test_bulk_segment import corpus_articles
     arts = corpus_articles()
     folder = sys.argv[1]
@@ -281,8 +282,8 @@ KILLER = textwrap.dedent("""
     i = 0
     while True:  # write and commit segments until killed
         batch = arts[(i * 37) % 300:(i * 37) % 300 + 60]
-        st = wb.write_segment(folder, [a.prepared for a in batch])
-        wb.commit_segments(folder, [st], [batch[0].path])
+        st = wc.write_segment(folder, [a.prepared for a in batch])
+        wc.commit_segments(folder, [st], [batch[0].path])
         i += 1
 """)
 
@@ -305,9 +306,9 @@ def test_kill_9_during_bulk_writes_keeps_the_index_readable(articles, tmp_path):
         assert len(snap["docs"]) == n
         assert eng.search(SearchRequest("news", limit=5)).total >= 0
         # The next run clears what the killed writer staged and commits normally.
-        wb.discard_staging(idx)
-        staged = wb.write_segment(idx, [a.prepared for a in articles[:10]])
-        wb.commit_segments(idx, [staged])
+        wc.discard_staging(idx)
+        staged = wc.write_segment(idx, [a.prepared for a in articles[:10]])
+        wc.commit_segments(idx, [staged])
         assert WhooshEngine(idx).doc_count() == n + 10
         base = n + 10
 

@@ -1,4 +1,4 @@
-"""Tiered merging of bulk segments (engine/whoosh_merge.py): the merged index reads back
+"""Tiered merging of bulk segments (engine/whoosh/merge.py): the merged index reads back
 exactly as Whoosh's own optimize() of the same segments, and the policy bounds the
 number of segments."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from newsgrep.engine import whoosh_bulk as wb
-from newsgrep.engine import whoosh_merge as wm
+from newsgrep.engine.whoosh import commit as wc
+from newsgrep.engine.whoosh import merge as wm
 
 from .test_bulk_segment import articles, assert_equivalent, bulk_index  # noqa: F401
 
@@ -21,7 +21,7 @@ def test_merge_reads_back_like_whoosh_optimize(articles, tmp_path):  # noqa: F81
     segs = mine.ix._segments()
     staged = wm.merge_segments(tmp_path / "m", segs)
     assert staged.doc_count == sum(s.doc_count() for s in segs)
-    wb.commit_segments(tmp_path / "m", [staged])
+    wc.commit_segments(tmp_path / "m", [staged])
     assert len(mine.ix._segments()) == 1
     ref.ix.optimize()  # Whoosh's own merge of the same segments
     assert_equivalent(ref, mine)
@@ -37,7 +37,7 @@ def test_merge_of_segments_without_deletions_copies_blocks_and_reads_back_the_sa
     ref = bulk_index(tmp_path / "r", parts)
     segs = mine.ix._segments()
     assert not any(s.has_deletions() for s in segs)
-    wb.commit_segments(tmp_path / "m", [wm.merge_segments(tmp_path / "m", segs)])
+    wc.commit_segments(tmp_path / "m", [wm.merge_segments(tmp_path / "m", segs)])
     assert len(mine.ix._segments()) == 1
     ref.ix.optimize()
     assert_equivalent(ref, mine)
@@ -46,8 +46,8 @@ def test_merge_of_segments_without_deletions_copies_blocks_and_reads_back_the_sa
 def test_merge_is_dropped_when_its_sources_changed(articles, tmp_path):  # noqa: F811
     eng = bulk_index(tmp_path / "m", [articles[:50], articles[50:100]])
     staged = wm.merge_segments(tmp_path / "m", eng.ix._segments())
-    wb.commit_segments(tmp_path / "m", [], [articles[0].path])  # a deletion meanwhile
-    wb.commit_segments(tmp_path / "m", [staged])
+    wc.commit_segments(tmp_path / "m", [], [articles[0].path])  # a deletion meanwhile
+    wc.commit_segments(tmp_path / "m", [staged])
     segs = eng.ix._segments()
     assert len(segs) == 2 and segs[0].deleted_count() > 0  # nothing resurrected
     assert eng.doc_count() == 100 - segs[0].deleted_count()
@@ -55,7 +55,7 @@ def test_merge_is_dropped_when_its_sources_changed(articles, tmp_path):  # noqa:
 
 def test_fully_deleted_segment_is_dropped(articles, tmp_path):  # noqa: F811
     eng = bulk_index(tmp_path / "m", [articles[:30], articles[30:60]])
-    wb.commit_segments(tmp_path / "m", [], sorted({a.path for a in articles[:30]}))
+    wc.commit_segments(tmp_path / "m", [], sorted({a.path for a in articles[:30]}))
     n = eng.doc_count()
     wm.settle(tmp_path / "m")
     assert eng.doc_count() == n

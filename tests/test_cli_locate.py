@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgrep.engine.whoosh_query import exact_scopes, parse_user_query
+from newsgrep.engine.whoosh.query_parser import exact_scopes, parse_user_query
 from newsgrep.query import SearchRequest, path_glob
 
 from .conftest import jsonl, run
@@ -271,7 +271,7 @@ def test_an_index_of_the_format_before_locations_is_told_to_rebuild(folder: Path
                                                                       tmp_path: Path) -> None:
     """Format 3 added the line, author and exact fields (format 4 with per-language
     analysis): a format-2 index lacks them."""
-    from newsgrep.engine.whoosh_store import FORMAT_VERSION
+    from newsgrep.engine.whoosh.schema import FORMAT_VERSION
 
     idx = tmp_path / "idx"
     assert run("index", "-q", str(folder / "bbc"), index=idx).exit_code == 0

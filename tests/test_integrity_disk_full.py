@@ -93,7 +93,8 @@ def test_disk_full_injected_where_no_small_disk_can_be_mounted(tmp_path, monkeyp
     # with ENOSPC as a full disk makes it.
     import errno
 
-    from newsgrep.engine import whoosh_bulk, whoosh_store
+    from newsgrep.engine.whoosh.bulk import BulkWriter
+    from newsgrep.engine.whoosh.classic_writer import WhooshWriter
 
     idx = tmp_path / "idx"
     folder = tmp_path / "articles"
@@ -107,8 +108,8 @@ def test_disk_full_injected_where_no_small_disk_can_be_mounted(tmp_path, monkeyp
         raise OSError(errno.ENOSPC, "No space left on device")
 
     # Whichever writer commits: the bulk writer, or Whoosh's own (NEWSGREP_WHOOSH_WRITER=1).
-    monkeypatch.setattr(whoosh_store.WhooshWriter, "commit", full_disk)
-    monkeypatch.setattr(whoosh_bulk.BulkWriter, "commit", full_disk)
+    monkeypatch.setattr(WhooshWriter, "commit", full_disk)
+    monkeypatch.setattr(BulkWriter, "commit", full_disk)
     res = run("index", "-q", str(folder), index=idx)
     assert res.exit_code == 2
     assert res.stderr == ("newsgrep: error: no space left on device while writing the "

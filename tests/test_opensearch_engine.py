@@ -333,7 +333,7 @@ def test_reindexing_a_changed_file_replaces_its_record(server, seeds_copy, tmp_p
 
 
 def test_the_index_ranks_with_the_whoosh_engines_bm25_parameters(corpus_os):
-    from newsgrep.engine.whoosh_engine import BM25_B, BM25_K1
+    from newsgrep.engine.whoosh.query_parser import BM25_B, BM25_K1
 
     url, _ = corpus_os
     engine = ose.OpenSearchEngine(url)

@@ -11,7 +11,7 @@ import math
 import pytest
 
 from newsgrep.engine import opensearch_engine as ose
-from newsgrep.engine.whoosh_engine import BM25_B, BM25_K1
+from newsgrep.engine.whoosh.query_parser import BM25_B, BM25_K1
 
 from .conftest import CORPUS, SEEDS, jsonl, run
 from .opensearch_support import FaultyProxy, run_os, with_auth

@@ -196,7 +196,7 @@ def test_fuzzy_and_proximity_still_work(qindex):
 
 
 def test_a_prefix_that_stands_for_too_many_words_is_refused(tmp_path, monkeypatch):
-    from newsgrep.engine import whoosh_query
+    from newsgrep.engine.whoosh import query_nodes as whoosh_query
 
     folder = tmp_path / "d"
     folder.mkdir()

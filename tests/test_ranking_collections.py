@@ -142,7 +142,7 @@ def test_window_count_counts_occurrences_near_the_other_word():
 
 
 def test_query_words_keep_order_and_skip_negations():
-    from newsgrep.engine.whoosh_engine import parse_user_query
+    from newsgrep.engine.whoosh.query_parser import parse_user_query
     from newsgrep.query import SearchRequest
 
     q = parse_user_query(SearchRequest("tunnels river -flood tunnel", any_words=True))
@@ -157,7 +157,7 @@ def test_keyword_query_takes_the_first_content_words():
 
 
 def test_ranking_in_engine_restores_the_engine(npl_engine):
-    from newsgrep.engine import whoosh_engine as we
+    from newsgrep.engine.whoosh import engine as we
     from newsgrep.query import SearchRequest
 
     before = dict(vars(we.WhooshEngine))

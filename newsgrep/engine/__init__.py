@@ -126,21 +126,21 @@ def backend(kind: str) -> Backend:
 
 
 def _open_whoosh(spec: EngineSpec, create: bool) -> Engine:
-    from .whoosh_engine import WhooshEngine
+    from .whoosh.engine import WhooshEngine
 
     return WhooshEngine(spec.path, create=create)
 
 
 def _whoosh_hook() -> PrepareHook | None:
-    from .whoosh_store import prepare_article
+    from .whoosh.schema import prepare_article
 
     return prepare_article
 
 
 def _whoosh_files() -> LocalFiles | None:
-    from . import whoosh_store
+    from .whoosh import folder
 
-    return whoosh_store
+    return folder
 
 
 def _open_opensearch(spec: EngineSpec, create: bool) -> Engine:
@@ -180,7 +180,7 @@ def _files(spec: EngineSpec) -> LocalFiles | None:
 
 def parse_query(req: SearchRequest):
     """The request's query string as a query tree (raises NewsgrepError on bad syntax)."""
-    from .whoosh_query import parse_user_query
+    from .whoosh.query_parser import parse_user_query
 
     return parse_user_query(req)
 

@@ -12,7 +12,7 @@ from ..query import SearchRequest
 def _module(engine):
     name = getattr(engine, "name", None)
     if name == "whoosh":
-        from ..engine import whoosh_stats
+        from ..engine.whoosh import stats as whoosh_stats
 
         return whoosh_stats
     if name == "opensearch" or type(engine).__name__ == "OpenSearchEngine":

@@ -1,5 +1,5 @@
 """Whole-index counts on the OpenSearch engine for newsgrep.narrative (the counterpart of
-whoosh_stats.py): articles per day, by a date_histogram (composite) aggregation over the
+whoosh/summaries.py): articles per day, by a date_histogram (composite) aggregation over the
 request's filters, never by fetching articles."""
 
 from __future__ import annotations

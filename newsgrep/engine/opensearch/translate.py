@@ -13,7 +13,7 @@ from whoosh.util.times import long_to_datetime
 
 from ...errors import NewsgrepError
 from ..analysis import STOPWORDS, MatchTerms, normalize_term
-from ..whoosh_query import FUZZY_EXPANSIONS, AnyLanguage
+from ..whoosh.query_nodes import FUZZY_EXPANSIONS, AnyLanguage
 from .mapping import _FIELDS, _iso_ms
 
 # A pattern query (prefix, wildcard, fuzzy) highlights the indexed terms it expands to;

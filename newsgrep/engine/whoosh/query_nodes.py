@@ -1,57 +1,28 @@
-"""newsgrep's query language on Whoosh: parsing a user's query into a Whoosh query
-tree (Whoosh's query parser serves as the parser, its tree as the AST), the stemmed
-prefix, empty-clause detection, the terms to highlight, and the BM25F weighting."""
+"""The nodes of newsgrep's query tree on Whoosh's query classes: each word in every
+language (AnyLanguage), bounded prefix/wildcard/fuzzy expansion, the stemmed prefix, a
+correct AND NOT, path globs; and the terms a tree marks as matches (match_terms)."""
 
 from __future__ import annotations
 
 import copy
 import itertools
 import re
+from collections.abc import Iterator
 from itertools import islice
 
 from whoosh import matching, query
-from whoosh.fields import Schema
-from whoosh.qparser import (
-    AndGroup,
-    FieldsPlugin,
-    FuzzyTermPlugin,
-    GtLtPlugin,
-    MultifieldPlugin,
-    OrGroup,
-    PlusMinusPlugin,
-    QueryParser,
-)
 from whoosh.support.levenshtein import levenshtein
 
-from ..errors import NewsgrepError
-from ..query import SearchRequest, lang_code, path_glob
-from ..words import has_cjk
-from .analysis import (
+from ...errors import NewsgrepError
+from ...words import has_cjk
+from ..analysis import (
     QUERY_LANGS,
     MatchTerms,
-    fold,
     normalize_term,
     query_keys,
     query_terms,
     romanized,
-    term_positions,
 )
-from .ranking import DEFAULT
-from .whoosh_store import _schema
-
-# The shipped ranking's BM25F settings (engine/ranking.py), also used by the OpenSearch
-# engine so that both rank alike.
-TITLE_BOOST = DEFAULT.title_weight  # BM25F field weight of the title relative to the body
-BM25_B = DEFAULT.b  # length normalisation
-BM25_K1 = DEFAULT.k1  # term-frequency saturation
-
-_WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
-
-# The fields a query may scope a word to (`title:latvia`); the schema's other fields are
-# the engine's bookkeeping (ids, paths, compressed bodies).
-USER_FIELDS = ("title", "body", "source", "lang", "date", "domain", "author", "path", "exact")
-# `name:` starts a field scope only when name starts with a letter: `12:30` stays text.
-_FIELD_EXPR = r"(?P<text>[^\W\d]\w*|[*]):"
 
 # Bounds on the words one query term may stand for, so no query runs for minutes
 # (`a~99` took 458 s, `a*` 17 s on 7.6k articles). Lucene's limits: at most 2 edits,
@@ -63,14 +34,9 @@ FUZZY_EXPANSIONS = 50
 MAX_EXPANSIONS = 1024
 FUZZY_PREFIX = 1  # a fuzzy term's first letter must match (Lucene's spell checker's
 # minPrefix): with none, `game~2` tried every word of up to 6 letters (2 s per field)
-# A query is typed by a person: longer ones are refused rather than run for minutes (a
-# 70,000-character random query took 7 minutes); clauses as Lucene's maxClauseCount.
-MAX_QUERY_CHARS = 10_000
-MAX_CLAUSES = 1024
-_FUZZY_EDITS = re.compile(r"([^\s\"~()]+)~(\d+)")  # word~N; not "a phrase"~N (proximity)
 
 
-def _match_terms(q: query.Query, reader) -> MatchTerms:
+def match_terms(q: query.Query, reader) -> MatchTerms:
     """Indexed title/body terms the query looks for (prefix and fuzzy terms expanded to
     those in the index), leaving out anything under NOT: the words to highlight. A
     word's forms for other languages are kept apart (MatchTerms.for_lang), so an
@@ -215,7 +181,7 @@ def _grouped(per_lang: dict, first) -> dict:
     return {f: (None if ls is None else frozenset(ls)) for f, ls in out.items()}
 
 
-def _expand_term(node: query.Term) -> query.Query:
+def expand_term(node: query.Term) -> query.Query:
     word = node.text
     first = copy.copy(node)  # keeps the parser's startchar/endchar (suggestions)
     first.text = normalize_term(word)
@@ -230,7 +196,7 @@ def _combos(options: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return list(islice(itertools.product(*options), MAX_PHRASE_FORMS))
 
 
-def _expand_phrase(node: query.Phrase) -> query.Query:
+def expand_phrase(node: query.Phrase) -> query.Query:
     words = list(node.words)
     first = copy.copy(node)
     first.words = [normalize_term(w) for w in words]
@@ -259,93 +225,6 @@ def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _check_fields(q: query.Query) -> None:
-    """Unknown field scopes and malformed language codes are errors, not a clause that
-    silently matches nothing."""
-    for leaf in q.leaves():
-        field = getattr(leaf, "fieldname", None)
-        if field is None:
-            continue
-        _check_field(field)
-
-
-def _check_field(field: str) -> None:
-    if field not in USER_FIELDS:
-        raise NewsgrepError(f"unknown field {shorten(field + ':')!r}: use one of "
-                            f"{', '.join(f + ':' for f in USER_FIELDS)} (put text "
-                            "with a ':' in quotes)")
-
-
-def _has_null(q: query.Query) -> str | None:
-    """Why part of the parsed query is empty (an unrecognised clause), if it is."""
-    if isinstance(q, query.qcore._NullQuery) or getattr(q, "error", None):
-        return str(getattr(q, "error", None) or "empty clause")
-    for child in q.children():
-        if (why := _has_null(child)) is not None:
-            return why
-    return None
-
-
-class _Parser(QueryParser):
-    def multitoken_query(self, spec, texts, fieldname, termclass, boost):
-        # One query word that analysis splits into several terms: a CJK word into its
-        # character bigrams must match them side by side (a phrase), not anywhere in
-        # the article, and under --any not as alternatives.
-        if any(has_cjk(t) for t in texts):
-            spec = "phrase"
-        return super().multitoken_query(spec, texts, fieldname, termclass, boost)
-
-
-def parse_user_query(req: SearchRequest, schema: Schema | None = None,
-                     title_boost: float = TITLE_BOOST) -> query.Query:
-    """Parse newsgrep's query language into a Whoosh query tree (title/body terms are
-    analysed: folded and stemmed). Raises NewsgrepError on anything not understood."""
-    schema = schema or _schema()
-    group = OrGroup if req.any_words else AndGroup
-    parser = _Parser(None, schema, group=group)  # as MultifieldParser() builds it
-    parser.add_plugin(MultifieldPlugin(["title", "body"],
-                                       fieldboosts={"title": title_boost, "body": 1.0}))
-    # Keep unknown field names (`foo:y`) as fields, so they can be reported, instead of
-    # Whoosh's default of searching "foo y" as text.
-    parser.remove_plugin_class(FieldsPlugin)
-    parser.add_plugin(FieldsPlugin(expr=_FIELD_EXPR, remove_unknown=False))
-    parser.add_plugin(FuzzyTermPlugin())
-    parser.add_plugin(GtLtPlugin())
-    # `-word` excludes, only at the start of a word: the stock plugin turned
-    # "covid-19" into "covid NOT 19". No `+word`: every word is required already, and
-    # the plugin would make the other words optional.
-    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)",
-                                      minusexpr=_WORD_START + r"-(?=[\w\"(])"))
-    text = req.query.strip()
-    if not text:
-        raise NewsgrepError("empty query: give at least one word")
-    if len(text) > MAX_QUERY_CHARS:
-        raise NewsgrepError(f"the query is too long ({len(text):,} characters; the limit "
-                            f"is {MAX_QUERY_CHARS:,})")
-    for m in _FUZZY_EDITS.finditer(text):
-        if int(m.group(2)) > MAX_EDITS:
-            word = m.group(1).rsplit(":", 1)[-1]
-            raise NewsgrepError(f"{shorten(m.group(0))!r}: a fuzzy word allows at most {MAX_EDITS} "
-                                f"edits ({word}~1 or {word}~2)")
-    try:
-        q = parser.parse(exact_scopes(text))
-    except Exception as e:  # Whoosh raises assorted errors on odd syntax
-        for name in re.findall(r"(?<![\w\"])([^\W\d]\w*):(?=\S)", text):
-            _check_field(name)  # e.g. `url:x`, a stored-only field Whoosh cannot parse
-        raise NewsgrepError(f"cannot parse query {shorten(text)!r}: {e}") from None
-    _check_fields(q)
-    if (n := sum(1 for _ in q.leaves())) > MAX_CLAUSES:
-        raise NewsgrepError(f"the query has too many words ({n:,} terms; the limit is "
-                            f"{MAX_CLAUSES:,})")
-    if (why := _has_null(q)) is not None:
-        if not term_positions(text) and term_positions(text, stops=()):
-            raise NewsgrepError(f"{shorten(text)!r} has only common words such as 'the' or 'of', "
-                                "which are not indexed: add a more specific word")
-        raise NewsgrepError(f"part of the query was not understood ({why}): "
-                            f"{shorten(text)!r}")
-    return q.accept(_rewrite)
-
-
 # Beginnings of the suffixes the English Snowball stemmer strips (Porter2, steps 0-5).
 _EN_SUFFIXES = ("ational", "tional", "enci", "anci", "abli", "entli", "izer", "ization",
                 "ation", "ator", "alism", "aliti", "alli", "fulness", "ousli", "ousness",
@@ -360,6 +239,12 @@ class _BoundedExpansion:
     """A multi-term query (prefix, wildcard) that refuses to stand for more than
     MAX_EXPANSIONS indexed words, expanding each reader once (matching, counting and
     highlighting all ask for the words)."""
+
+    text: str  # set by the Whoosh query class it is mixed into
+
+    def _unbounded(self, ixreader) -> Iterator[bytes]:
+        """Every indexed word the term stands for (each subclass says how)."""
+        raise NotImplementedError
 
     def _expansion(self, ixreader) -> list[bytes]:
         cache = self.__dict__.setdefault("_expanded", {})
@@ -445,16 +330,6 @@ class SafeAndNot(query.AndNot):
         return _AndNotMatcher(scoredm, notm)
 
 
-# `=Kind` is `exact:Kind`: at the start of a word, outside quotes (`"a =b"` stays text).
-_EXACT_MARK = re.compile(r'"[^"]*"?|(?:(?<=^)|(?<=[\s(])|(?<=^-)|(?<=[\s(]-))=(?=[\w"])')
-
-
-def exact_scopes(text: str) -> str:
-    """The query with each `=word` / `="a phrase"` written as the `exact:` scope."""
-    return _EXACT_MARK.sub(lambda m: m.group() if m.group().startswith('"') else "exact:",
-                           text)
-
-
 class PathGlob(query.Wildcard):
     """`path:PATTERN` / `--path`: a glob over the stored path (query.path_glob), `*`
     also matching `/`; `[` is a plain character (folder names have them), and there is
@@ -463,88 +338,3 @@ class PathGlob(query.Wildcard):
     def _get_pattern(self):
         return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
                        for c in self.text) + r"\Z"
-
-
-def _exact_phrase(node: query.Phrase) -> query.Query:
-    """`="Kind Regards"`: the exact field keeps no positions (it would double its
-    size), so: the phrase as the title/body match it (case-insensitive, stemmed), and
-    every word as written somewhere in the article."""
-    words = [w for w in node.words if w]
-    folded = [t for t, _ in sorted(term_positions(" ".join(words)).items(),
-                                   key=lambda kv: kv[1][0])]
-    exact = [query.Term("exact", w, boost=node.boost) for w in words]
-    if len(folded) < 2:
-        return query.And(exact)
-    phrase = query.Or([query.Phrase(f, folded, slop=node.slop, boost=node.boost)
-                       for f in ("title", "body")])
-    return query.And([phrase, *exact])
-
-
-def _key(q: query.Query):
-    """What makes two query nodes the same search: an AnyLanguage word is its default
-    form (two inflections of one word with one stem, `libraries library`, are one)."""
-    if isinstance(q, AnyLanguage):
-        return ("any", _key(q.subqueries[0]))
-    if isinstance(q, query.CompoundQuery):
-        return (type(q).__name__, q.boost, tuple(_key(c) for c in q.subqueries))
-    return q
-
-
-def _deduplicated(node: query.Query) -> query.Query:
-    """An Or/And with each search once, as Whoosh's normalize() left it when the parser
-    still stemmed: a word repeated in another form (`library ... libraries`) would
-    otherwise count twice in the ranking."""
-    seen: set = set()
-    subs = []
-    for child in node.subqueries:
-        k = _key(child)
-        if k not in seen:
-            seen.add(k)
-            subs.append(child)
-    if len(subs) == len(node.subqueries):
-        return node
-    out = copy.copy(node)
-    out.subqueries = subs
-    return out
-
-
-def _rewrite(node: query.Query) -> query.Query:
-    """Swap Whoosh's query classes for newsgrep's (subclasses, so code that reads the
-    tree, such as the OpenSearch translation, sees the same node types), and expand
-    title/body words (only folded by the analyzer in query mode) to their stems under
-    each language (AnyLanguage)."""
-    if getattr(node, "fieldname", None) == "path" and isinstance(
-            node, query.Term | query.Prefix | query.Wildcard):
-        text = node.text + ("*" if type(node) is query.Prefix else "")
-        return PathGlob("path", path_glob(text), boost=node.boost)
-    if type(node) is query.Phrase and node.fieldname == "exact":
-        return _exact_phrase(node)
-    if type(node) is query.Prefix and node.fieldname == "exact":  # `=Kind*`: as written
-        return BoundedWildcard("exact", node.text + "*", boost=node.boost)
-    if type(node) is query.Prefix and node.fieldname in ("title", "body"):
-        return StemmedPrefix(node.fieldname, fold(node.text.lower()), boost=node.boost)
-    if type(node) is query.Term and node.fieldname in ("title", "body") and \
-            len(node.text) == 1 and has_cjk(node.text):
-        # A lone CJK character is indexed only where it stands alone; elsewhere it is
-        # the first or second half of a bigram.
-        f, ch, b = node.fieldname, node.text, node.boost
-        return query.Or([node, BoundedWildcard(f, ch + "?", boost=b),
-                         BoundedWildcard(f, "?" + ch, boost=b)])
-    if type(node) is query.Term and node.fieldname in ("title", "body"):
-        return _expand_term(node)
-    if type(node) is query.Phrase and node.fieldname in ("title", "body"):
-        return _expand_phrase(node)
-    if type(node) is query.Term and node.fieldname == "lang":
-        return query.Term("lang", lang_code(node.text), boost=node.boost)
-    if type(node) is query.Wildcard:
-        return BoundedWildcard(node.fieldname, node.text, boost=node.boost)
-    if type(node) is query.FuzzyTerm:
-        text = fold(node.text) if node.fieldname in ("title", "body") else node.text
-        return BoundedFuzzy(node.fieldname, text, boost=node.boost,
-                            maxdist=min(node.maxdist, MAX_EDITS),
-                            prefixlength=max(FUZZY_PREFIX, node.prefixlength))
-    if type(node) is query.AndNot:
-        return SafeAndNot(node.a, node.b)
-    if type(node) in (query.Or, query.And):
-        return _deduplicated(node)
-    return node

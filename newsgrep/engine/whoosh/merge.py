@@ -1,4 +1,4 @@
-"""Tiered merging of an index's segments, with the bulk writer (whoosh_bulk.py).
+"""Tiered merging of an index's segments, with the bulk writer (segment.py, commit.py).
 
 Why not Whoosh's own merge (MERGE_SMALL / optimize): it re-files every posting of the
 merged segments through the external-sort pool, the slow path the bulk writer exists to
@@ -29,18 +29,10 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
-from .whoosh_bulk import (
-    INDEX_NAME,
-    SegmentBuilder,
-    StagedSegment,
-    _staging_storage,
-    add_stats,
-    commit_segments,
-    decode_postings,
-    discard,
-    split_blocks,
-    term_stats,
-)
+from .commit import StagedSegment, commit_segments, discard, staging_storage
+from .schema import INDEX_NAME
+from .segment import SegmentBuilder
+from .w3format import add_stats, decode_postings, split_blocks, term_stats
 
 _lengths = struct.Struct("!ii")  # a term-table entry's key and value lengths
 _ushort = struct.Struct("!H")  # a term key's field number
@@ -88,7 +80,7 @@ def merge_segments(index_dir: str | os.PathLike, segments: Sequence, schema=None
     index_dir = os.fspath(index_dir)
     storage = FileStorage(index_dir)
     schema = schema or TOC.read(storage, indexname).schema
-    staging = _staging_storage(index_dir, secrets.token_hex(8))
+    staging = staging_storage(index_dir, secrets.token_hex(8))
     builder = SegmentBuilder(schema, staging, indexname)
     fields = {name: schema[name] for name in schema.names()}
     scorable = [f for f, fobj in fields.items() if fobj.scorable]

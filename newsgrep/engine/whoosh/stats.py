@@ -1,9 +1,5 @@
-"""Whole-index counts on the Whoosh engine for newsgrep.narrative: articles per day (the
-denominator of `timeline --share`) and term statistics (the foreground and background
-document frequencies `terms` scores).
-
-Functions take a WhooshEngine; the engine may later expose them as methods.
-"""
+"""Term statistics on the Whoosh engine for newsgrep.narrative's `terms`: the foreground
+and background document frequencies it scores. Functions take a WhooshEngine."""
 
 from __future__ import annotations
 
@@ -14,47 +10,16 @@ from typing import TYPE_CHECKING
 
 from whoosh import query
 
-from ..query import SearchRequest
-from .analysis import _TOKEN as TOKEN
-from .analysis import STOPWORDS, _fold_cached, normalize_term
-from .whoosh_engine import _date_column
-from .whoosh_store import _body
+from ...query import SearchRequest
+from .. import whoosh_rank
+from ..analysis import _TOKEN as TOKEN
+from ..analysis import STOPWORDS, _fold_cached, normalize_term
+from .filters import request_filter
+from .query_parser import parse_user_query
+from .schema import stored_body
 
 if TYPE_CHECKING:
-    from .whoosh_engine import WhooshEngine
-
-DayCounts = Counter  # (date | None, source | None) -> articles
-
-
-def _source_names(engine: WhooshEngine, searcher) -> dict[int, str]:
-    """docnum -> source name, from the source_key postings (one stored read per source)."""
-    out: dict[int, str] = {}
-    for docs in engine._term_docs(searcher, "source_key").values():
-        name = searcher.stored_fields(docs[0]).get("source")
-        for d in docs:
-            out[d] = name
-    return out
-
-
-def _docs(engine: WhooshEngine, searcher, req: SearchRequest | None) -> Iterable[int]:
-    flt = engine._filter(req) if req is not None else None
-    if flt is None:
-        return searcher.reader().all_doc_ids()  # live documents only
-    return searcher.search(query.Every(), filter=flt, limit=None, scored=False).docs()
-
-
-def day_counts(engine: WhooshEngine, req: SearchRequest | None = None,
-               with_source: bool = False) -> DayCounts:
-    """Articles per (day, source) over the whole index, or over the articles that pass
-    req's filters (dates, sources, language; its query is ignored). Read from the date
-    column and the source postings, so no article is opened."""
-    counts: DayCounts = Counter()
-    with engine.ix.searcher() as s:
-        date_of = _date_column(s.reader())
-        source_of = _source_names(engine, s) if with_source else {}
-        for docnum in _docs(engine, s, req):
-            counts[(date_of(docnum), source_of.get(docnum))] += 1
-    return counts
+    from .engine import WhooshEngine
 
 
 # -- terms -----------------------------------------------------------------------------
@@ -128,16 +93,14 @@ def matching_texts(engine: WhooshEngine, req: SearchRequest, sample: int | None 
                    ) -> tuple[int, list[str]]:
     """(number of matches, bodies of the matches): all of them, or the `sample` best
     ranked when there are more."""
-    from .whoosh_rank import weighting
-
-    q = engine._parse(req)
-    flt = engine._filter(req)
-    with engine.ix.searcher(weighting=weighting(engine.ranking)) as s:
+    q = parse_user_query(req, engine.ix.schema, title_boost=engine.ranking.title_weight)
+    flt = request_filter(req)
+    with engine.ix.searcher(weighting=whoosh_rank.weighting(engine.ranking)) as s:
         results = s.search(q, filter=flt, limit=sample, scored=sample is not None)
         total = results.scored_length() if sample is None else \
             s.search(q, filter=flt, limit=None, scored=False).scored_length()
         docs = list(results.docs()) if sample is None else [h.docnum for h in results]
-        return total, [_body(s.stored_fields(d)) for d in docs]
+        return total, [stored_body(s.stored_fields(d)) for d in docs]
 
 
 def background(engine: WhooshEngine, terms: Iterable[str],
@@ -153,4 +116,3 @@ def background(engine: WhooshEngine, terms: Iterable[str],
             q = query.Phrase("body", [a, b])
             pdf[(a, b)] = s.search(q, limit=None, scored=False).scored_length()
     return n, df, pdf
-
