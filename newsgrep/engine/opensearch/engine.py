@@ -54,6 +54,7 @@ from .mapping import (
     _sig,
     _source_terms,
 )
+from .stats import day_counts
 from .translate import _dsl, _HighlightTerms, _positive_leaves, highlight_terms
 from .writer import OpenSearchWriter
 
@@ -130,9 +131,8 @@ class OpenSearchEngine:
     def day_counts(self, req: SearchRequest | None = None, with_source: bool = False
                    ) -> Counter:
         """(day, source) -> articles passing req's filters (its query is ignored)."""
-        from .stats import day_counts
-
-        return day_counts(self, req, with_source=with_source)
+        flt = self._filter(req) if req is not None else []
+        return day_counts(self._composite, flt, with_source=with_source)
 
     def identity(self) -> str | None:
         """The physical index's uuid (None if it does not exist). It changes when the
