@@ -29,7 +29,7 @@ from whoosh.index import TOC, LockError, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
 
-from .schema import INDEX_NAME, LOCK_TIMEOUT
+from .schema import INDEX_NAME, LOCK_TIMEOUT, read_toc
 from .segment import SegmentBuilder
 
 STAGING_DIR = "bulk-staging"
@@ -58,7 +58,7 @@ def index_schema(index_dir: str | os.PathLike, indexname: str = INDEX_NAME):
     key = os.path.realpath(index_dir)
     schema = _SCHEMAS.get(key)
     if schema is None:
-        schema = _SCHEMAS[key] = TOC.read(FileStorage(key), indexname).schema
+        schema = _SCHEMAS[key] = read_toc(FileStorage(key), indexname).schema
     return schema
 
 
@@ -166,7 +166,7 @@ def commit_segments(index_dir: str | os.PathLike, staged: Sequence[StagedSegment
 
 def _commit(storage, index_dir: str, staged: Sequence[StagedSegment],
             delete_paths: Iterable[str], indexname: str) -> list[W3Segment]:
-    toc = TOC.read(storage, indexname)
+    toc = read_toc(storage, indexname)
     schema = toc.schema
     segments = list(toc.segments)
     by_id = {s.segment_id(): s for s in segments}

@@ -17,7 +17,14 @@ from pathlib import Path
 from whoosh import index
 
 from ...errors import IndexDamaged, NewsgrepError
-from .schema import FORMAT_FILE, FORMAT_VERSION, IDENTITY_FILE, INDEX_NAME, make_schema
+from .schema import (
+    FORMAT_FILE,
+    FORMAT_VERSION,
+    IDENTITY_FILE,
+    INDEX_NAME,
+    make_schema,
+    open_dir,
+)
 
 # Size and hash of every file of the committed index. Whoosh has no checksums of its
 # own: 64 flipped bytes in a .trm or .pst were read back as wrong results, silently.
@@ -33,7 +40,7 @@ def open_index(path: Path, create: bool = False) -> index.Index:
             problems = quick_problems(path)
             if problems:
                 raise IndexDamaged(path, problems[0])
-        return index.open_dir(str(path), indexname=INDEX_NAME)
+        return open_dir(path)
     if has_index(path) and not create:
         raise IndexDamaged(path, "its table of contents (_MAIN_*.toc) is missing")
     if create:
@@ -207,7 +214,7 @@ def verify(path: Path, deep: bool = False) -> list[str]:
     if problems:
         return problems
     try:
-        ix = index.open_dir(str(path), indexname=INDEX_NAME)
+        ix = open_dir(path)
         names = _committed_files(ix)
         segids = {seg.segid for seg in ix._segments()}
     except Exception as e:  # noqa: BLE001 - whatever a damaged TOC raises is the finding
@@ -281,7 +288,7 @@ def clean_uncommitted(path: Path) -> None:
     of contents does not name, older TOCs, and Whoosh's temporary folders. (Whoosh
     removes them itself only at its next successful commit, which a full disk prevents.)"""
     try:
-        ix = index.open_dir(str(path), indexname=INDEX_NAME)
+        ix = open_dir(path)
         keep = set(_committed_files(ix))
     except Exception:  # noqa: BLE001 - nothing committed we could tell apart: keep all
         return

@@ -27,10 +27,9 @@ from collections.abc import Callable, Sequence
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC
 
 from .commit import StagedSegment, commit_segments, discard, staging_storage
-from .schema import INDEX_NAME
+from .schema import INDEX_NAME, read_toc
 from .segment import SegmentBuilder
 from .w3format import add_stats, decode_postings, split_blocks, term_stats
 
@@ -79,7 +78,7 @@ def merge_segments(index_dir: str | os.PathLike, segments: Sequence, schema=None
     unchanged). Callable in any process; reads only committed, immutable files."""
     index_dir = os.fspath(index_dir)
     storage = FileStorage(index_dir)
-    schema = schema or TOC.read(storage, indexname).schema
+    schema = schema or read_toc(storage, indexname).schema
     staging = staging_storage(index_dir, secrets.token_hex(8))
     builder = SegmentBuilder(schema, staging, indexname)
     fields = {name: schema[name] for name in schema.names()}
@@ -217,7 +216,7 @@ def merge_step(index_dir: str | os.PathLike, indexname: str = INDEX_NAME) -> int
     """Plan on the committed segments, merge, commit. Returns how many merges were
     committed (0: settled). Run by the process holding the index run lock."""
     storage = FileStorage(os.fspath(index_dir))
-    toc = TOC.read(storage, indexname)
+    toc = read_toc(storage, indexname)
     groups = plan_merges(toc.segments)
     if not groups:
         return 0
@@ -282,7 +281,7 @@ class Merger:
 
     def plan(self) -> int:
         """Start the merges the committed segments call for; returns how many."""
-        toc = TOC.read(FileStorage(self.index_dir), self.indexname)
+        toc = read_toc(FileStorage(self.index_dir), self.indexname)
         busy = self._busy()
         free = [s for s in toc.segments if s.segment_id() not in busy]
         groups = plan_merges(free)

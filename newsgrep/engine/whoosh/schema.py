@@ -7,14 +7,18 @@ Article bodies are stored zlib-compressed in a STORED field (not in the postings
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections import Counter
 from datetime import date, datetime, time
 from typing import Any
 
+from whoosh import index
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import Storage
 from whoosh.formats import Existence
+from whoosh.index import TOC
 from whoosh.util.times import long_to_datetime
 
 from ...article import Article
@@ -102,6 +106,19 @@ def make_schema() -> Schema:
         author=TEXT(analyzer=plain, stored=True),  # folded, not stemmed, as source
         exact=_exact_field(),  # title and body words as written, for `=Kind`
     )
+
+
+def read_toc(storage: Storage, indexname: str = INDEX_NAME) -> TOC:
+    """The index's table of contents with this code's schema, not the one pickled in it:
+    the pickle names each field's classes by module path, so moving one (as the
+    re-layout moved ExactFrequency out of engine/whoosh_store.py) would make every index
+    made before unreadable. FORMAT_VERSION says when the schema itself changes."""
+    return TOC.read(storage, indexname, schema=make_schema())
+
+
+def open_dir(path: str | os.PathLike) -> index.Index:
+    """The index in `path`, read with this code's schema (see read_toc)."""
+    return index.open_dir(os.fspath(path), indexname=INDEX_NAME, schema=make_schema())
 
 
 def day_start(d: date) -> datetime:
