@@ -164,7 +164,8 @@ def cache_root() -> Path:
 
 def analysis_key(extra: str = "") -> str:
     """Changes whenever the analysis or the index format code does."""
-    from newsgrep.engine import analysis, fastformat
+    from newsgrep.engine import analysis
+    from newsgrep.engine.whoosh import fastformat
     from newsgrep.engine.whoosh.schema import FORMAT_VERSION
 
     h = hashlib.sha1(extra.encode())

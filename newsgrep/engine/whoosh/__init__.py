@@ -1,5 +1,6 @@
 """The Whoosh engine, one job per module, each importing only the ones listed before it:
 
+fastformat      newsgrep's posting format, computed in the parsing workers
 schema          the fields, the document an article becomes, a stored record read back
 folder          the index folder: open/create, format, identity, checksums, verify
 query_nodes     the query tree's nodes (each word in every language, bounded expansion)

@@ -24,7 +24,7 @@ from whoosh.util.times import long_to_datetime
 from ...article import Article
 from ...words import words
 from ..analysis import FoldStemFilter, WordTokenizer, text_analyzer
-from ..fastformat import FastPositions, analyzed
+from .fastformat import FastPositions, analyzed
 
 INDEX_NAME = "MAIN"
 FORMAT_FILE = "newsgrep-format"

@@ -26,8 +26,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from ..fastformat import Analyzed, FastPositions
 from . import w3format
+from .fastformat import Analyzed, FastPositions
 from .schema import INDEX_NAME
 from .w3format import PickleWriter, TermTable, encode_postings, join_blocks, pack_extent
 

@@ -15,7 +15,7 @@ from array import array
 
 from whoosh.formats import Positions
 
-from . import analysis
+from .. import analysis
 
 _SWAP = sys.byteorder != "little"  # stored little-endian whatever the machine
 
@@ -50,7 +50,7 @@ class Analyzed(str):
     The postings include the Latin sound key of each Cyrillic word, at that word's
     position (analysis.translit_key). They count in the field's length like words, so a
     Russian article's length is about twice its words: the bulk writer
-    (engine/whoosh/segment.py) takes both a posting's weight and the length from its freq
+    (segment.py) takes both a posting's weight and the length from its freq
     and must write the same bytes as Whoosh, so a key cannot be weighted but left out of
     the length (see docs/multilingual.md)."""
 
