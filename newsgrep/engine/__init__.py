@@ -145,7 +145,7 @@ def _whoosh_files() -> LocalFiles | None:
 
 def _open_opensearch(spec: EngineSpec, create: bool) -> Engine:
     try:
-        from .opensearch_engine import OpenSearchEngine
+        from .opensearch.engine import OpenSearchEngine
     except ImportError as e:
         raise NewsgrepError(f"the OpenSearch engine is not available: {e}") from None
     if not spec.url:
