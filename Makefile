@@ -24,8 +24,11 @@ demo: venv
 
 # The OpenSearch suite needs a JVM: `make test` leaves it to `make test-opensearch`
 # (NEWSGREP_TEST_OPENSEARCH=auto runs it with plain pytest wherever Java and Maven are).
+# pytest-xdist runs the suite on every core (at most 4 workers: many tests start ingest
+# workers of their own); PYTEST_ARGS= runs it in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist worksteal
 test: venv
-	NEWSGREP_TEST_OPENSEARCH=$${NEWSGREP_TEST_OPENSEARCH:-off} $(BIN)/python -m pytest
+	NEWSGREP_TEST_OPENSEARCH=$${NEWSGREP_TEST_OPENSEARCH:-off} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The whole OpenSearch suite against a real node (and a 3-node cluster for the fault
 # test), built from tests/opensearch/ by Maven on first use. =osmem: the quick emulator.
