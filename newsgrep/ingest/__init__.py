@@ -5,10 +5,11 @@ bytes hash to the manifest's digest is not re-parsed. Parsing runs on all cores;
 single engine writer commits in batches, each followed by the manifest update, so an
 interrupted run keeps every finished batch and the next run picks up the rest.
 
-One stage per module, each importing only those below it: update (index_paths) ->
-rebuild (--full) -> run (the run loop) -> reconcile, batch (commits), workers (the pool)
--> splitting (the jobs) -> parse (a worker's job) -> jobs; beside them lock, options,
-progress, interrupt, swap and summary.
+One stage per module, each importing only those on the lines below it:
+  update (index_paths) -> rebuild (--full) -> run (the run loop)
+  -> splitting (the jobs), workers (the pool)
+  -> parse (a worker's job), batch (commits), reconcile, interrupt (Ctrl-C), lock
+  -> jobs, options, progress, summary, swap.
 """
 
 from .interrupt import IndexInterrupted

@@ -11,6 +11,8 @@ COMMIT_SECONDS = 30.0  # ...and so does time: a slow run commits at least this o
 
 @dataclass(frozen=True)
 class RunOptions:
+    """index_paths' keyword arguments, as one run uses them (commit bounds clamped)."""
+
     full: bool
     jobs: int | None
     max_bytes: int
