@@ -152,4 +152,5 @@ def _run(engine, spec: EngineSpec, manifest: Manifest, roots: list[str],
 
 
 def _disk_full(path: Path) -> str:
+    """The one-line error of a run (in place or a rebuild) that filled the disk."""
     return f"no space left on device while writing the index at {path}"
