@@ -19,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from newsgrep import ingest
 from newsgrep.article import Article, article_id
 from newsgrep.discover import FileInfo, discover
 from newsgrep.engine.whoosh import bulk as wb
@@ -27,6 +26,7 @@ from newsgrep.engine.whoosh import commit as wc
 from newsgrep.engine.whoosh import w3format as w3
 from newsgrep.engine.whoosh.engine import WhooshEngine
 from newsgrep.engine.whoosh.schema import prepare_article
+from newsgrep.ingest import parse
 from newsgrep.query import SearchRequest
 from newsgrep.readers import read_bytes
 
@@ -40,7 +40,7 @@ def corpus_articles() -> list[Article]:
     for item in discover([str(REPO / "corpus")]):
         if isinstance(item, FileInfo):
             try:
-                out += ingest._articles(item.path, read_bytes(item.path, 50_000_000))
+                out += parse._articles(item.path, read_bytes(item.path, 50_000_000))
             except Exception:  # a file the readers skip is skipped by `index` too
                 continue
     for a in out:

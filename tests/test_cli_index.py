@@ -152,13 +152,13 @@ def test_files_read_by_an_older_newsgrep_are_read_again_once(seeds_copy, tmp_pat
                                                              monkeypatch):
     # An upgrade that reads the same bytes differently (a new title or date rule) must
     # reach the index without --full; unchanged files of the current version are not read.
-    from newsgrep import ingest
+    from newsgrep.ingest import parse
 
     index = tmp_path / "index"
     first = jsonl(run("index", "--json", str(seeds_copy), index=index).output)[0]
     assert first["indexed"] >= 2 and first["reread"] == 0
     before = jsonl(run("search", "troops", "--json", index=index).output)
-    monkeypatch.setattr(ingest, "READER_VERSION", "r-next")
+    monkeypatch.setattr(parse, "READER_VERSION", "r-next")
     res = run("index", str(seeds_copy), index=index)
     assert res.exit_code == 0
     assert f"updated {first['indexed']}," in res.output

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgrep import ingest
 from newsgrep.engine import open_engine
-from newsgrep.ingest import index_paths
+from newsgrep.ingest import index_paths, parse, splitting
 
 from .conftest import jsonl, run
 
@@ -34,12 +33,12 @@ def _records(n: int) -> list[str]:
 
 @pytest.fixture()
 def big_file(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setattr(ingest, "CHUNK_BYTES", 4096)
-    monkeypatch.setattr(ingest, "SPLIT_BYTES", 8192)
+    monkeypatch.setattr(splitting, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(splitting, "SPLIT_BYTES", 8192)
     path = tmp_path / "in" / "archive.jsonl"
     path.parent.mkdir()
     path.write_text("\n".join(_records(400)) + "\n", encoding="utf-8")
-    assert path.stat().st_size > 20 * ingest.CHUNK_BYTES
+    assert path.stat().st_size > 20 * splitting.CHUNK_BYTES
     return path
 
 
@@ -58,7 +57,7 @@ def test_chunks_give_the_records_of_a_whole_file_parse(big_file, tmp_path, monke
     assert any(0 < d < 1 for d, _ in calls) and calls[-1] == (1, 1)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
-    monkeypatch.setattr(ingest, "SPLIT_BYTES", 10**9)  # the same file, parsed whole
+    monkeypatch.setattr(splitting, "SPLIT_BYTES", 10**9)  # the same file, parsed whole
     whole = index_paths([big_file], tmp_path / "whole", jobs=1)
     assert whole.indexed == 1
     got = _ids_and_titles(tmp_path / "split")
@@ -98,8 +97,8 @@ def test_cli_json_summary_for_a_split_file(big_file, tmp_path):
 
 def _split_and_whole(path: Path, tmp_path: Path, monkeypatch) -> tuple[dict, dict]:
     split = index_paths([path], tmp_path / "split", jobs=2)
-    monkeypatch.setattr(ingest, "SPLIT_BYTES", 10**9)
-    monkeypatch.setattr(ingest, "_splittable", lambda info: False)
+    monkeypatch.setattr(splitting, "SPLIT_BYTES", 10**9)
+    monkeypatch.setattr(splitting, "_splittable", lambda info: False)
     whole = index_paths([path], tmp_path / "whole", jobs=1)
     assert split.indexed == whole.indexed == 1
     return _ids_and_titles(tmp_path / "split"), _ids_and_titles(tmp_path / "whole")
@@ -132,14 +131,14 @@ def test_a_big_jsonl_gz_is_split_after_unpacking(big_file, tmp_path, monkeypatch
     packed = big_file.with_suffix(".jsonl.gz")
     packed.write_bytes(gzip.compress(big_file.read_bytes()))
     big_file.unlink()
-    assert packed.stat().st_size < ingest.SPLIT_BYTES  # only its unpacked size is big
+    assert packed.stat().st_size < splitting.SPLIT_BYTES  # only its unpacked size is big
     chunks: list[tuple[int, int]] = []
-    real = ingest._process_chunk
-    monkeypatch.setattr(ingest, "_process_chunk",
+    real = parse._process_chunk
+    monkeypatch.setattr(parse, "_process_chunk",
                         lambda c: chunks.append((c.index, c.count)) or real(c))
     index_paths([packed], tmp_path / "split", jobs=1)
     assert len(chunks) > 10
-    monkeypatch.setattr(ingest, "_process_chunk", real)
+    monkeypatch.setattr(parse, "_process_chunk", real)
     split, whole = _split_and_whole(packed, tmp_path / "again", monkeypatch)
     assert len(whole) == 400 and split == whole
 
@@ -155,11 +154,11 @@ def test_a_big_json_list_is_split_across_workers_like_jsonl(big_file, tmp_path, 
     path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
     big_file.unlink()
     chunks: list[tuple[int, int]] = []
-    real = ingest._process_chunk
-    monkeypatch.setattr(ingest, "_process_chunk",
+    real = parse._process_chunk
+    monkeypatch.setattr(parse, "_process_chunk",
                         lambda c: chunks.append((c.index, c.count)) or real(c))
     index_paths([path], tmp_path / "probe", jobs=1)
     assert len(chunks) > 10
-    monkeypatch.setattr(ingest, "_process_chunk", real)
+    monkeypatch.setattr(parse, "_process_chunk", real)
     split, whole = _split_and_whole(path, tmp_path, monkeypatch)
     assert len(whole) == 400 and split == whole

@@ -1,5 +1,6 @@
-"""The main screen: the query box, the results list and the filter panel (dates, sort,
-sources and languages with their counts), searching in worker threads as the user types."""
+"""The main screen: the query box, the results list (results_table.py) and the filter
+panel (filter_panel.py: dates, sort, sources and languages with their counts), searching
+in worker threads as the user types."""
 
 from __future__ import annotations
 
@@ -11,34 +12,29 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
     DataTable,
     Footer,
     Input,
-    Label,
     RadioButton,
     RadioSet,
     SelectionList,
     Sparkline,
     Static,
 )
-from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
-from ..display import safe
 from ..errors import NewsgrepError
 from ..hits import Hit, SearchResult
-from ..query import SORTS
+from .filter_panel import FilterPanel
+from .results_table import ResultsTable
 from .screens import ArticleScreen, RelatedScreen
 from .session import PAGE, Facets, Filters, Session
 from .widgets import (
-    HitTable,
     QueryBox,
-    _cell,
-    _date,
     _from_thread,
     copy_path,
     open_in_pager,
@@ -100,9 +96,6 @@ class SearchScreen(Screen[None]):
         # (query, perf_counter, process_time) when its rows reached the screen
         self.painted: tuple[int, float, float] = (0, 0.0, 0.0)
         self._loading_more = False
-        self._title_w, self._source_w = 40, 12
-        self._source_options: list[tuple[str, str, bool]] = []
-        self._lang_options: list[tuple[str, str, bool]] = []
 
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -111,23 +104,9 @@ class SearchScreen(Screen[None]):
                        placeholder='search: words, "a phrase", a OR b, title:word … (f1: help)')
         yield Static(id="status")
         with Horizontal(id="main"):
-            with VerticalScroll(id="filters"):
-                yield Label("From")
-                yield QueryBox(value=f.date_from, id="date-from", compact=True,
-                               placeholder="2022-01, 3 weeks")
-                yield Label("To")
-                yield QueryBox(value=f.date_to, id="date-to", compact=True,
-                               placeholder="2022-02-15, yesterday")
-                yield Label("Sort")
-                with RadioSet(id="sort"):
-                    for name in SORTS:
-                        yield RadioButton(name, value=name == f.sort, name=name)
-                yield Label("Sources")
-                yield SelectionList[str](id="sources")
-                yield Label("Languages")
-                yield SelectionList[str](id="langs")
+            yield FilterPanel(f, id="filters")
             with Vertical(id="results-pane"):
-                yield HitTable(id="results", cursor_type="row", zebra_stripes=True)
+                yield ResultsTable(id="results", cursor_type="row", zebra_stripes=True)
                 yield Static(id="timeline-label")
                 yield Sparkline([], id="timeline")
         yield Footer(compact=True)
@@ -237,30 +216,9 @@ class SearchScreen(Screen[None]):
         status.set_class(error, "-error")
 
     def _fill_table(self) -> None:
-        table = self.query_one("#results", DataTable)
-        row = table.cursor_row
         hits = self.result.hits if self.result else []
         width = self.size.width - (28 if self._filters_shown() else 0)
-        source_w = 18 if width >= 90 else 12
-        title_w = max(10, width - 3 - 10 - source_w - 8 - 4)  # padding, scrollbar
-        if (title_w, source_w) != (self._title_w, self._source_w) or not table.columns:
-            self._title_w, self._source_w = title_w, source_w
-            table.clear(columns=True)
-            table.add_column("#", width=3, key="rank")
-            table.add_column("title", width=title_w, key="title")
-            table.add_column("date", width=10, key="date")
-            table.add_column("source", width=source_w, key="source")
-        else:
-            table.clear()  # same columns: re-laying them out costs a visible frame
-        self._add_rows(hits)
-        if hits and row:
-            table.move_cursor(row=min(row, len(hits) - 1), animate=False)
-
-    def _add_rows(self, hits: list[Hit]) -> None:
-        table = self.query_one("#results", DataTable)
-        for hit in hits:
-            table.add_row(Text(str(hit.rank), justify="right"), _cell(hit.title, self._title_w),
-                          _date(hit), _cell(hit.source, self._source_w), key=hit.id)
+        self.query_one("#results", ResultsTable).show_hits(hits, width)
 
     @on(DataTable.RowHighlighted, "#results")
     def _more_at_the_end(self, event: DataTable.RowHighlighted) -> None:
@@ -285,7 +243,8 @@ class SearchScreen(Screen[None]):
         if result is None or self.result is None or gen != self.gen or gen != self.shown_gen:
             return
         have = {h.id for h in self.result.hits}
-        self._add_rows([h for h in result.hits if h.id not in have])
+        self.query_one("#results", ResultsTable).add_hits(
+            [h for h in result.hits if h.id not in have])
         self.result = result
         if self.shown is not None:
             self._set_status(self._summary(self.shown, result))
@@ -310,20 +269,7 @@ class SearchScreen(Screen[None]):
             return
         self.facets = facets
         self.facets_gen = gen
-        chosen = set(self.filters.sources)
-        listed = {name for name, _ in facets.sources}
-        options = [(f"{name} ({n:,})", name, name in chosen) for name, n in facets.sources]
-        options += [(f"{name} (0)", name, True) for name in sorted(chosen - listed)]
-        if not facets.sources_complete:
-            options.append(("… (biggest sources only)", "", False))
-        self._source_options = self._refill(self.query_one("#sources", SelectionList),
-                                            options, self._source_options)
-        langs = [(f"{code} ({n:,})", code, code == self.filters.lang)
-                 for code, n in facets.langs]
-        if self.filters.lang and self.filters.lang not in {c for c, _ in facets.langs}:
-            langs.append((f"{self.filters.lang} (0)", self.filters.lang, True))
-        self._lang_options = self._refill(self.query_one("#langs", SelectionList), langs,
-                                          self._lang_options)
+        self.query_one("#filters", FilterPanel).show_facets(facets, self.filters)
         buckets, undated = timeline
         self.timeline = buckets
         self.query_one("#timeline", Sparkline).data = [n for _, n in buckets] or [0]
@@ -336,21 +282,6 @@ class SearchScreen(Screen[None]):
         if undated:
             label += f", {undated} undated"
         self.query_one("#timeline-label", Static).update(Text(label))
-
-    @staticmethod
-    def _refill(widget: SelectionList, options: list[tuple[str, str, bool]],
-                old: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
-        """Replace a facet list's options, unless unchanged (rebuilding moves the
-        cursor of someone moving through it)."""
-        if options == old:
-            return old
-        at = widget.highlighted
-        widget.clear_options()
-        widget.add_options([Selection(Text(safe(label)), value, state, disabled=not value)
-                            for label, value, state in options])
-        if at is not None and widget.option_count:
-            widget.highlighted = min(at, widget.option_count - 1)
-        return options
 
     # -- events ----------------------------------------------------------------------
     @on(Input.Changed, "#query")
