@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", type=Path, required=True)
     ap.add_argument("--corpus", type=Path, required=True)
     ap.add_argument("--baseline-tree", type=Path)
+    ap.add_argument("--tree", action="append", default=[], metavar="LABEL=DIR",
+                    help="one more checkout to run alike (repeatable)")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--only", help="comma-separated case names")
     ap.add_argument("--out", type=Path, help="write the figures as JSON")
@@ -92,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     trees = {"newsgrep": REPO}
     if args.baseline_tree:
         trees = {"baseline": args.baseline_tree.resolve(), **trees}
+    for spec in args.tree:
+        label, _, folder = spec.partition("=")
+        trees[label] = Path(folder).resolve()
     todo = cases(top_source(args.index, REPO))
     if args.only:
         keep = set(args.only.split(","))
@@ -139,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     labels = list(next(iter(results["cases"].values())))
     for label in labels:
         head += f" | {label + ' p50 wall/CPU ms':>30}"
+    extra = [k for k in trees if k not in ("baseline", "newsgrep")]
     head += " | newsgrep/rg wall (CPU)" + (" | newsgrep/baseline wall (CPU)"
                                            if "baseline" in trees else "")
+    head += "".join(f" | {k}/rg wall (CPU)" for k in extra)
     print(head)
     summary = {}
     for name, row in results["cases"].items():
@@ -159,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
             b = stats["baseline"]
             line += (f" | {ng['p50_ms'] / b['p50_ms']:>10.2f}x "
                      f"({ng['cpu_p50_ms'] / b['cpu_p50_ms']:.2f}x)")
+        for k in extra:
+            if "rg" in stats:
+                e, r = stats[k], stats["rg"]
+                line += (f" | {e['p50_ms'] / r['p50_ms']:>10.2f}x "
+                         f"({e['cpu_p50_ms'] / r['cpu_p50_ms']:.2f}x)")
         print(line)
     if args.out:
         results["summary"] = summary
