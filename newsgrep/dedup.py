@@ -1,10 +1,16 @@
 """Near-duplicate detection: the same story reprinted by several outlets.
 
-Each article gets a MinHash signature (datasketch) of its word 4-shingles, and LSH band
-keys: 16 bands of 4 rows, so two articles whose shingle sets have Jaccard similarity
-around 0.5 or more share a band key with high probability. The engine indexes the band
-keys as terms, which makes "which articles might be reprints of this one" a term query;
+Each article gets a MinHash signature of its word 4-shingles, and LSH band keys: 16
+bands of 4 rows, so two articles whose shingle sets have Jaccard similarity around 0.5
+or more share a band key with high probability. The engine indexes the band keys as
+terms, which makes "which articles might be reprints of this one" a term query;
 candidates are then confirmed by comparing signatures (REPRINT_SIMILARITY).
+
+The signature is datasketch's `MinHash(num_perm=64, seed=7)` (its default "affine32"
+scheme over `sha1_hash32`), byte for byte, computed here with numpy: each distinct
+shingle hashed once, then all 64 permutations in one array operation. datasketch's own
+`update_batch` does the same arithmetic, but importing it costs ~1 s (it loads scipy)
+and it hashes every repeated shingle; tests/test_dedup.py holds the two equal.
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NUM_PERM = 64
+SEED = 7  # the permutations: datasketch's MinHash(num_perm=NUM_PERM, seed=SEED)
 BANDS, ROWS = 16, 4
 SHINGLE = 4
 REPRINT_SIMILARITY = 0.5  # estimated Jaccard of 4-shingle sets
@@ -24,31 +34,60 @@ H = TypeVar("H", bound=Mapping[str, Any])  # a row of engine/results.py
 
 
 @lru_cache(maxsize=1)
-def _template():
-    from datasketch import MinHash  # heavy import (~1 s): only ingest and `similar` need it
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) of the 64 affine permutations h -> a*h + b mod 2^32, drawn as datasketch
+    draws them for the "affine32" scheme (an odd `a` makes each one a bijection)."""
+    import numpy as np
 
-    template = MinHash(num_perm=NUM_PERM, seed=7)
-    return MinHash, template.permutations, template.scheme
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
-def _shingles(text: str) -> list[bytes]:
-    from .engine.analysis import fold  # accent- and case-insensitive, like search
+def _shingles(text: str) -> set[bytes]:
+    """The distinct word 4-shingles of the text, folded (accent- and case-insensitive,
+    like search); MinHash looks at the set, so each is hashed once."""
+    from .engine.analysis import fold
 
-    words = [fold(w) for w in _WORD.findall(text.lower())]
-    if len(words) < SHINGLE:
-        return [" ".join(words).encode()] if words else []
-    return [" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)]
+    lowered = text.lower()
+    words = _WORD.findall(lowered)
+    if not words:
+        return set()
+    if not lowered.isascii():  # fold leaves an ASCII word as it is: fold the others once
+        folded = {w: fold(w) for w in set(words) if not w.isascii()}
+        if folded:
+            words = [folded.get(w, w) for w in words]
+    # One encode for all words (NUL: in no word, folded or not).
+    encoded = "\0".join(words).encode().split(b"\0")
+    if len(encoded) < SHINGLE:
+        return {b" ".join(encoded)}
+    return set(map(b" ".join, zip(*(encoded[i:] for i in range(SHINGLE)), strict=False)))
 
 
 def signature(text: str) -> bytes | None:
-    """MinHash signature of the text (NUM_PERM uint32 values), None for empty text."""
+    """MinHash signature of the text (NUM_PERM little-endian uint32 values), None for
+    empty text."""
     shingles = _shingles(text)
     if not shingles:
         return None
-    minhash_cls, perms, scheme = _template()
-    m = minhash_cls(num_perm=NUM_PERM, permutations=perms, scheme=scheme)
-    m.update_batch(shingles)
-    return m.hashvalues.astype("<u4").tobytes()
+    import numpy as np
+
+    sha1 = hashlib.sha1
+    # sha1_hash32: the first 4 bytes of each SHA-1, little-endian.
+    hv = np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]),
+                       dtype="<u4").astype(np.uint32)
+    # The MurmurHash3 32-bit finalizer, which datasketch applies before permuting.
+    hv ^= hv >> np.uint32(16)
+    hv *= np.uint32(0x85EBCA6B)
+    hv ^= hv >> np.uint32(13)
+    hv *= np.uint32(0xC2B2AE35)
+    hv ^= hv >> np.uint32(16)
+    a, b = _permutations()
+    # Every shingle under every permutation (uint32 arithmetic wraps, mod 2^32), the
+    # smallest value per permutation.
+    sig = (hv[:, None] * a + b).min(axis=0)
+    return sig.astype("<u4").tobytes()
 
 
 def band_keys(sig: bytes) -> list[str]:

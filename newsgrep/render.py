@@ -5,13 +5,30 @@ Listings of hits: newsgrep/printers/ (one module per output format)."""
 from __future__ import annotations
 
 import sys
-
-from rich.console import Console
+from contextlib import AbstractContextManager
+from typing import IO, TYPE_CHECKING
 
 from .article import Article
 from .hits import Snippet
-from .printers.console import make_console, paging  # noqa: F401 - re-exported
 from .printers.jsonl import dumps
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+# The console helpers, imported from printers/console.py on first use: rich is a third
+# of a command's imports, and the JSON and error paths here do without it.
+def make_console(color: str = "auto", stderr: bool = False, file: IO[str] | None = None
+                 ) -> Console:
+    from .printers.console import make_console as make
+
+    return make(color, stderr=stderr, file=file)
+
+
+def paging(console: Console, enabled: bool) -> AbstractContextManager[None]:
+    from .printers.console import paging as pager
+
+    return pager(console, enabled)
 
 
 def print_article(a: Article, console: Console, as_json: bool = False,
@@ -61,23 +78,28 @@ def print_timeline(tl, console: Console, as_json: bool = False, width: int = 40)
 
 def print_facets(facets, console: Console, fmt: str = "terminal") -> None:
     """Facet counts as tables, one JSON object, or CSV rows (facet,value,count)."""
-    if fmt == "json":
-        console.file.write(dumps(facets.to_dict()) + "\n")
-        return
-    if fmt == "csv":
-        import csv
-
-        from .printers.csvfile import cell
-
-        w = csv.writer(console.file, lineterminator="\n")
-        w.writerow(["facet", "value", "count"])
-        for name, values in facets.fields.items():
-            for value, n in values:
-                w.writerow([name, cell("value", value), n])
+    if fmt in ("json", "csv"):
+        write_facets(facets, console.file, fmt)
         return
     from .printers.terminal import print_facets as terminal
 
     terminal(facets, console)
+
+
+def write_facets(facets, out: IO[str], fmt: str) -> None:
+    """Facet counts as one JSON object (fmt "json") or CSV rows (facet,value,count)."""
+    if fmt == "json":
+        out.write(dumps(facets.to_dict()) + "\n")
+        return
+    import csv
+
+    from .printers.csvfile import cell
+
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["facet", "value", "count"])
+    for name, values in facets.fields.items():
+        for value, n in values:
+            w.writerow([name, cell("value", value), n])
 
 
 def print_error(message: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 
 from .hits import Snippet
-from .words import words
+from .words import WORD, has_cjk, words
 
 
 def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str],
@@ -20,12 +20,53 @@ def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str
     that is written exactly as one of `exact` (the words of `=Kind`)."""
     if not terms and not exact:
         return []
+    if has_cjk(text):
+        return [(start, end, term) for start, end, word in words(text)
+                if (term := _matched(word, terms, term_of, exact)) is not None]
+    # Text without CJK: words() is WORD.finditer, and each distinct word is looked up
+    # once, here and in the other hits of this query (--json builds snippets for every
+    # match, and the bodies share most of their words).
     out = []
-    for start, end, word in words(text):
-        term = term_of(word.lower())
-        if term in terms or (exact and word in exact):
-            out.append((start, end, term))
+    seen = _decisions(terms, term_of, exact)
+    for m in WORD.finditer(text):
+        word = m.group()
+        if word in seen:
+            term = seen[word]
+        else:
+            term = seen[word] = _matched(word, terms, term_of, exact)
+        if term is not None:
+            out.append((m.start(), m.end(), term))
     return out
+
+
+_DECIDED_MAX = 200_000  # words remembered per query (and language); then start afresh
+_SHARED_MAX = 16  # queries-and-languages remembered
+_shared: dict[tuple[object, ...], dict[str, str | None]] = {}
+
+
+def _decisions(terms: Collection[str], term_of: Callable[[str], str],
+               exact: Collection[str]) -> dict[str, str | None]:
+    """word -> its term if marked, else None, shared by the calls with the same terms,
+    normaliser and exact words (one query's hits in one language). The type is in the
+    key: a MatchTerms also matches Cyrillic words by sound key, a frozenset with the
+    same members does not."""
+    key = (type(terms), terms, term_of, exact)
+    try:
+        seen = _shared.get(key)
+    except TypeError:  # unhashable terms (a set): nothing to share
+        return {}
+    if seen is None or len(seen) > _DECIDED_MAX:
+        if len(_shared) >= _SHARED_MAX:
+            _shared.pop(next(iter(_shared)))
+        seen = _shared[key] = {}
+    return seen
+
+
+def _matched(word: str, terms: Collection[str], term_of: Callable[[str], str],
+             exact: Collection[str]) -> str | None:
+    """The word's indexed form if it is to be marked, else None."""
+    term = term_of(word.lower())
+    return term if term in terms or (exact and word in exact) else None
 
 
 def mark(text: str, matches: list[tuple[int, int, str]], start: int = 0,

@@ -849,6 +849,10 @@ def bench_size(n: int, args: argparse.Namespace, pool: list[Base], work: Path,
         "python_pass": summarize_ms([r.seconds * 1000 for r in py]),
         "newsgrep_help": summarize_ms([r.seconds * 1000 for r in hp]),
         "newsgrep_search": summarize_ms([r.seconds * 1000 for r in sp]),
+        # CPU (user + sys): what a loaded machine inflates far less than wall time.
+        "cpu_p50_ms": {"python_pass": pct([r.cpu_seconds * 1000 for r in py], 50),
+                       "newsgrep_help": pct([r.cpu_seconds * 1000 for r in hp], 50),
+                       "newsgrep_search": pct([r.cpu_seconds * 1000 for r in sp], 50)},
         "search_peak_rss_mb": max(r.rss_bytes for r in sp) / MB,
         "search_median_rss_mb": statistics.median(r.rss_bytes for r in sp) / MB,
         "help_peak_rss_mb": max(r.rss_bytes for r in hp) / MB,
@@ -921,15 +925,18 @@ def other_engines(n: int, corpus: Path, base: Path, queries: list[Query], sp: li
     rg = shutil.which("rg")
     if rg:
         log(f"  rg -c -i: {len(plain)} plain queries as whole processes")
-        times = []
+        times, cpu = [], []
         for q in plain:
             pattern = q.text.strip('"')
             r = run_measured([rg, "-c", "-i", pattern, str(corpus)], check=False)
             times.append(r.seconds * 1000)
-        ng_times = [r.seconds * 1000 for q, r in zip(queries, sp, strict=True)
-                    if q.kind in PLAIN_KINDS]
+            cpu.append(r.cpu_seconds * 1000)
+        same = [r for q, r in zip(queries, sp, strict=True) if q.kind in PLAIN_KINDS]
         others["rg"] = {"process": summarize_ms(times),
-                        "newsgrep_process_same_queries": summarize_ms(ng_times)}
+                        "newsgrep_process_same_queries":
+                            summarize_ms([r.seconds * 1000 for r in same]),
+                        "cpu_p50_ms": pct(cpu, 50),
+                        "newsgrep_cpu_p50_ms": pct([r.cpu_seconds * 1000 for r in same], 50)}
     else:
         others["rg"] = {"skipped": "rg is not on PATH"}
     res["others"] = others
@@ -967,6 +974,10 @@ def print_others(res: dict) -> None:
         p(f"   rg -c -i (whole process) p50/p95 {a['p50_ms']:.0f} / {a['p95_ms']:.0f} ms; "
           f"newsgrep search processes, same queries, {b['p50_ms']:.0f} / {b['p95_ms']:.0f} ms"
           f" = {fx(ratio(b['p50_ms'], a['p50_ms']))} rg at p50")
+        if "cpu_p50_ms" in rg:
+            p(f"   CPU p50 (user + sys): rg {rg['cpu_p50_ms']:.0f} ms, newsgrep search "
+              f"{rg['newsgrep_cpu_p50_ms']:.0f} ms = "
+              f"{fx(ratio(rg['newsgrep_cpu_p50_ms'], rg['cpu_p50_ms']))} rg")
 
 
 def add_ratios(res: dict) -> None:
@@ -1078,6 +1089,9 @@ def print_size(res: dict) -> None:
                             ("newsgrep search", "newsgrep_search", "search_peak_rss_mb")):
         s = pr[key]
         p(f"   {label:<30} {s['p50_ms']:7.0f}  {s['p95_ms']:7.0f}  {pr[rss]:12.0f}")
+    if cpu := pr.get("cpu_p50_ms"):
+        p("   CPU p50 (user + sys) ms: " + ", ".join(
+            f"{k.replace('_', ' ')} {v:.0f}" for k, v in cpu.items()))
     p(f"   newsgrep search / python -c pass: p50 {fx(r['process_p50_vs_python'])}, "
       f"p95 {fx(r['process_p95_vs_python'])}; / newsgrep --help: p50 "
       f"{fx(r['process_p50_vs_help'])}, p95 {fx(r['process_p95_vs_help'])}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -9,19 +10,44 @@ import click
 
 from .. import __version__
 from ..errors import IndexDamaged, NewsgrepError
-from .browse_cmd import browse_cmd
 from .common import engine_options, index_option
-from .explore_cmds import similar_cmd, timeline_cmd
-from .index_cmd import index_cmd
-from .maintenance_cmds import check_cmd, forget_cmd, roots_cmd
-from .narrative_cmds import alert_group, origin_cmd, terms_cmd, watch_cmd
-from .read_cmds import show_cmd, sources_cmd, stats_cmd
-from .search_cmd import search_cmd
+
+# Each command's module, imported only when that command runs (or --help lists them all):
+# `newsgrep search` then loads neither the browser nor the narrative or maintenance code.
+COMMANDS = {
+    "index": "index_cmd:index_cmd",
+    "search": "search_cmd:search_cmd",
+    "show": "read_cmds:show_cmd",
+    "sources": "read_cmds:sources_cmd",
+    "stats": "read_cmds:stats_cmd",
+    "timeline": "explore_cmds:timeline_cmd",
+    "similar": "explore_cmds:similar_cmd",
+    "check": "maintenance_cmds:check_cmd",
+    "roots": "maintenance_cmds:roots_cmd",
+    "forget": "maintenance_cmds:forget_cmd",
+    "terms": "narrative_cmds:terms_cmd",
+    "origin": "narrative_cmds:origin_cmd",
+    "alert": "narrative_cmds:alert_group",
+    "watch": "narrative_cmds:watch_cmd",
+    "browse": "browse_cmd:browse_cmd",
+}
 
 
 class NewsgrepGroup(click.Group):
     """Turns library errors into one line on stderr and exit status 2 (like grep), and
-    so does an index that cannot be read (damaged files, a full disk)."""
+    so does an index that cannot be read (damaged files, a full disk). Commands are
+    loaded lazily from COMMANDS."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})  # as click lists them
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = COMMANDS.get(cmd_name)
+        if spec is None:
+            return super().get_command(ctx, cmd_name)
+        module, attr = spec.split(":")
+        command: click.Command = getattr(importlib.import_module(f".{module}", __name__), attr)
+        return command
 
     def invoke(self, ctx: click.Context):
         ctx.ensure_object(dict)  # shared with the command, which records --index in it
@@ -96,23 +122,6 @@ def cli() -> None:
     The index lives in --index DIR, else $NEWSGREP_INDEX, else
     $XDG_DATA_HOME/newsgrep/index (~/.local/share/newsgrep/index).
     """
-
-
-cli.add_command(index_cmd)
-cli.add_command(search_cmd)
-cli.add_command(show_cmd)
-cli.add_command(sources_cmd)
-cli.add_command(stats_cmd)
-cli.add_command(timeline_cmd)
-cli.add_command(similar_cmd)
-cli.add_command(check_cmd)
-cli.add_command(roots_cmd)
-cli.add_command(forget_cmd)
-cli.add_command(terms_cmd)
-cli.add_command(origin_cmd)
-cli.add_command(alert_group)
-cli.add_command(watch_cmd)
-cli.add_command(browse_cmd)
 
 
 def main() -> None:

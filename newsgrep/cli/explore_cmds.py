@@ -88,10 +88,11 @@ def similar_cmd(ctx: click.Context, ref: str, limit: int, fmt: str | None, color
     newsgrep similar 3f2a9c0d1e4b
     newsgrep similar corpus/seeds/000_2af2d4676b6d9f59.txt --json
     """
+    import sys
+
     from ..printers import hit_printer
-    from ..render import make_console
 
     result = open_index(ctx).similar(ref, limit=limit)
     if not result.hits:
         ctx.exit(1)
-    hit_printer(fmt or "terminal", make_console(color)).print(result)
+    hit_printer(fmt or "terminal", sys.stdout, color=color).print(result)

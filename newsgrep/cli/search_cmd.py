@@ -138,13 +138,9 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int | None, sh
                sort: str, expand: bool, collapse: bool, context: int | None,
                fields: str | None, body: bool, facets: str | None, fmt: str | None,
                no_pager: bool, color: str, **filters) -> None:
-    from rich.text import Text
-
     from ..errors import NewsgrepError
-    from ..printers import hit_printer, parse_fields
-    from ..printers.console import make_console, paging
-    from ..printers.count import print_count
-    from ..printers.terminal import print_no_hits
+    from ..printers import parse_fields
+    from ..printers.plain import wants_plain, write_note
 
     fmt = fmt or "terminal"
     if (fields or body) and fmt not in ("json", "csv"):
@@ -161,48 +157,73 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int | None, sh
         " ".join(query), limit=limit, sort=sort, expand=expand, collapse=collapse,
         snippets=3 if want_snippets else 0, **filters)
     index = open_index(ctx)
-    console = make_console(color)
-    err = make_console(color, stderr=True)
+    out, err = sys.stdout, sys.stderr
     if facets:
-        _facets(ctx, req, index, facets, fmt, console, err, filters)
+        _facets(ctx, req, index, facets, fmt, color, filters)
     if fmt == "count":
+        from ..printers.count import print_count
+
         n = index.count(req)
-        print_count(n, console.file)
+        print_count(n, out)
         if n == 0 and (note := no_match_note(req, index, filters)):
-            err.print(Text(f"no matches: {note}"))
+            write_note(err, f"no matches: {note}")
         ctx.exit(0 if n else 1)
     with_body = body or bool(field_list and "body" in field_list)
     result = index.search(req, body=with_body, context=context if want_snippets else None)
+    # rich only for a terminal (or forced colours): a pipe or file gets plain text.
+    plain = fmt != "terminal" or wants_plain(out, color)
     if result.total == 0:
         note = no_match_note(req, index, filters)
-        if fmt == "terminal":
-            print_no_hits(result, console if sys.stdout.isatty() else err, note)
-        elif note:
-            err.print(Text(f"no matches: {note}"))
+        if fmt != "terminal":
+            if note:
+                write_note(err, f"no matches: {note}")
+        elif plain:
+            from ..printers.plain import print_no_hits
+
+            print_no_hits(result, err, note)
+        else:
+            from ..printers.console import make_console
+            from ..printers.terminal import print_no_hits as print_no_hits_rich
+
+            print_no_hits_rich(result, make_console(color), note)
         ctx.exit(1)
     if len(req.sources) > 1:  # the others matched: say which --source names nothing
         for msg in index.unknown_sources(req):
-            err.print(Text(f"newsgrep: warning: {msg}"))
-    printer = hit_printer(fmt, console, field_list, body=with_body)
-    with paging(console, fmt == "terminal" and not no_pager and len(result.hits) > 2):
-        printer.print(result)
+            write_note(err, f"newsgrep: warning: {msg}")
+    if plain:
+        from ..printers import hit_printer
+
+        hit_printer(fmt, out, field_list, body=with_body, color=color).print(result)
+        ctx.exit(0)
+    from ..printers.console import make_console, paging
+    from ..printers.terminal import TerminalPrinter
+
+    console = make_console(color)
+    with paging(console, not no_pager and len(result.hits) > 2):
+        TerminalPrinter(console).print(result)
     ctx.exit(0)
 
 
-def _facets(ctx: click.Context, req, index, names: str, fmt: str, console, err,
+def _facets(ctx: click.Context, req, index, names: str, fmt: str, color: str,
             filters: dict) -> None:
-    from rich.text import Text
-
     from ..errors import NewsgrepError
     from ..facets import parse_facets
-    from ..render import print_facets
+    from ..printers.plain import write_note
 
     if fmt not in ("terminal", "json", "csv"):
         raise NewsgrepError("--facets prints a table, --json or --csv, not -l or -c")
     result = index.facets(req, parse_facets(names))
     if result.total == 0:
         note = no_match_note(req, index, filters)
-        err.print(Text("no matches" + (f": {note}" if note else "")))
+        write_note(sys.stderr, "no matches" + (f": {note}" if note else ""))
         ctx.exit(1)
-    print_facets(result, console, fmt)
+    if fmt == "terminal":
+        from ..printers.console import make_console
+        from ..render import print_facets
+
+        print_facets(result, make_console(color), fmt)
+    else:
+        from ..render import write_facets
+
+        write_facets(result, sys.stdout, fmt)
     ctx.exit(0)

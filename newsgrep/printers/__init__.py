@@ -1,6 +1,8 @@
 """Printers: one module per output format, chosen once by the command.
 
     terminal  what a person reads (rich): hits, articles, tables, timelines, facets
+    plain     the terminal listing of hits on a pipe, as plain text (no rich)
+    listing   the lines of that listing, which terminal and plain both print
     jsonl     JSON Lines (its docstring is the wire format) and safe JSON for the rest
     csvfile   CSV with a header row, spreadsheet-safe
     paths     -l: one path per line
@@ -12,13 +14,10 @@ terminal: `display.safe()` on the terminal and in CSV and paths, `\\uXXXX` escap
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import IO, Protocol
 
 from ..errors import NewsgrepError
 from ..hits import SearchResult
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 
 class HitPrinter(Protocol):
@@ -28,26 +27,32 @@ class HitPrinter(Protocol):
 HIT_FORMATS = ("terminal", "json", "csv", "paths")
 
 
-def hit_printer(fmt: str, console: Console, fields: list[str] | None = None,
-                body: bool = False) -> HitPrinter:
-    """The printer for a listing of hits in `fmt`."""
+def hit_printer(fmt: str, out: IO[str], fields: list[str] | None = None,
+                body: bool = False, color: str = "auto") -> HitPrinter:
+    """The printer for a listing of hits in `fmt` to `out`. Only the terminal format
+    on a terminal (or with colours forced) imports rich; on a pipe it is plain text."""
     if fmt == "json":
         from .jsonl import JsonLinesPrinter
 
         # The default object carries `body` whenever the hits have it (--body).
-        return JsonLinesPrinter(console.file, fields)
+        return JsonLinesPrinter(out, fields)
     if fmt == "csv":
         from .csvfile import CsvPrinter
 
-        return CsvPrinter(console.file, fields, body=body)
+        return CsvPrinter(out, fields, body=body)
     if fmt == "paths":
         from .paths import PathsPrinter
 
-        return PathsPrinter(console.file)
+        return PathsPrinter(out)
     if fmt == "terminal":
+        from .plain import PlainPrinter, wants_plain
+
+        if wants_plain(out, color):
+            return PlainPrinter(out)
+        from .console import make_console
         from .terminal import TerminalPrinter
 
-        return TerminalPrinter(console)
+        return TerminalPrinter(make_console(color, file=out))
     raise NewsgrepError(f"unknown output format {fmt!r}")
 
 

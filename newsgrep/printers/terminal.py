@@ -8,7 +8,6 @@ outside (paths above all) go through `display.safe()` so they cannot drive the t
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from rich.console import Console
@@ -17,11 +16,9 @@ from rich.text import Text
 
 from ..article import Article
 from ..display import safe
-from ..hits import Hit, SearchResult, Snippet
+from ..hits import SearchResult, Snippet
 from .console import colored, print_wrapped
-
-MATCH_STYLE = "bold black on yellow"
-_WS = re.compile(r"\s+")
+from .listing import MATCH_STYLE, Line, footer, hit_lines, no_hits_message
 
 
 def _iso(d: date | None) -> str | None:
@@ -32,74 +29,35 @@ def _safe(text: str | None, default: str = "") -> str:
     return safe(text) if text else default
 
 
-def snippet_rich(snip: Snippet) -> Text:
-    t = Text()
-    for piece, matched in snip:
-        t.append(safe(_WS.sub(" ", piece)), style=MATCH_STYLE if matched else None)
-    return t
-
-
-def shown_articles(result: SearchResult) -> int:
-    """Articles a listing shows (a collapsed hit shows its reprints too)."""
-    return sum(1 + len(h.duplicates) for h in result.hits)
+def print_line(console: Console, line: Line) -> None:
+    """A listing line (listing.py) through rich: styled, wrapped under its indent."""
+    text = Text()
+    for piece, style in line.spans:
+        text.append(piece, style=style)
+    if line.style:
+        text.stylize(line.style)
+    if line.plain_print:
+        console.print(text) if line.spans else console.print()
+    else:
+        print_wrapped(console, text, first=line.first, rest=line.rest, wrap=line.wrap)
 
 
 class TerminalPrinter:
-    """Ranked hits with their snippets, then how many matched and how many are not shown."""
+    """Ranked hits with their snippets, then how many matched and how many are not shown
+    (the lines of listing.py, which the plain printer shares)."""
 
     def __init__(self, console: Console):
         self.console = console
 
     def print(self, result: SearchResult) -> None:
         for hit in result.hits:
-            self._hit(hit)
-        shown = shown_articles(result)
-        n = result.total
-        note = f"{n} match{'es' if n != 1 else ''}"
-        if shown < n:
-            note += f" (showing {len(result.hits)}; {n - shown} more: -n N or --all for all)"
-        self.console.print(Text(note, style="dim"))
-
-    def _hit(self, hit: Hit) -> None:
-        c = self.console
-        prefix = f"{hit.rank:>2}. "
-        title = snippet_rich(hit.title_marks) if hit.title_marks else Text(safe(hit.title))
-        title.stylize("bold")
-        print_wrapped(c, title, first=prefix, rest="    ")
-        meta = Text()
-        meta.append(_iso(hit.date) or "no date", style="cyan")
-        meta.append("  ")
-        meta.append(_safe(hit.source, "unknown source"), style="green")
-        if hit.author:
-            meta.append(f"  by {safe(hit.author)}")
-        meta.append(f"  [{hit.id}]", style="dim")
-        if hit.similarity is not None:
-            meta.append(f"  reprint, {hit.similarity:.0%} alike", style="magenta")
-        print_wrapped(c, meta, first="    ")
-        print_wrapped(c, Text(safe(hit.location), style="dim"), first="    ", wrap=False)
-        for snip in hit.snippets:
-            line = snippet_rich(snip)
-            line.append(" …")
-            print_wrapped(c, line, first="    … ", rest="      ")
-        if hit.duplicates:
-            c.print(Text(f"    also reprinted by {len(hit.duplicates)}:", style="magenta"))
-            for x in hit.duplicates:
-                line = Text()
-                line.append(_iso(x.date) or "no date", style="cyan")
-                line.append("  ")
-                line.append(_safe(x.source, "unknown source"), style="green")
-                line.append(f"  [{x.id}]  {safe(x.location)}", style="dim")
-                print_wrapped(c, line, first="      ", wrap=False)
-        c.print()
+            for line in hit_lines(hit):
+                print_line(self.console, line)
+        print_line(self.console, footer(result))
 
 
 def print_no_hits(result: SearchResult, console: Console, note: str | None = None) -> None:
-    msg = "no matches"
-    if result.suggestion:
-        msg += f"; did you mean: {safe(result.suggestion)}"
-    if note:
-        msg += f": {note}"
-    console.print(Text(msg))
+    console.print(Text(no_hits_message(result, note)))
 
 
 def print_article(a: Article, console: Console, marks: list[Snippet] | None = None) -> None:
