@@ -109,10 +109,20 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
     if depth and len(hits) > 1:
         head, tail = hits[:depth], hits[depth:]
         words = query_words(q)
+        if r.bm25f == "combined" and words:
+            combine_fields(searcher, head[:r.bm25f_depth], words, r)
+            head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
         if r.fb_docs and len(words) >= r.fb_min_words and total >= max(1, r.fb_min_matches):
             fed = [(h.score or 0.0, text_of(h)) for h in head[:r.fb_docs]]
-            if terms := feedback_terms(fed, r.fb_terms):
-                add_term_scores(searcher, head, terms, r)
+            if terms := feedback_terms(fed, r.fb_terms, r.fb_doc_temp,
+                                       lambda t: _idf(searcher, "body", t), r.fb_idf):
+                if r.fb_norm == "sum":  # feedback words together weigh as the query's
+                    mass = sum(w for _, w in terms)
+                    terms = [(t, w * len(words) / mass) for t, w in terms]
+                if r.bm25f == "combined":
+                    add_combined_scores(searcher, head, terms, r)
+                else:
+                    add_term_scores(searcher, head, terms, r)
         if r.prox_weight and len(words) > 1:
             add_proximity(searcher, head, words, r)
         head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
@@ -127,7 +137,8 @@ def _search_requeried(searcher, q: wq.Query, flt, limit: int | None, r: Ranking,
     first, total = top(searcher, q, flt, r.fb_docs)
     terms: list[tuple[str, float]] = []
     if len(words) >= r.fb_min_words and total >= max(1, r.fb_min_matches):
-        terms = feedback_terms([(h.score or 0.0, text_of(h)) for h in first], r.fb_terms)
+        terms = feedback_terms([(h.score or 0.0, text_of(h)) for h in first], r.fb_terms,
+                               r.fb_doc_temp, lambda t: _idf(searcher, "body", t), r.fb_idf)
     results, _ = top(searcher, expanded_query(q, terms, r), flt, limit)
     return list(results), total
 
@@ -155,6 +166,89 @@ def add_term_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ran
                 if m.id() == d:
                     h = by_doc[d]
                     h.score = (h.score or 0.0) + m.score()
+
+
+def _idf(searcher, field: str, term: str) -> float:
+    """Robertson idf of `term` in `field`, floored just above zero (as the weighting)."""
+    n = max(1, searcher.doc_count_all())
+    df = searcher.doc_frequency(field, term)
+    return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
+
+
+def _tfs(searcher, field: str, term: str, docnums: list[int]) -> dict[int, tuple[float, float]]:
+    """docnum -> (term frequency, Whoosh's unboosted BM25 score) of `term` in `field`,
+    for the given (sorted) documents."""
+    out: dict[int, tuple[float, float]] = {}
+    if (field, term) not in searcher.reader():
+        return out
+    m = searcher.postings(field, term, weighting=searcher.weighting)
+    for d in docnums:
+        if not m.is_active():
+            break
+        if m.id() < d:
+            m.skip_to(d)
+            if not m.is_active():
+                break
+        if m.id() == d:
+            out[d] = (m.weight(), m.score())
+    return out
+
+
+def _fields(r: Ranking, title: bool = True) -> list[tuple[str, float, float]]:
+    """(field, weight, b) of the fields a word is searched in."""
+    body = [("body", 1.0, r.b)]
+    return body + ([("title", r.title_weight, r.b if r.title_b is None else r.title_b)]
+                   if title else [])
+
+
+def _combined(searcher, docnums: list[int], term: str, fields, k1: float
+              ) -> tuple[dict[int, float], dict[int, float]]:
+    """docnum -> BM25F proper of `term` (field-weighted normalised tfs added, then one
+    saturation), and docnum -> Whoosh's per-field BM25 sum for the same term."""
+    tf_norm: dict[int, float] = {}
+    summed: dict[int, float] = {}
+    df = 0
+    for field, fw, b in fields:
+        df = max(df, searcher.doc_frequency(field, term))
+        stats = _tfs(searcher, field, term, docnums)
+        if not stats:
+            continue
+        avg = searcher.avg_field_length(field) or 1.0
+        for d, (tf, sc) in stats.items():
+            norm = (1.0 - b) + b * searcher.doc_field_length(d, field, 0) / avg
+            tf_norm[d] = tf_norm.get(d, 0.0) + fw * tf / norm
+            summed[d] = summed.get(d, 0.0) + fw * sc
+    n = max(1, searcher.doc_count_all())
+    idf = max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
+    true = {d: idf * t * (k1 + 1.0) / (t + k1) for d, t in tf_norm.items()}
+    return true, summed
+
+
+def combine_fields(searcher, hits: list, words: list[str], r: Ranking) -> None:
+    """Rescore each hit's query words by BM25F proper instead of Whoosh's per-field sum:
+    the difference is added, so anything else in the score (phrases, other fields)
+    stays."""
+    by_doc = {h.docnum: h for h in hits}
+    docnums = sorted(by_doc)
+    fields = _fields(r)
+    for w in words:
+        true, summed = _combined(searcher, docnums, w, fields, r.k1)
+        for d, s in true.items():
+            h = by_doc[d]
+            h.score = (h.score or 0.0) + s - summed.get(d, 0.0)
+
+
+def add_combined_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ranking
+                        ) -> None:
+    """add_term_scores with BM25F proper for each feedback word."""
+    by_doc = {h.docnum: h for h in hits}
+    docnums = sorted(by_doc)
+    fields = _fields(r, r.fb_title)
+    for term, w in terms:
+        true, _ = _combined(searcher, docnums, term, fields, r.k1)
+        for d, s in true.items():
+            h = by_doc[d]
+            h.score = (h.score or 0.0) + r.fb_weight * w * s
 
 
 def _positions(searcher, field: str, term: str, docnums: list[int]) -> dict[int, list[int]]:
