@@ -78,7 +78,11 @@ def npl_engine(tmp_path_factory):
 
 RERANKINGS = [rk.DEFAULT,
               rk.DEFAULT.with_(fb_mode="requery"),
-              rk.DEFAULT.with_(prox_weight=0.5, prox_depth=20)]
+              rk.DEFAULT.with_(prox_weight=0.5, prox_depth=20),
+              # BM25F proper can lower a score: a shallow head checks the order and the
+              # scores past it.
+              rk.DEFAULT.with_(bm25f="combined", bm25f_depth=5, fb_depth=5, prox_depth=5),
+              rk.DEFAULT.with_(bm25f="sum")]
 
 
 @pytest.mark.parametrize("r", RERANKINGS, ids=lambda r: r.label())
@@ -132,6 +136,27 @@ def test_feedback_guard_skips_small_result_sets(npl_engine):
     ids = [h.id for h in plain.hits]
     assert [h.id for h in guarded.hits] == ids
     assert [h.id for h in expanded.hits] != ids
+
+
+def test_bm25f_proper_saturates_title_and_body_once(tmp_path):
+    """A word in the title and the body: Whoosh's per-field sum saturates it twice, BM25F
+    proper once (less); a word only in the body: both are the same BM25 score."""
+    from newsgrep.engine import open_engine
+
+    docs = [("a", "tunnel works", "the tunnel under the river opened"),
+            ("b", "", "river tunnel tunnel tunnel plans"),
+            ("c", "bridges", "a bridge over the river"),
+            ("d", "weather", "rain and wind all week")]
+    er.build_newsgrep(docs, tmp_path / "index")
+    engine = open_engine(tmp_path / "index")
+    r = rk.DEFAULT.with_(bm25f="combined")
+    with engine.ix.searcher(weighting=wr.weighting(r)) as s:
+        num = {s.stored_fields(n)["id"]: n for n in range(s.doc_count_all())}
+        docnums = sorted(num.values())
+        true, summed = wr._combined(s, docnums, "tunnel", wr._fields(r), r.k1)
+        assert true[num["a"]] < summed[num["a"]]
+        assert true[num["b"]] == pytest.approx(summed[num["b"]], rel=1e-6)
+        assert num["c"] not in true and num["d"] not in true
 
 
 def test_window_count_counts_occurrences_near_the_other_word():

@@ -60,9 +60,10 @@ class Ranking:
     prox_window: int = 8
     prox_depth: int = 100
     # "sum": Whoosh's BM25F, a BM25 score per field summed (a word in the title and the
-    # body saturates twice). "combined": the best `bm25f_depth` matches are rescored by
-    # BM25F proper: per word, the field-weighted, length-normalised term frequencies are
-    # added first and saturated once (Robertson & Zaragoza 2009); feedback words too.
+    # body saturates twice). "combined": the matches the other passes re-order (at least
+    # the best `bm25f_depth`) are rescored by BM25F proper: per word, the field-weighted,
+    # length-normalised term frequencies are added first and saturated once (Robertson &
+    # Zaragoza 2009); feedback words too.
     bm25f: str = "sum"
     bm25f_depth: int = 100
 
@@ -108,7 +109,7 @@ class Ranking:
             parts.append(f"prox(w{self.prox_weight:g},win{self.prox_window},"
                          f"top{self.prox_depth})")
         if self.bm25f == "combined":
-            parts.append(f"bm25f(top{self.bm25f_depth})")
+            parts.append(f"bm25f(top{self.rerank_depth})")
         return " ".join(parts)
 
 

@@ -110,7 +110,8 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
         head, tail = hits[:depth], hits[depth:]
         words = query_words(q)
         if r.bm25f == "combined" and words:
-            combine_fields(searcher, head[:r.bm25f_depth], words, r)
+            # All of the head, so its scores stay on one scale.
+            combine_fields(searcher, head, words, r)
             head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
         if r.fb_docs and len(words) >= r.fb_min_words and total >= max(1, r.fb_min_matches):
             fed = [(h.score or 0.0, text_of(h)) for h in head[:r.fb_docs]]
@@ -126,8 +127,21 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
         if r.prox_weight and len(words) > 1:
             add_proximity(searcher, head, words, r)
         head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
+        _below(tail, head)
         hits = head + tail
     return (hits if limit is None else hits[:limit]), total
+
+
+def _below(tail: list, head: list) -> None:
+    """Scale the scores of the hits past the re-ranked head (in first-pass order) so the
+    shown scores keep falling down the list: BM25F proper can lower a head hit's score
+    below the first-pass score of a hit after it."""
+    if not tail or not head:
+        return
+    floor, top_ = head[-1].score or 0.0, tail[0].score or 0.0
+    if top_ > floor > 0:
+        for h in tail:
+            h.score = (h.score or 0.0) * floor / top_
 
 
 def _search_requeried(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of,
