@@ -108,10 +108,11 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
     hits = list(results)
     if depth and len(hits) > 1:
         head, tail = hits[:depth], hits[depth:]
+        lengths = _Lengths(searcher)
         words = query_words(q)
         if r.bm25f == "combined" and words:
             # All of the head, so its scores stay on one scale.
-            combine_fields(searcher, head, words, r)
+            combine_fields(searcher, head, words, r, lengths)
             head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
         if r.fb_docs and len(words) >= r.fb_min_words and total >= max(1, r.fb_min_matches):
             fed = [(h.score or 0.0, text_of(h)) for h in head[:r.fb_docs]]
@@ -121,7 +122,7 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
                     mass = sum(w for _, w in terms)
                     terms = [(t, w * len(words) / mass) for t, w in terms]
                 if r.bm25f == "combined":
-                    add_combined_scores(searcher, head, terms, r)
+                    add_combined_scores(searcher, head, terms, r, lengths)
                 else:
                     add_term_scores(searcher, head, terms, r)
         if r.prox_weight and len(words) > 1:
@@ -189,13 +190,21 @@ def _idf(searcher, field: str, term: str) -> float:
     return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
 
 
-def _tfs(searcher, field: str, term: str, docnums: list[int]) -> dict[int, tuple[float, float]]:
-    """docnum -> (term frequency, Whoosh's unboosted BM25 score) of `term` in `field`,
-    for the given (sorted) documents."""
-    out: dict[int, tuple[float, float]] = {}
-    if (field, term) not in searcher.reader():
+def _tfs(searcher, field: str, term: str, docnums: list[int]) -> dict[int, float]:
+    """docnum -> frequency of `term` in `field`, for the given (sorted) documents."""
+    out: dict[int, float] = {}
+    reader = searcher.reader()
+    if (field, term) not in reader:
         return out
-    m = searcher.postings(field, term, weighting=searcher.weighting)
+    m = searcher.postings(field, term)
+    if reader.doc_frequency(field, term) <= 2 * len(docnums):
+        # A short posting list: reading it through is cheaper than a skip per document.
+        wanted = set(docnums)
+        while m.is_active():
+            if (d := m.id()) in wanted:
+                out[d] = m.weight()
+            m.next()
+        return out
     for d in docnums:
         if not m.is_active():
             break
@@ -204,7 +213,7 @@ def _tfs(searcher, field: str, term: str, docnums: list[int]) -> dict[int, tuple
             if not m.is_active():
                 break
         if m.id() == d:
-            out[d] = (m.weight(), m.score())
+            out[d] = m.weight()
     return out
 
 
@@ -215,51 +224,76 @@ def _fields(r: Ranking, title: bool = True) -> list[tuple[str, float, float]]:
                    if title else [])
 
 
-def _combined(searcher, docnums: list[int], term: str, fields, k1: float
+class _Lengths(dict):
+    """(field, docnum) -> the field's length in that document, read once per search
+    (Whoosh reads it from a column on every call)."""
+
+    def __init__(self, searcher):
+        super().__init__()
+        self.searcher = searcher
+
+    def __missing__(self, key: tuple[str, int]) -> int:
+        n = self[key] = self.searcher.doc_field_length(key[1], key[0], 1)
+        return n
+
+
+def _combined(searcher, docnums: list[int], term: str, fields, k1: float,
+              lengths: _Lengths | None = None
               ) -> tuple[dict[int, float], dict[int, float]]:
     """docnum -> BM25F proper of `term` (field-weighted normalised tfs added, then one
-    saturation), and docnum -> Whoosh's per-field BM25 sum for the same term."""
+    saturation), and docnum -> Whoosh's per-field BM25 sum for the same term (the
+    weighting's own formula, scoring.bm25, with each field's idf)."""
+    lengths = _Lengths(searcher) if lengths is None else lengths
     tf_norm: dict[int, float] = {}
     summed: dict[int, float] = {}
+    # The body's document frequency (the title's for a word in no body): then a word
+    # in a body only scores as the per-field sum does, so those hits need no rescoring.
     df = 0
     for field, fw, b in fields:
-        df = max(df, searcher.doc_frequency(field, term))
-        stats = _tfs(searcher, field, term, docnums)
-        if not stats:
+        df = df or searcher.doc_frequency(field, term)
+        tfs = _tfs(searcher, field, term, docnums)
+        if not tfs:
             continue
         avg = searcher.avg_field_length(field) or 1.0
-        for d, (tf, sc) in stats.items():
-            norm = (1.0 - b) + b * searcher.doc_field_length(d, field, 0) / avg
+        field_idf = searcher.idf(field, term)
+        for d, tf in tfs.items():
+            norm = (1.0 - b) + b * lengths[field, d] / avg
             tf_norm[d] = tf_norm.get(d, 0.0) + fw * tf / norm
-            summed[d] = summed.get(d, 0.0) + fw * sc
+            summed[d] = summed.get(d, 0.0) + fw * field_idf * tf * (k1 + 1.0) / (
+                tf + k1 * norm)
     n = max(1, searcher.doc_count_all())
     idf = max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
     true = {d: idf * t * (k1 + 1.0) / (t + k1) for d, t in tf_norm.items()}
     return true, summed
 
 
-def combine_fields(searcher, hits: list, words: list[str], r: Ranking) -> None:
+def combine_fields(searcher, hits: list, words: list[str], r: Ranking,
+                   lengths: _Lengths | None = None) -> None:
     """Rescore each hit's query words by BM25F proper instead of Whoosh's per-field sum:
     the difference is added, so anything else in the score (phrases, other fields)
-    stays."""
+    stays. Where a word is in the body only the two agree, so only the hits with the
+    word in the title are rescored."""
     by_doc = {h.docnum: h for h in hits}
     docnums = sorted(by_doc)
     fields = _fields(r)
     for w in words:
-        true, summed = _combined(searcher, docnums, w, fields, r.k1)
+        in_title = sorted(_tfs(searcher, "title", w, docnums))
+        if not in_title:
+            continue
+        true, summed = _combined(searcher, in_title, w, fields, r.k1, lengths)
         for d, s in true.items():
             h = by_doc[d]
             h.score = (h.score or 0.0) + s - summed.get(d, 0.0)
 
 
-def add_combined_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ranking
-                        ) -> None:
+def add_combined_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ranking,
+                        lengths: _Lengths | None = None) -> None:
     """add_term_scores with BM25F proper for each feedback word."""
     by_doc = {h.docnum: h for h in hits}
     docnums = sorted(by_doc)
     fields = _fields(r, r.fb_title)
     for term, w in terms:
-        true, _ = _combined(searcher, docnums, term, fields, r.k1)
+        true, _ = _combined(searcher, docnums, term, fields, r.k1, lengths)
         for d, s in true.items():
             h = by_doc[d]
             h.score = (h.score or 0.0) + r.fb_weight * w * s
