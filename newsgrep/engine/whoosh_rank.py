@@ -238,7 +238,7 @@ class _Lengths(dict):
 
 
 def _combined(searcher, docnums: list[int], term: str, fields, k1: float,
-              lengths: _Lengths | None = None
+              lengths: _Lengths | None = None, known: dict[str, dict[int, float]] | None = None
               ) -> tuple[dict[int, float], dict[int, float]]:
     """docnum -> BM25F proper of `term` (field-weighted normalised tfs added, then one
     saturation), and docnum -> Whoosh's per-field BM25 sum for the same term (the
@@ -251,7 +251,9 @@ def _combined(searcher, docnums: list[int], term: str, fields, k1: float,
     df = 0
     for field, fw, b in fields:
         df = df or searcher.doc_frequency(field, term)
-        tfs = _tfs(searcher, field, term, docnums)
+        tfs = (known or {}).get(field)
+        if tfs is None:
+            tfs = _tfs(searcher, field, term, docnums)
         if not tfs:
             continue
         avg = searcher.avg_field_length(field) or 1.0
@@ -277,10 +279,11 @@ def combine_fields(searcher, hits: list, words: list[str], r: Ranking,
     docnums = sorted(by_doc)
     fields = _fields(r)
     for w in words:
-        in_title = sorted(_tfs(searcher, "title", w, docnums))
+        in_title = _tfs(searcher, "title", w, docnums)
         if not in_title:
             continue
-        true, summed = _combined(searcher, in_title, w, fields, r.k1, lengths)
+        true, summed = _combined(searcher, sorted(in_title), w, fields, r.k1, lengths,
+                                 {"title": in_title})
         for d, s in true.items():
             h = by_doc[d]
             h.score = (h.score or 0.0) + s - summed.get(d, 0.0)
@@ -305,6 +308,13 @@ def _positions(searcher, field: str, term: str, docnums: list[int]) -> dict[int,
     try:
         m = searcher.postings(field, term)
     except Exception:  # term not in the index
+        return out
+    if searcher.doc_frequency(field, term) <= 2 * len(docnums):  # as in _tfs
+        wanted = set(docnums)
+        while m.is_active():
+            if (d := m.id()) in wanted:
+                out[d] = m.value_as("positions")
+            m.next()
         return out
     for d in docnums:
         if not m.is_active():
