@@ -1,5 +1,6 @@
 """The ranking passes of a `Ranking` (engine/ranking.py) on Whoosh: the BM25F weighting,
-guarded pseudo-relevance feedback (RM3) by rescoring, and the term-proximity bonus.
+BM25F proper over the best matches (one saturation per word over title and body), guarded
+pseudo-relevance feedback (RM3) by rescoring, and the term-proximity bonus.
 
 Every pass only re-orders the best `rerank_depth` matches of the query: feedback words and
 the proximity bonus only add to the scores of matches, so the matches, the count and the
