@@ -19,15 +19,19 @@ from scripts import eval_ranking as er
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # name -> (fixture folder, depth, MAP floor, nDCG@10 floor) for ranking.DEFAULT on
-# `search --any`. Measured on the slices (deterministic): NPL MAP 0.4791 / nDCG@10 0.5861,
-# CISI 0.1214 / 0.2923, CACM 0.4106 / 0.5915; without feedback they drop to NPL 0.4615,
-# CACM 0.3753 (MAP), which the NPL and CACM floors catch. Today's shipped ranking scores
-# NPL 0.4535, CISI 0.1216, CACM 0.3960. (The CISI slice is too small to show the gain
-# the full collection has: 0.1125 -> 0.1323.)
+# `search --any`. Measured on the slices (deterministic): NPL MAP 0.4751 / nDCG@10 0.5747,
+# CISI 0.0945 / 0.2144, CACM 0.3096 / 0.4544; without feedback NPL drops to 0.4594 and
+# CACM to 0.2926 (MAP), which the NPL and CACM floors catch. The ranking before #14 scores
+# NPL 0.4535, CISI 0.1215, CACM 0.3959 here. On the full collections the default is well
+# ahead (CISI 0.1124 -> 0.1329, CACM 0.2556 -> 0.3033), but the CISI and CACM slices
+# favour Whoosh's per-field sum over BM25F proper (0.1308 and 0.4145 with bm25f="sum"):
+# their distractors share the query's words, so those words' body idf is near zero on a
+# slice and only the sum's separate title idf still rewards a title match. See
+# docs/ranking.md, "Held-out risk".
 FLOORS = {
     "npl": ("ranking", 1000, 0.465, 0.56),
-    "cisi": ("ranking-cisi", 100, 0.115, 0.28),
-    "cacm": ("ranking-cacm", 100, 0.39, 0.56),
+    "cisi": ("ranking-cisi", 100, 0.09, 0.205),
+    "cacm": ("ranking-cacm", 100, 0.30, 0.44),
 }
 
 
@@ -78,7 +82,11 @@ def npl_engine(tmp_path_factory):
 
 RERANKINGS = [rk.DEFAULT,
               rk.DEFAULT.with_(fb_mode="requery"),
-              rk.DEFAULT.with_(prox_weight=0.5, prox_depth=20)]
+              rk.DEFAULT.with_(prox_weight=0.5, prox_depth=20),
+              # BM25F proper can lower a score: a shallow head checks the order and the
+              # scores past it.
+              rk.DEFAULT.with_(bm25f="combined", bm25f_depth=5, fb_depth=5, prox_depth=5),
+              rk.DEFAULT.with_(bm25f="sum")]
 
 
 @pytest.mark.parametrize("r", RERANKINGS, ids=lambda r: r.label())
@@ -132,6 +140,27 @@ def test_feedback_guard_skips_small_result_sets(npl_engine):
     ids = [h.id for h in plain.hits]
     assert [h.id for h in guarded.hits] == ids
     assert [h.id for h in expanded.hits] != ids
+
+
+def test_bm25f_proper_saturates_title_and_body_once(tmp_path):
+    """A word in the title and the body: Whoosh's per-field sum saturates it twice, BM25F
+    proper once (less); a word only in the body: both are the same BM25 score."""
+    from newsgrep.engine import open_engine
+
+    docs = [("a", "tunnel works", "the tunnel under the river opened"),
+            ("b", "", "river tunnel tunnel tunnel plans"),
+            ("c", "bridges", "a bridge over the river"),
+            ("d", "weather", "rain and wind all week")]
+    er.build_newsgrep(docs, tmp_path / "index")
+    engine = open_engine(tmp_path / "index")
+    r = rk.DEFAULT.with_(bm25f="combined")
+    with engine.ix.searcher(weighting=wr.weighting(r)) as s:
+        num = {s.stored_fields(n)["id"]: n for n in range(s.doc_count_all())}
+        docnums = sorted(num.values())
+        true, summed = wr._combined(s, docnums, "tunnel", wr._fields(r), r.k1)
+        assert true[num["a"]] < summed[num["a"]]
+        assert true[num["b"]] == pytest.approx(summed[num["b"]], rel=1e-6)
+        assert num["c"] not in true and num["d"] not in true
 
 
 def test_window_count_counts_occurrences_near_the_other_word():

@@ -25,7 +25,7 @@ off-topic words and the order drifts, so it is opt-in (`search --expand`), not t
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from whoosh import query as wq
 
@@ -36,11 +36,21 @@ FEEDBACK_TERMS = 10  # words added (Anserini's default fbTerms)
 FEEDBACK_WEIGHT = 0.5  # weight of the heaviest added word relative to a query word
 
 
-def feedback_terms(docs: Iterable[tuple[float, str]], n_terms: int = FEEDBACK_TERMS
+def feedback_terms(docs: Iterable[tuple[float, str]], n_terms: int = FEEDBACK_TERMS,
+                   doc_temp: float | None = None,
+                   idf: Callable[[str], float] | None = None, idf_power: float = 0.0
                    ) -> list[tuple[str, float]]:
     """The relevance model of (score, text) pairs: its `n_terms` heaviest indexed terms
-    with weights in (0, 1], the heaviest first."""
+    with weights in (0, 1], the heaviest first.
+
+    A document counts in proportion to its score, or with `doc_temp` t to
+    exp(t * score / best score) (t=0: uniformly). With `idf` and `idf_power` p, a word's
+    weight is multiplied by idf(word)**p, so words common in the whole collection do not
+    take the places of the topical ones."""
     docs = [(s, t) for s, t in docs if s > 0 and t]
+    if doc_temp is not None and docs:
+        best = max(s for s, _ in docs)
+        docs = [(math.exp(doc_temp * (s / best - 1.0)), t) for s, t in docs]
     total = sum(s for s, _ in docs)
     if not 0 < total < math.inf:
         return []
@@ -54,6 +64,8 @@ def feedback_terms(docs: Iterable[tuple[float, str]], n_terms: int = FEEDBACK_TE
         for term, positions in tp.items():
             if len(term) > 1:
                 weights[term] = weights.get(term, 0.0) + share * len(positions)
+    if idf is not None and idf_power:
+        weights = {t: w * idf(t) ** idf_power for t, w in weights.items()}
     top = sorted(((t, w) for t, w in weights.items() if w > 0),  # > 0: no underflow
                  key=lambda kv: (-kv[1], kv[0]))[:n_terms]
     if not top:

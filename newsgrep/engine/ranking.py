@@ -28,6 +28,19 @@ class Ranking:
     fb_terms: int = 10  # feedback words added (optional terms)
     fb_weight: float = 0.5  # weight of the heaviest feedback word relative to a query word
     fb_title: bool = True  # feedback words also searched in titles
+    # How much each feedback document counts: None, in proportion to its first-pass
+    # score (RM3 over BM25 as Anserini does); a number t, in proportion to
+    # exp(t * score / best score) (Indri's exp(log-likelihood), sharpened by t; 0 is
+    # uniform).
+    fb_doc_temp: float | None = None
+    # Feedback words are chosen and weighted by p(word | feedback docs) * idf**fb_idf
+    # (0: plain RM3, which favours words common everywhere).
+    fb_idf: float = 0.0
+    # "max": the heaviest feedback word weighs fb_weight of a query word. "sum": RM3's
+    # interpolation as Anserini does it: the feedback words together weigh fb_weight
+    # times the query's words together (1.0 is Anserini's lambda 0.5), so a long query
+    # gets as much feedback, relative to its words, as a short one.
+    fb_norm: str = "max"
     # How the feedback words are scored. "rescore": one pass of the query to depth
     # max(limit, fb_depth), then the feedback words' BM25F scores are added to those hits
     # only (term matchers skipped to each hit). "requery": Anserini's way, a second full
@@ -46,6 +59,13 @@ class Ranking:
     prox_weight: float = 0.0
     prox_window: int = 8
     prox_depth: int = 100
+    # "sum": Whoosh's BM25F, a BM25 score per field summed (a word in the title and the
+    # body saturates twice). "combined": the matches the other passes re-order (at least
+    # the best `bm25f_depth`) are rescored by BM25F proper: per word, the field-weighted,
+    # length-normalised term frequencies are added first and saturated once (Robertson &
+    # Zaragoza 2009); feedback words too.
+    bm25f: str = "sum"
+    bm25f_depth: int = 100
 
     def with_(self, **changes) -> Ranking:
         return replace(self, **changes)
@@ -55,12 +75,13 @@ class Ranking:
         """How many of the best first-pass matches the re-ranking passes re-order (the
         same whatever the limit, so the top k of a search are the first k of all)."""
         return max(self.fb_depth if self.fb_docs else 0,
-                   self.prox_depth if self.prox_weight else 0)
+                   self.prox_depth if self.prox_weight else 0,
+                   self.bm25f_depth if self.bm25f == "combined" else 0)
 
     @property
     def reranks(self) -> bool:
         """Whether anything beyond one BM25F pass runs."""
-        return self.fb_docs > 0 or self.prox_weight > 0
+        return self.fb_docs > 0 or self.prox_weight > 0 or self.bm25f == "combined"
 
     def label(self) -> str:
         parts = [f"k1={self.k1:g}", f"b={self.b:g}"]
@@ -77,19 +98,29 @@ class Ranking:
                 fb += f",min{self.fb_min_matches}"
             if self.fb_min_words > 1:
                 fb += f",words>={self.fb_min_words}"
+            if self.fb_doc_temp is not None:
+                fb += f",exp{self.fb_doc_temp:g}"
+            if self.fb_idf:
+                fb += f",idf^{self.fb_idf:g}"
+            if self.fb_norm != "max":
+                fb += f",{self.fb_norm}"
             parts.append(fb + ")")
         if self.prox_weight:
             parts.append(f"prox(w{self.prox_weight:g},win{self.prox_window},"
                          f"top{self.prox_depth})")
+        if self.bm25f == "combined":
+            parts.append(f"bm25f(top{self.rerank_depth})")
         return " ".join(parts)
 
 
 # The shipped ranking before issue #14: BM25F 0.9/0.4, title weight 2, no re-ranking.
 BASELINE = Ranking()
 # The ranking chosen in issue #14 over NPL, CISI and CACM together, by the worst ratio to
-# the best anchor (docs/ranking.md): BM25F 0.9/0.6 with title weight 1.5, RM3 feedback
-# (10 docs, 10 words, weight 0.5) when the query matches at least 20 articles, and a
+# the best anchor (docs/ranking.md): BM25F k1 0.9, b 0.5 (titles 0.75), title weight 2,
+# rescored as BM25F proper (one saturation over title and body); RM3 feedback from the
+# 20 best hits weighted by exp(5 * score / best score), 20 words at up to half a query
+# word, over the best 200 matches, when the query matches at least 20 articles; and a
 # small proximity bonus for adjacent query words within 8 positions.
-DEFAULT = Ranking(k1=0.9, b=0.6, title_weight=1.5, fb_docs=10, fb_terms=10,
-                  fb_weight=0.5, fb_min_matches=20, prox_weight=0.25, prox_window=8,
-                  prox_depth=100)
+DEFAULT = Ranking(k1=0.9, b=0.5, title_b=0.75, title_weight=2.0, bm25f="combined",
+                  fb_docs=20, fb_terms=20, fb_weight=0.5, fb_doc_temp=5.0, fb_depth=200,
+                  fb_min_matches=20, prox_weight=0.25, prox_window=8, prox_depth=100)
