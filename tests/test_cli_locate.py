@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgrep.engine.whoosh.query_parser import exact_scopes, parse_user_query
+from newsgrep.engine.querylang.parser import exact_scopes, parse_user_query
 from newsgrep.query import SearchRequest, path_glob
 
 from .conftest import jsonl, run

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsgrep.engine import analysis, open_engine
-from newsgrep.engine.whoosh.query_nodes import AnyLanguage
-from newsgrep.engine.whoosh.query_parser import parse_user_query
+from newsgrep.engine.querylang.nodes import AnyLanguage
+from newsgrep.engine.querylang.parser import parse_user_query
 from newsgrep.engine.whoosh_rank import query_words
 from newsgrep.errors import NewsgrepError
 from newsgrep.query import SearchRequest

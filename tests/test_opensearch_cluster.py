@@ -14,8 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from opensearchpy import OpenSearch
 
-from newsgrep.engine import opensearch_engine as ose
+from newsgrep.engine.opensearch.engine import OpenSearchEngine
+from newsgrep.engine.opensearch.mapping import MAPPING, SETTINGS
 
 from .conftest import CORPUS, OPENSEARCH_MODE
 
@@ -59,7 +61,7 @@ def _corpus(folder: Path) -> set[str]:
     return {str(p) for p in folder.rglob("*.txt")}
 
 
-def _indexed_paths(engine: ose.OpenSearchEngine) -> list[str]:
+def _indexed_paths(engine: OpenSearchEngine) -> list[str]:
     """Every stored document's path, duplicates kept (paged over all of them)."""
     return [h["_source"]["path"] for h in engine._scan(
         {"query": {"match_all": {}}, "_source": ["path"]}, [{"id": "asc"}])]
@@ -67,18 +69,18 @@ def _indexed_paths(engine: ose.OpenSearchEngine) -> list[str]:
 
 def test_a_node_killed_during_an_index_run(cluster, tmp_path):
     index = "faults"
-    ose.OpenSearch(hosts=[cluster.url]).indices.create(index=index, body={
-        "settings": dict(ose.SETTINGS, number_of_shards=3, number_of_replicas=1,
+    OpenSearch(hosts=[cluster.url]).indices.create(index=index, body={
+        "settings": dict(SETTINGS, number_of_shards=3, number_of_replicas=1,
                          auto_expand_replicas="false",
                          # a lost node's replicas are rebuilt on its return, not elsewhere
                          **{"unassigned.node_left.delayed_timeout": "5m"}),
-        "mappings": ose.MAPPING})
+        "mappings": MAPPING})
     cluster.wait("green", 3)
     on_disk = _corpus(tmp_path / "articles")
     coordinator, victim = cluster.nodes[0], cluster.nodes[2]
     url = f"{coordinator.url}/{index}"
     local = tmp_path / "local"
-    engine = ose.OpenSearchEngine(url)
+    engine = OpenSearchEngine(url)
 
     # Searches through the CLI, every half second, for as long as the index run lasts.
     answers: list[tuple[int, str]] = []

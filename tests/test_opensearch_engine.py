@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from newsgrep.engine import opensearch_engine as ose  # noqa: E402
 from newsgrep.engine.opensearch import writer as ose_writer  # noqa: E402
+from newsgrep.engine.opensearch.client import parse_url  # noqa: E402
+from newsgrep.engine.opensearch.engine import OpenSearchEngine  # noqa: E402
 from newsgrep.errors import NewsgrepError  # noqa: E402
 
 from .conftest import CORPUS, SEED_000, SEED_004, SEEDS, jsonl, run  # noqa: E402
@@ -225,7 +226,7 @@ def test_similar_lists_reprints_first(stories_os):
 
 def test_similar_without_native_more_like_this(stories_os):
     url, local, folder = stories_os
-    engine = ose.OpenSearchEngine(url)
+    engine = OpenSearchEngine(url)
     engine._mlt_native = False  # as on a server without more_like_this
     seed = engine.get_by_path(str(folder / SEED_000.name))[0]
     hits = engine.similar(seed.id, limit=8).hits
@@ -291,10 +292,10 @@ def test_missing_index_and_bad_urls(server, tmp_path):
     for bad in (f"ftp://u:{PASSWORD}@h/x", "http://h:9200/Bad*Name", "http://h:notaport/x"):
         res = run_os(bad, tmp_path, "search", "troops")
         assert res.exit_code == 2 and PASSWORD not in res.stderr, bad
-    t = ose.parse_url(f"https://admin:{PASSWORD}@example.org/news")
+    t = parse_url(f"https://admin:{PASSWORD}@example.org/news")
     assert (t.port, t.index, t.safe_url) == (9200, "news", "https://admin:***@example.org:9200/news")
     with pytest.raises(NewsgrepError):
-        ose.parse_url("example.org:9200")
+        parse_url("example.org:9200")
 
 
 def test_failed_bulk_leaves_files_unindexed_and_a_rerun_completes(server, tmp_path, monkeypatch):
@@ -307,7 +308,7 @@ def test_failed_bulk_leaves_files_unindexed_and_a_rerun_completes(server, tmp_pa
         res = run_os(url, local, "index", str(SEEDS))
         assert res.exit_code == 2
         assert "gave up after" in res.stderr and len(res.stderr.strip().splitlines()) == 1
-        assert PASSWORD not in res.stderr and proxy.bulk_seen >= ose.BULK_TRIES
+        assert PASSWORD not in res.stderr and proxy.bulk_seen >= ose_writer.BULK_TRIES
         proxy.fail_bulk = 2  # overloaded for a moment: retried with back-off
         res = run_os(url, local, "index", "--json", str(SEEDS))
         assert res.exit_code == 0, res.output
@@ -333,10 +334,10 @@ def test_reindexing_a_changed_file_replaces_its_record(server, seeds_copy, tmp_p
 
 
 def test_the_index_ranks_with_the_whoosh_engines_bm25_parameters(corpus_os):
-    from newsgrep.engine.whoosh.query_parser import BM25_B, BM25_K1
+    from newsgrep.engine.ranking import DEFAULT as RANKING
 
     url, _ = corpus_os
-    engine = ose.OpenSearchEngine(url)
+    engine = OpenSearchEngine(url)
     settings = engine.client.indices.get_settings(index=engine.index)
     sim = settings[engine.index]["settings"]["index"]["similarity"]["default"]
-    assert (float(sim["k1"]), float(sim["b"])) == (BM25_K1, BM25_B)
+    assert (float(sim["k1"]), float(sim["b"])) == (RANKING.k1, RANKING.b)

@@ -1,5 +1,5 @@
 """`timeline --share` on the OpenSearch engine: the per-period totals come from a
-date_histogram aggregation (engine/opensearch_stats.py) and agree with Whoosh's."""
+date_histogram aggregation (engine/opensearch/stats.py) and agree with Whoosh's."""
 
 from __future__ import annotations
 

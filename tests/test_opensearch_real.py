@@ -9,12 +9,17 @@ import json
 import math
 
 import pytest
+from opensearchpy import OpenSearch
 
-from newsgrep.engine import opensearch_engine as ose
-from newsgrep.engine.whoosh.query_parser import BM25_B, BM25_K1
+from newsgrep.engine.opensearch.engine import OpenSearchEngine
+from newsgrep.engine.opensearch.mapping import MAPPING, SETTINGS, _analysed
+from newsgrep.engine.ranking import DEFAULT as RANKING
+from newsgrep.query import SearchRequest
 
 from .conftest import CORPUS, SEEDS, jsonl, run
 from .opensearch_support import FaultyProxy, run_os, with_auth
+
+BM25_K1, BM25_B = RANKING.k1, RANKING.b  # the shipped ranking's (engine/ranking.py)
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +30,11 @@ def real(opensearch) -> str:
     return url
 
 
-def _create(base: str, index: str, **settings) -> ose.OpenSearchEngine:
+def _create(base: str, index: str, **settings) -> OpenSearchEngine:
     """An index made as the engine makes it, with extra index settings (shards...)."""
-    ose.OpenSearch(hosts=[base]).indices.create(index=index, body={
-        "settings": dict(ose.SETTINGS, **settings), "mappings": ose.MAPPING})
-    return ose.OpenSearchEngine(with_auth(base, index))
+    OpenSearch(hosts=[base]).indices.create(index=index, body={
+        "settings": dict(SETTINGS, **settings), "mappings": MAPPING})
+    return OpenSearchEngine(with_auth(base, index))
 
 
 def _find(node: dict, prefix: str) -> dict:
@@ -46,7 +51,7 @@ def test_bm25_scores_are_lucenes_formula_with_newsgreps_k1_and_b(real, tmp_path)
     local = tmp_path / "local"
     url = with_auth(real, "bm25")
     assert run_os(url, local, "index", "-q", str(CORPUS / "wikinews-en")).exit_code == 0
-    engine = ose.OpenSearchEngine(url)
+    engine = OpenSearchEngine(url)
     term = "troop"
     hits = jsonl(run_os(url, local, "search", "troops", "--json", "-n", "3").stdout)
     assert hits
@@ -79,7 +84,7 @@ def test_bm25_scores_are_lucenes_formula_with_newsgreps_k1_and_b(real, tmp_path)
         assert top["value"] != pytest.approx(default, rel=1e-3)
         # The frequency is that of newsgrep's analysed terms (pre-analysed field).
         article = engine.get(hit["id"])
-        assert freq == ose._analysed(article.body).count(term)
+        assert freq == _analysed(article.body).count(term)
     # The CLI's score for a one-term query is that explained score (title boost aside).
     only_body = engine.client.search(index="bm25", body={"query": {"term": {
         "body_terms": term}}, "size": 1}, params={"search_type": "dfs_query_then_fetch"})
@@ -111,9 +116,9 @@ def test_sloppy_phrases_of_three_words_are_exact_with_nested_spans(real, tmp_pat
         theirs = {p.rsplit("/", 1)[-1]
                   for p in run("search", q, "-l", index=tmp_path / "wh").output.split()}
         assert ours == theirs == want, q
-    engine = ose.OpenSearchEngine(url)
+    engine = OpenSearchEngine(url)
     engine.flat_spans = True  # what the osmem fallback would do: one extra match
-    req = ose.SearchRequest('"alpha beta gamma"~2', limit=None, snippets=0)
+    req = SearchRequest('"alpha beta gamma"~2', limit=None, snippets=0)
     assert {h.path.rsplit("/", 1)[-1] for h in engine.search(req).hits} == {
         "hit.txt", "trap.txt"}
 
@@ -124,7 +129,7 @@ def test_a_three_shard_index_ranks_as_a_one_shard_index(real, tmp_path):
     _create(real, "shards-3", number_of_shards=3)
     for url in (one, three):
         assert run_os(url, tmp_path / url[-8:], "index", "-q", str(CORPUS)).exit_code == 0
-    assert ose.OpenSearchEngine(three).client.indices.get_settings(index="shards-3")[
+    assert OpenSearchEngine(three).client.indices.get_settings(index="shards-3")[
         "shards-3"]["settings"]["index"]["number_of_shards"] == "3"
     for args in (("troops",), ("president trump",), ("police OR court",),
                  ('"said police"~5',), ("Москве",), ("election", "--source", "Wikinews")):
@@ -133,7 +138,7 @@ def test_a_three_shard_index_ranks_as_a_one_shard_index(real, tmp_path):
         assert [h["path"] for h in a] == [h["path"] for h in b], args
         assert [h["score"] for h in a] == pytest.approx([h["score"] for h in b], rel=1e-4)
     # Not a vacuous check: without dfs the shards' own statistics do change the scores.
-    engine = ose.OpenSearchEngine(three)
+    engine = OpenSearchEngine(three)
     body = {"query": {"term": {"body_terms": "troop"}}, "size": 20}
     plain = engine.client.search(index="shards-3", body=body)["hits"]["hits"]
     dfs = engine.client.search(index="shards-3", body=body,
@@ -158,15 +163,15 @@ def test_identity_is_the_index_uuid_and_changes_when_the_index_is_made_again(rea
     url = with_auth(real, "ident")
     local = tmp_path / "local"
     assert run_os(url, local, "index", "-q", str(SEEDS)).exit_code == 0
-    engine = ose.OpenSearchEngine(url)
+    engine = OpenSearchEngine(url)
     # auto_expand_replicas 0-1: no unassignable replica on a single node, so green.
     assert engine.client.cluster.health(index="ident")["status"] == "green"
     first = engine.identity()
     uuid = engine.client.indices.get_settings(index="ident")["ident"]["settings"]["index"]["uuid"]
-    assert first == uuid and ose.OpenSearchEngine(url).identity() == first  # stable
+    assert first == uuid and OpenSearchEngine(url).identity() == first  # stable
     engine.client.indices.delete(index="ident")
     assert engine.identity() is None
-    again = ose.OpenSearchEngine(url, create=True).identity()
+    again = OpenSearchEngine(url, create=True).identity()
     assert again and again != first
 
 

@@ -196,14 +196,14 @@ def test_fuzzy_and_proximity_still_work(qindex):
 
 
 def test_a_prefix_that_stands_for_too_many_words_is_refused(tmp_path, monkeypatch):
-    from newsgrep.engine.whoosh import query_nodes as whoosh_query
+    from newsgrep.engine.querylang import nodes
 
     folder = tmp_path / "d"
     folder.mkdir()
     (folder / "a.txt").write_text("Words\n\n" + " ".join(f"pre{i}x" for i in range(40)))
     idx = tmp_path / "i"
     assert run("index", "-q", str(folder), index=idx).exit_code == 0
-    monkeypatch.setattr(whoosh_query, "MAX_EXPANSIONS", 30)
+    monkeypatch.setattr(nodes, "MAX_EXPANSIONS", 30)
     res = run("search", "pre*", index=idx)
     assert res.exit_code == 2 and "more than 30 different words" in res.output
     assert run("search", "pre1*", "-c", index=idx).output.strip() == "1"  # 11 words

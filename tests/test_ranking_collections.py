@@ -171,7 +171,7 @@ def test_window_count_counts_occurrences_near_the_other_word():
 
 
 def test_query_words_keep_order_and_skip_negations():
-    from newsgrep.engine.whoosh.query_parser import parse_user_query
+    from newsgrep.engine.querylang.parser import parse_user_query
     from newsgrep.query import SearchRequest
 
     q = parse_user_query(SearchRequest("tunnels river -flood tunnel", any_words=True))

@@ -4,8 +4,8 @@ Ingest, search and the CLI reach an engine only through `open_engine()` and the 
 of the object it returns (the `Engine` protocol below). Whoosh is the default; a second
 engine (OpenSearch, for archives that outgrow one machine) plugs in here without
 touching ingest, the CLI or the printer. The user's query string is parsed once, by
-`parse_query()` (Whoosh's query parser serves as newsgrep's query-language parser, its
-query tree as the AST), and each engine runs that tree its own way.
+the query language both engines share (querylang/, on Whoosh's query parser and query
+tree), and each engine runs that tree its own way.
 """
 
 from __future__ import annotations
@@ -179,10 +179,11 @@ def _files(spec: EngineSpec) -> LocalFiles | None:
 
 
 def parse_query(req: SearchRequest):
-    """The request's query string as a query tree (raises NewsgrepError on bad syntax)."""
-    from .whoosh.query_parser import parse_user_query
+    """The request's query string as a query tree (raises NewsgrepError on bad syntax).
+    Imported when called, as the engines are: the parser loads Whoosh."""
+    from .querylang import parse_query as parse
 
-    return parse_user_query(req)
+    return parse(req)
 
 
 # -- integrity ----------------------------------------------------------------------

@@ -4,7 +4,7 @@ matching a query against the whole index, as Elasticsearch's significant_terms d
 Score: JLH, (fg% - bg%) * fg% / bg%, where fg% is the share of matching articles that
 contain the term and bg% the share of all articles that do. A word frequent everywhere
 ("said") has fg% close to bg% and scores near zero; a name that is rare in the archive but
-in most matches scores high. Counting is engine-side (engine/whoosh_stats.py): document
+in most matches scores high. Counting is engine-side (engine/whoosh/stats.py): document
 frequencies in the matches from their stored text, re-analysed as the index analyses it,
 and in the whole index from its postings. Each term is shown in the form most often
 written in the matches (`Голунова`, not the stem `голунов`).

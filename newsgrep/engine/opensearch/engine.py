@@ -6,8 +6,8 @@ printer do not know which engine runs. Matching is made to agree with Whoosh exa
 * Title, body and source are indexed *pre-analysed*: newsgrep's own analyzer
   (analysis.py: fold accents, stem per script, drop stopwords, renumber positions) runs
   in Python, and the space-joined terms go to `*_terms` fields that OpenSearch only
-  splits on whitespace. The user's query is parsed once by `parse_query()` (terms
-  already folded and stemmed) and its Whoosh query tree is translated node by node into
+  splits on whitespace. The user's query is parsed once by `querylang.parse_query()`
+  (terms already folded and stemmed) and its query tree is translated node by node into
   the query DSL (`_dsl`), so a query finds the same articles in both engines.
 * The clean body is kept in `_source` (not indexed as raw text); snippets are made by
   newsgrep's own snippets.py from it, so they are identical too.
@@ -22,22 +22,22 @@ in a message. See docs/scaling-out.md for the design and the known differences.
 
 from __future__ import annotations
 
-import math
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from opensearchpy import exceptions as osx
 from whoosh import query as wq
 
 from ...article import Article
-from ...dedup import band_keys
 from ...errors import NewsgrepError
 from ...hits import SearchResult, Snippet
 from ...query import SearchRequest
-from .. import parse_query, results
+from .. import results
 from ..feedback import FEEDBACK_DOCS, expand, feedback_terms
+from ..querylang import parse_query
+from ..querylang.highlight import HighlightTerms, highlight_terms, positive_leaves
 from ..ranking import DEFAULT as RANKING  # rank as the default engine does
 from ..results import Found
 from .client import connect, error, parse_url
@@ -46,21 +46,19 @@ from .mapping import (
     SCHEMA_VERSION,
     SETTINGS,
     SUMMARY_FIELDS,
-    _analysed,
     _article,
     _iso_ms,
     _ms_date,
     _row,
-    _sig,
     _source_terms,
 )
+from .similar import similar_articles
 from .stats import day_counts
-from .translate import _dsl, _HighlightTerms, _positive_leaves, highlight_terms
+from .translate import _dsl
 from .writer import OpenSearchWriter
 
 MAX_WINDOW = 10_000  # index.max_result_window: beyond it, page with search_after
 PAGE = 1000  # hits per page when reading everything
-MLT_TERMS = 15  # key terms of `similar`, as Whoosh's more_like(numterms=15)
 
 
 def _wild(glob: str) -> str:
@@ -260,7 +258,7 @@ class OpenSearchEngine:
             rest = dict(body, search_after=raw[-1]["sort"])
             raw = raw + list(self._scan(rest, self._sort(req), want - len(raw), ranked))
         rows = [_row(h) for h in raw]
-        terms = highlight_terms(q) if req.snippets else _HighlightTerms()
+        terms = highlight_terms(q) if req.snippets else HighlightTerms()
         suggestion = self._suggest(q, req.query) if total == 0 else None
         return results.build(req, Found(rows, total, terms, suggestion))
 
@@ -319,7 +317,7 @@ class OpenSearchEngine:
         by the closest indexed term (as Whoosh's correct_query: up to 2 edits, same first
         letter). Best effort: None if the server has no term suggester."""
         spans: dict[tuple[int, int], str] = {}
-        for leaf in _positive_leaves(q):
+        for leaf in positive_leaves(q):
             if (type(leaf) is wq.Term and leaf.fieldname in ("title", "body")
                     and getattr(leaf, "startchar", None) is not None):
                 spans[(leaf.startchar, leaf.endchar)] = leaf.text
@@ -350,79 +348,7 @@ class OpenSearchEngine:
     # -- similar -------------------------------------------------------------------
     def similar(self, article_id: str, limit: int = 10) -> SearchResult:
         """Articles most like this one: reprints (by MinHash) first, then by content."""
-        try:
-            me = self.client.get(index=self.index, id=article_id)["_source"]
-        except osx.NotFoundError:
-            raise NewsgrepError(f"no article with id {article_id!r} in the index") from None
-        except Exception as e:
-            raise self._error(e, "read the article") from None
-        sig = _sig(me)
-        reprints: list[tuple[results.Row, float]] = []
-        if sig:
-            cand = {"query": {"terms": {"lsh": band_keys(sig)}},
-                    "_source": SUMMARY_FIELDS + ["sig"]}
-            rows = [_row(h) for h in self._scan(cand, [{"id": "asc"}])]
-            reprints, _ = results.split_reprints(
-                sig, [r for r in rows if r["id"] != article_id])
-        related: Sequence[results.Row] = []
-        if len(reprints) < limit:
-            text = (me.get("title") or "") + "\n" + (me.get("body") or "")
-            seen = {article_id} | {r["id"] for r, _ in reprints}
-            related = self._more_like(text, seen, limit - len(reprints))
-        return results.similar_result(reprints, related, limit)
-
-    def _more_like(self, text: str, exclude: set[str], size: int) -> list[dict]:
-        """Articles sharing the key terms of `text`: OpenSearch's more_like_this on the
-        pre-analysed body, or, where the server lacks it, the same idea by hand (the
-        MLT_TERMS terms with the highest tf-idf, OR-ed)."""
-        terms = _analysed(text)
-        if not terms:
-            return []
-        not_me = {"ids": {"values": sorted(exclude)}}
-        if self._mlt_native:
-            # minimum_should_match 1: Whoosh's more_like ORs its key terms; Lucene's
-            # default (30% of them) would drop weakly related articles Whoosh lists.
-            mlt = {"more_like_this": {"fields": ["body_terms"], "like": " ".join(terms),
-                                      "max_query_terms": MLT_TERMS, "min_term_freq": 1,
-                                      "min_doc_freq": 2, "minimum_should_match": "1"}}
-            body = {"query": {"bool": {"must": [mlt], "must_not": [not_me]}},
-                    "size": size, "_source": SUMMARY_FIELDS}
-            try:
-                resp = self.client.search(index=self.index, body=body,
-                                          params={"search_type": "dfs_query_then_fetch"})
-                return [_row(h) for h in resp["hits"]["hits"]]
-            except osx.RequestError:  # e.g. "more_like_this is not supported"
-                self._mlt_native = False
-            except Exception as e:
-                raise self._error(e, "find similar articles") from None
-        should = [{"term": {"body_terms": {"value": t, "boost": round(w, 4)}}}
-                  for t, w in self._key_terms(terms)]
-        if not should:
-            return []
-        body = {"query": {"bool": {"should": should, "minimum_should_match": 1,
-                                   "must_not": [not_me]}},
-                "size": size, "_source": SUMMARY_FIELDS}
-        hits = self._search(body, "find similar articles", ranked=True)["hits"]["hits"]
-        return [_row(h) for h in hits]
-
-    def _key_terms(self, terms: list[str]) -> list[tuple[str, float]]:
-        tf: dict[str, int] = {}
-        for t in terms:
-            tf[t] = tf.get(t, 0) + 1
-        cands = sorted(tf, key=lambda t: -tf[t])[:8 * MLT_TERMS]
-        aggs = {"df": {"filters": {"filters": {str(i): {"term": {"body_terms": t}}
-                                               for i, t in enumerate(cands)}}}}
-        resp = self._search({"size": 0, "track_total_hits": True, "aggs": aggs},
-                            "find similar articles")
-        n = max(1, int(resp["hits"]["total"]["value"]))
-        buckets = resp["aggregations"]["df"]["buckets"]
-        scored = []
-        for i, t in enumerate(cands):
-            df = int(buckets[str(i)]["doc_count"])
-            if df >= 2:  # a term only this article has finds nothing else
-                scored.append((t, tf[t] * math.log(1 + n / df)))
-        scored.sort(key=lambda x: -x[1])
-        return scored[:MLT_TERMS]
+        return similar_articles(self, article_id, limit)
 
     def highlight_article(self, article: Article, text_query: str) -> list[Snippet]:
         """The whole body with the words matching `text_query` marked."""

@@ -1,10 +1,9 @@
-"""The Whoosh engine, one job per module, each importing only the ones listed before it:
+"""The Whoosh engine, one job per module, each importing only the ones listed before it
+(and the query language, engine/querylang/, which both engines share):
 
 fastformat      newsgrep's posting format, computed in the parsing workers
 schema          the fields, the document an article becomes, a stored record read back
 folder          the index folder: open/create, format, identity, checksums, verify
-query_nodes     the query tree's nodes (each word in every language, bounded expansion)
-query_parser    newsgrep's query language parsed into that tree
 filters         a request's filters as a query
 summaries       whole-index counts from postings and columns
 suggest         did-you-mean

@@ -15,6 +15,9 @@ from ...errors import NewsgrepError
 from ...hits import SearchResult, Snippet
 from ...query import SearchRequest
 from .. import results, whoosh_rank
+from ..querylang.highlight import match_terms
+from ..querylang.nodes import shorten
+from ..querylang.parser import parse_user_query
 from ..ranking import DEFAULT, Ranking
 from ..results import Found
 from . import folder, summaries
@@ -22,8 +25,6 @@ from .bulk import BulkWriter
 from .classic_writer import WhooshWriter, whoosh_writer_forced
 from .filters import request_filter
 from .folder import open_index
-from .query_nodes import match_terms, shorten
-from .query_parser import parse_user_query
 from .schema import date_column, stored_article, stored_body, title_and_body
 from .segment_ingest import SegmentIngest
 from .suggest import suggest

@@ -7,7 +7,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 
 from ...query import SearchRequest
 from ..analysis import fold
-from .query_nodes import PathGlob
+from ..querylang.nodes import PathGlob
 from .schema import day_end, day_start
 
 

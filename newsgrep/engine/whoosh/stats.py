@@ -14,8 +14,8 @@ from ...query import SearchRequest
 from .. import whoosh_rank
 from ..analysis import _TOKEN as TOKEN
 from ..analysis import STOPWORDS, _fold_cached, normalize_term
+from ..querylang.parser import parse_user_query
 from .filters import request_filter
-from .query_parser import parse_user_query
 from .schema import stored_body
 
 if TYPE_CHECKING:

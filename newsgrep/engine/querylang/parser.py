@@ -1,6 +1,7 @@
-"""newsgrep's query language on Whoosh: parsing a user's query into a Whoosh query tree
-(Whoosh's query parser serves as the parser, its tree as the AST), with the limits,
-empty-clause detection, `=exact` scopes, and the rewrite into query_nodes' classes."""
+"""newsgrep's query language: a user's query parsed into a query tree (Whoosh's query
+parser serves as the parser, its tree as the AST), with the limits, empty-clause
+detection, `=exact` scopes, and the rewrite into nodes.py's classes. Every engine runs
+the tree parse_query() gives, its own way."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from ...query import SearchRequest, lang_code, path_glob
 from ...words import has_cjk
 from ..analysis import fold, term_positions
 from ..ranking import DEFAULT
-from .query_nodes import (
+from .fields import USER_FIELDS, query_schema
+from .nodes import (
     FUZZY_PREFIX,
     MAX_EDITS,
     AnyLanguage,
@@ -38,19 +40,9 @@ from .query_nodes import (
     expand_term,
     shorten,
 )
-from .schema import make_schema
-
-# The shipped ranking's BM25F settings (engine/ranking.py), also used by the OpenSearch
-# engine so that both rank alike.
-TITLE_BOOST = DEFAULT.title_weight  # BM25F field weight of the title relative to the body
-BM25_B = DEFAULT.b  # length normalisation
-BM25_K1 = DEFAULT.k1  # term-frequency saturation
 
 _WORD_START = r"(?:(?<=^)|(?<=\s)|(?<=\())"
 
-# The fields a query may scope a word to (`title:latvia`); the schema's other fields are
-# the engine's bookkeeping (ids, paths, compressed bodies).
-USER_FIELDS = ("title", "body", "source", "lang", "date", "domain", "author", "path", "exact")
 # `name:` starts a field scope only when name starts with a letter: `12:30` stays text.
 _FIELD_EXPR = r"(?P<text>[^\W\d]\w*|[*]):"
 
@@ -99,11 +91,18 @@ class _Parser(QueryParser):
         return super().multitoken_query(spec, texts, fieldname, termclass, boost)
 
 
+def parse_query(req: SearchRequest) -> query.Query:
+    """The request's query string as a query tree (raises NewsgrepError on bad syntax)."""
+    return parse_user_query(req)
+
+
 def parse_user_query(req: SearchRequest, schema: Schema | None = None,
-                     title_boost: float = TITLE_BOOST) -> query.Query:
+                     title_boost: float = DEFAULT.title_weight) -> query.Query:
     """Parse newsgrep's query language into a Whoosh query tree (title/body terms are
-    analysed: folded and stemmed). Raises NewsgrepError on anything not understood."""
-    schema = schema or make_schema()
+    analysed: folded and stemmed) with the title weighted `title_boost`, analysing each
+    field's text as `schema` does (default: fields.query_schema()). Raises
+    NewsgrepError on anything not understood."""
+    schema = schema or query_schema()
     group = OrGroup if req.any_words else AndGroup
     parser = _Parser(None, schema, group=group)  # as MultifieldParser() builds it
     parser.add_plugin(MultifieldPlugin(["title", "body"],

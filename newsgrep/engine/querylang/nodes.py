@@ -1,6 +1,6 @@
 """The nodes of newsgrep's query tree on Whoosh's query classes: each word in every
 language (AnyLanguage), bounded prefix/wildcard/fuzzy expansion, the stemmed prefix, a
-correct AND NOT, path globs; and the terms a tree marks as matches (match_terms)."""
+correct AND NOT, path globs."""
 
 from __future__ import annotations
 
@@ -15,14 +15,7 @@ from whoosh.support.levenshtein import levenshtein
 
 from ...errors import NewsgrepError
 from ...words import has_cjk
-from ..analysis import (
-    QUERY_LANGS,
-    MatchTerms,
-    normalize_term,
-    query_keys,
-    query_terms,
-    romanized,
-)
+from ..analysis import QUERY_LANGS, normalize_term, query_keys, query_terms, romanized
 
 # Bounds on the words one query term may stand for, so no query runs for minutes
 # (`a~99` took 458 s, `a*` 17 s on 7.6k articles). Lucene's limits: at most 2 edits,
@@ -34,43 +27,6 @@ FUZZY_EXPANSIONS = 50
 MAX_EXPANSIONS = 1024
 FUZZY_PREFIX = 1  # a fuzzy term's first letter must match (Lucene's spell checker's
 # minPrefix): with none, `game~2` tried every word of up to 6 letters (2 s per field)
-
-
-def match_terms(q: query.Query, reader) -> MatchTerms:
-    """Indexed title/body terms the query looks for (prefix and fuzzy terms expanded to
-    those in the index), leaving out anything under NOT: the words to highlight. A
-    word's forms for other languages are kept apart (MatchTerms.for_lang), so an
-    English article does not get the French stem of its query word marked."""
-    common: set[str] = set()
-    by_lang: dict[str, set[str]] = {}
-
-    def walk(node: query.Query, out: set[str], langs: frozenset[str] | None) -> None:
-        if isinstance(node, query.Not):
-            return
-        if isinstance(node, AnyLanguage):
-            for alt, alt_langs in node.alternatives(reader):
-                if alt_langs is None:
-                    walk(alt, out, langs)
-                else:
-                    for lang in alt_langs:
-                        walk(alt, by_lang.setdefault(lang, set()), alt_langs)
-            return
-        if node.is_leaf():
-            try:
-                found = node.existing_terms(reader, phrases=True, expand=True)
-            except Exception:  # a leaf Whoosh cannot expand: nothing to highlight
-                return
-            for field, text in found:
-                if field in ("title", "body"):
-                    out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-                elif field == "exact":  # marked as written (results.exact_words)
-                    out.add("=" + (text.decode("utf-8") if isinstance(text, bytes) else text))
-            return
-        for child in node.children():
-            walk(child, out, langs)
-
-    walk(q, common, None)
-    return MatchTerms(common, by_lang)
 
 
 def index_languages(reader) -> frozenset[str]:
