@@ -14,8 +14,8 @@ Run from the repository root (``make eval``)::
 
     python -m scripts.eval_vaswani --shared ../shared
 
-``--k1``, ``--b`` and ``--idf`` are for experiments only: they monkeypatch the engine's BM25
-constants (and its idf) for this process, so a proposed change to the engine can be
+``--k1`` and ``--b`` are for experiments only: they set the Whoosh engine's ranking
+(``ranking.DEFAULT`` with those BM25 values) for this process, so a proposed change can be
 measured through the real search path before anyone makes it. ``--write-fixture DIR``
 instead writes the small subset that tests/test_ranking.py ships
 (see ``write_fixture``).
@@ -34,7 +34,6 @@ Choices (see docs/ranking.md):
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import sys
 import tempfile
@@ -209,37 +208,16 @@ def format_table(result: EvalResult, n_docs: int, n_queries: int) -> str:
     return "\n".join(lines)
 
 
-def _idf_variants() -> dict:
-    """BM25F weightings differing only in idf (Whoosh's own, Robertson's, Lucene's)."""
-    from whoosh import scoring
-
-    from newsgrep.engine.whoosh_rank import RobertsonBM25F as NewsgrepBM25F
-
-    class LuceneBM25F(scoring.BM25F):
-        # log(1 + (N - df + 0.5) / (df + 0.5)) as Lucene / Elasticsearch.
-        def idf(self, searcher, fieldname, text):
-            n, df = searcher.doc_count_all(), searcher.doc_frequency(fieldname, text)
-            return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-    # "robertson" is the engine's own (NewsgrepBM25F): log((N-df+0.5)/(df+0.5)), floored.
-    return {"whoosh": scoring.BM25F, "robertson": NewsgrepBM25F, "lucene": LuceneBM25F}
-
-
-def patch_engine(k1: float | None = None, b: float | None = None, idf: str | None = None
-                 ) -> str:
-    """Experiment only: override the engine's BM25 settings in this process.
+def patch_engine(k1: float | None = None, b: float | None = None) -> str:
+    """Experiment only: rank with ranking.DEFAULT's BM25 k1/b replaced, in this process.
 
     Returns a label describing the ranking settings in effect."""
+    from newsgrep.engine import ranking
+    from newsgrep.engine.whoosh.engine import WhooshEngine
 
-    from newsgrep.engine.whoosh import query_parser as we
-
-    if k1 is not None:
-        we.BM25_K1 = k1
-    if b is not None:
-        we.BM25_B = b
-    if idf and idf != "robertson":
-        we.NewsgrepBM25F = _idf_variants()[idf]
-    return f"BM25F K1={we.BM25_K1} B={we.BM25_B}, idf={idf or 'robertson'}"
+    r = ranking.DEFAULT.with_(**{k: v for k, v in (("k1", k1), ("b", b)) if v is not None})
+    WhooshEngine.ranking = r
+    return f"BM25F K1={r.k1} B={r.b}"
 
 
 FIXTURE_QUERIES = 10  # every 9th query: 1, 10, 19, ... 82
@@ -292,10 +270,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder holding relevance/vaswani-npl (default ../shared)")
     ap.add_argument("--procs", type=int, default=2,
                     help="indexing processes (engine.writer(procs=N)); default 2")
-    ap.add_argument("--k1", type=float, help="experiment: override the engine's BM25_K1")
-    ap.add_argument("--b", type=float, help="experiment: override the engine's BM25_B")
-    ap.add_argument("--idf", choices=("whoosh", "robertson", "lucene"),
-                    help="experiment: override the engine's idf (default: robertson, the engine's)")
+    ap.add_argument("--k1", type=float, help="experiment: rank with this BM25 k1")
+    ap.add_argument("--b", type=float, help="experiment: rank with this BM25 b")
     ap.add_argument("--write-fixture", type=Path, metavar="DIR",
                     help="write the test subset to DIR instead of evaluating")
     args = ap.parse_args(argv)
@@ -317,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         n_docs, n_queries = write_fixture(docs, queries, qrels, args.write_fixture)
         print(f"wrote {n_docs} documents and {n_queries} queries to {args.write_fixture}")
         return 0
-    settings = patch_engine(args.k1, args.b, args.idf)
+    settings = patch_engine(args.k1, args.b)
     result = evaluate(docs, queries, qrels, procs=args.procs)
     print(format_table(result, len(docs), len(queries)))
     print(f"ranking: {settings}; analysis: {analysis_label()}")
