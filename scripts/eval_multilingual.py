@@ -13,6 +13,8 @@ index uses, so the test is not circular) as the query.
 `--baseline-rev REV` (`make eval-multilingual`: main) also measures the analysis of git
 revision REV (its `newsgrep` package, extracted to a temporary folder and run in a
 subprocess with this script) in the same run, so before and after are measured alike.
+It may be given more than once (e.g. the revision before issue #16 and main); cost
+ratios are to the first.
 
 `--cost` also times the indexing work per article that analysis changes: the engine's
 `prepare_article` (title and body analysed into postings, body compressed, as ingest's
@@ -173,7 +175,8 @@ def cost_seconds(shared: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=Path("../shared"))
-    ap.add_argument("--baseline-rev", help="also measure the analysis of this git revision")
+    ap.add_argument("--baseline-rev", action="append", default=[],
+                    help="also measure the analysis of this git revision (repeatable)")
     ap.add_argument("--cost", action="store_true", help="also time prepare_article per article")
     ap.add_argument("--rounds", type=int, default=3, help="--cost runs per analysis")
     ap.add_argument("--ranks-only", action="store_true", help=argparse.SUPPRESS)
@@ -186,25 +189,26 @@ def main() -> None:
     if args.cost_only:
         print(json.dumps(cost_seconds(shared)))
         return
-    with tempfile.TemporaryDirectory(prefix="newsgrep-baseline-") as code:
-        base = f"before({args.baseline_rev})" if args.baseline_rev else None
-        if args.baseline_rev:
-            _extract(args.baseline_rev, code)
-        runs = {}
-        if base:
-            runs[base] = _run_self(code, shared, "--ranks-only")
-        runs["now"] = _run_self(None, shared, "--ranks-only")
+    with tempfile.TemporaryDirectory(prefix="newsgrep-baseline-") as tmp:
+        # analysis name -> folder holding its extracted package (None: the one installed)
+        code: dict[str, str | None] = {}
+        for rev in dict.fromkeys(r for r in args.baseline_rev if r):
+            folder = os.path.join(tmp, str(len(code)))
+            _extract(rev, folder)
+            code[f"before({rev})"] = folder
+        code["now"] = None
+        runs = {name: _run_self(where, shared, "--ranks-only")
+                for name, where in code.items()}
         costs: dict[str, list[float]] = defaultdict(list)
         load_avg = []
         n_articles = 0
         if args.cost:
             for _ in range(args.rounds):
                 load_avg.append(os.getloadavg()[0])
-                for name, where in ((base, code), ("now", None)):
-                    if name:
-                        done = _run_self(where, shared, "--cost-only")
-                        costs[name].append(done["seconds"])
-                        n_articles = done["articles"]
+                for name, where in code.items():
+                    done = _run_self(where, shared, "--cost-only")
+                    costs[name].append(done["seconds"])
+                    n_articles = done["articles"]
             load_avg.append(os.getloadavg()[0])
     report(runs, costs, load_avg, n_articles)
 
