@@ -230,14 +230,20 @@ def query_keys(word: str) -> tuple[str, ...]:
     return tuple(sorted(k for k in keys if k))
 
 
+# Shorter Cyrillic words (prepositions, particles) are not names: not romanised.
+ROMANIZED_MIN = 4
+
+
 @lru_cache(maxsize=TERM_CACHE)
 def romanized(word: str) -> tuple[str, ...]:
     """A Cyrillic query word as the English-language press writes it (iuliia's
     Wikipedia scheme: `Навальный` -> `navalny`, `Зеленский` -> `zelensky`), and its
     Russian stem likewise (`Голунова` -> `golunov`, so a case form finds the name as
     English text writes it), so a Cyrillic query finds the Latin spelling too; () for
-    other words."""
-    if _script(fold(word)) != "cyrillic":
+    other words, and for words shorter than ROMANIZED_MIN letters, which are not names
+    (`ну` as `nu` found Swedish and Icelandic articles ahead of the Russian one:
+    docs/multilingual.md)."""
+    if len(word) < ROMANIZED_MIN or _script(fold(word)) != "cyrillic":
         return ()
     forms = [fold(iuliia.WIKIPEDIA.translate(word)).lower()]
     stem = normalize_term(word)
