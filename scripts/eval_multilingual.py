@@ -13,12 +13,15 @@ index uses, so the test is not circular) as the query.
 `--baseline-rev REV` (`make eval-multilingual`: main) also measures the analysis of git
 revision REV (its `newsgrep` package, extracted to a temporary folder and run in a
 subprocess with this script) in the same run, so before and after are measured alike.
+It may be given more than once (e.g. the revision before issue #16 and main); cost
+ratios are to the first.
 
 `--cost` also times the indexing work per article that analysis changes: the engine's
 `prepare_article` (title and body analysed into postings, body compressed, as ingest's
 parsing workers do it) over every article of the sets above with their detected language,
 in fresh processes (cold term caches), alternating baseline and now, `--rounds` times
-each; the median is reported with the machine's load average.
+each; the median CPU seconds (user+sys) are reported with the machine's load average,
+and the wall seconds alongside (on a loaded machine they measure the load).
 
 Prints a table, then one JSON line per language group and analysis:
 `{"analysis": ..., "group": ..., "n": ..., "mrr_all": ..., "s10_all": ..., ...}`
@@ -163,17 +166,18 @@ def cost_seconds(shared: Path) -> dict:
     targets, distractors = load(shared)
     articles = [Article(id=a["id"], path=a["id"], title=a["title"], body=a["body"],
                         lang=a["lang"]) for a in targets + distractors]
-    start = time.process_time()
+    start, wall = time.process_time(), time.perf_counter()
     for a in articles:
         prepare_article(a)
-    return {"seconds": time.process_time() - start, "articles": len(articles),
-            "package": str(Path(newsgrep.__file__).parent)}
+    return {"seconds": time.process_time() - start, "wall": time.perf_counter() - wall,
+            "articles": len(articles), "package": str(Path(newsgrep.__file__).parent)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=Path("../shared"))
-    ap.add_argument("--baseline-rev", help="also measure the analysis of this git revision")
+    ap.add_argument("--baseline-rev", action="append", default=[],
+                    help="also measure the analysis of this git revision (repeatable)")
     ap.add_argument("--cost", action="store_true", help="also time prepare_article per article")
     ap.add_argument("--rounds", type=int, default=3, help="--cost runs per analysis")
     ap.add_argument("--ranks-only", action="store_true", help=argparse.SUPPRESS)
@@ -186,31 +190,34 @@ def main() -> None:
     if args.cost_only:
         print(json.dumps(cost_seconds(shared)))
         return
-    with tempfile.TemporaryDirectory(prefix="newsgrep-baseline-") as code:
-        base = f"before({args.baseline_rev})" if args.baseline_rev else None
-        if args.baseline_rev:
-            _extract(args.baseline_rev, code)
-        runs = {}
-        if base:
-            runs[base] = _run_self(code, shared, "--ranks-only")
-        runs["now"] = _run_self(None, shared, "--ranks-only")
+    with tempfile.TemporaryDirectory(prefix="newsgrep-baseline-") as tmp:
+        # analysis name -> folder holding its extracted package (None: the one installed)
+        code: dict[str, str | None] = {}
+        for rev in dict.fromkeys(r for r in args.baseline_rev if r):
+            folder = os.path.join(tmp, str(len(code)))
+            _extract(rev, folder)
+            code[f"before({rev})"] = folder
+        code["now"] = None
+        runs = {name: _run_self(where, shared, "--ranks-only")
+                for name, where in code.items()}
         costs: dict[str, list[float]] = defaultdict(list)
+        walls: dict[str, list[float]] = defaultdict(list)
         load_avg = []
         n_articles = 0
         if args.cost:
             for _ in range(args.rounds):
                 load_avg.append(os.getloadavg()[0])
-                for name, where in ((base, code), ("now", None)):
-                    if name:
-                        done = _run_self(where, shared, "--cost-only")
-                        costs[name].append(done["seconds"])
-                        n_articles = done["articles"]
+                for name, where in code.items():
+                    done = _run_self(where, shared, "--cost-only")
+                    costs[name].append(done["seconds"])
+                    walls[name].append(done.get("wall", 0.0))
+                    n_articles = done["articles"]
             load_avg.append(os.getloadavg()[0])
-    report(runs, costs, load_avg, n_articles)
+    report(runs, costs, walls, load_avg, n_articles)
 
 
-def report(runs: dict, costs: dict[str, list[float]], load_avg: list[float],
-           n_articles: int) -> None:
+def report(runs: dict, costs: dict[str, list[float]], walls: dict[str, list[float]],
+           load_avg: list[float], n_articles: int) -> None:
     groups = sorted({g for r in runs.values() for g in r},
                     key=lambda g: (g == "other", g == "ru-latin", g))
     print(f"{'group':<9} {'n':>4} {'analysis':<16} {'MRR@10 all':>10} {'S@10 all':>9} "
@@ -235,9 +242,11 @@ def report(runs: dict, costs: dict[str, list[float]], load_avg: list[float],
         for name, secs in costs.items():
             med = statistics.median(secs)
             ratio = med / statistics.median(costs[first])
+            wall = statistics.median(walls[name])
             print(f"  {name:<16} {med:7.2f} s  ({', '.join(f'{x:.2f}' for x in secs)})  "
-                  f"{ratio:.3f}x {first}")
+                  f"{ratio:.3f}x {first}; wall {wall:.2f} s")
             lines.append({"cost": name, "seconds": round(med, 3), "runs": secs,
+                          "wall": round(wall, 3),
                           "per_article_ms": round(1000 * med / n_articles, 4),
                           "ratio": round(ratio, 4), "load_avg": load_avg})
     for line in lines:

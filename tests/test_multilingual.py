@@ -139,6 +139,22 @@ def test_latin_query_finds_cyrillic_article_and_back(index):
     assert names(index, "Navalny", "--lang", "ru") == ["cyr"]
 
 
+def test_short_cyrillic_words_are_not_romanised(tmp_path):
+    # `ну` written `nu` is Swedish for "now": a Cyrillic particle must not find it.
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    with open(folder / "a.jsonl", "w", encoding="utf-8") as f:
+        for name, body, lang in (("sv", "Vi ses nu i Stockholm efter valet.", "sv"),
+                                 ("ru", "Ну, выздоравливайте, сказал врач.", "ru"),
+                                 ("en", "Alexei Navalny spoke in Moscow.", "en")):
+            f.write(json.dumps(_record(name, name, body, lang), ensure_ascii=False) + "\n")
+    idx = tmp_path / "index"
+    assert run("index", str(folder), index=idx).exit_code == 0
+    assert names(idx, "ну") == ["ru"]
+    assert names(idx, "Навальный") == ["en"]  # a name is still romanised
+    assert analysis.romanized("ну") == () and analysis.romanized("Ну") == ()
+
+
 def test_phrase_in_either_script(index):
     # (the English article spells him "Alexei", not "Aleksey")
     assert names(index, '"Алексей Навальный"') == ["cyr"]

@@ -39,13 +39,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
+from typing import Any
 
 import cyrtranslit
 import iuliia
 import Stemmer
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
-from ..words import WORD, words
+from ..words import WORD, has_cjk, words
 
 # Letters NFKD does not decompose into base + accent.
 _SPECIAL_FOLD = str.maketrans({
@@ -229,14 +230,20 @@ def query_keys(word: str) -> tuple[str, ...]:
     return tuple(sorted(k for k in keys if k))
 
 
+# Shorter Cyrillic words (prepositions, particles) are not names: not romanised.
+ROMANIZED_MIN = 4
+
+
 @lru_cache(maxsize=TERM_CACHE)
 def romanized(word: str) -> tuple[str, ...]:
     """A Cyrillic query word as the English-language press writes it (iuliia's
     Wikipedia scheme: `Навальный` -> `navalny`, `Зеленский` -> `zelensky`), and its
     Russian stem likewise (`Голунова` -> `golunov`, so a case form finds the name as
     English text writes it), so a Cyrillic query finds the Latin spelling too; () for
-    other words."""
-    if _script(fold(word)) != "cyrillic":
+    other words, and for words shorter than ROMANIZED_MIN letters, which are not names
+    (`ну` as `nu` found Swedish and Icelandic articles ahead of the Russian one:
+    docs/multilingual.md)."""
+    if len(word) < ROMANIZED_MIN or _script(fold(word)) != "cyrillic":
         return ()
     forms = [fold(iuliia.WIKIPEDIA.translate(word)).lower()]
     stem = normalize_term(word)
@@ -393,6 +400,41 @@ def text_analyzer(stem: bool = True, stopwords: Iterable[str] | None = None):
 
 _TOKEN = WORD  # the analyzer's word pattern, CJK runs aside (see newsgrep/words.py)
 
+# term_positions' memo, per (language, stopwords): each word as written -> its indexed
+# term, or None for a stopword; and each Cyrillic term -> its sound key. One dict lookup
+# per word where the lru_caches took two calls (stopword fold, then the term keyed on
+# (word, lang)): analysis is most of an ingest worker's time. Bounded: all are dropped
+# once they hold TERM_CACHE words, and refill with the frequent ones at once (Zipf).
+_WORD_TERMS: dict[tuple[str | None, frozenset[str]], dict[str, str | None]] = {}
+_TERM_KEYS: dict[str, str] = {}
+_cached_words = [0]
+
+
+def _word_terms(lang: str | None, stops: frozenset[str]) -> dict[str, str | None]:
+    cache = _WORD_TERMS.get((lang, stops))
+    if cache is None:
+        cache = _WORD_TERMS[(lang, stops)] = {}
+    return cache
+
+
+def _term_of(word: str, lang: str | None, stops: frozenset[str],
+             cache: dict[str, str | None]) -> str | None:
+    """A word (as written) of an article in `lang` as term_positions indexes it, cached."""
+    if _cached_words[0] >= TERM_CACHE:
+        for c in _WORD_TERMS.values():
+            c.clear()
+        _TERM_KEYS.clear()
+        _cached_words[0] = 0
+    _cached_words[0] += 1
+    token = word.lower()
+    if stops and _fold_cached(token) in stops:
+        term = cache[word] = None
+        return term
+    term = cache[word] = normalize_term(token, lang)
+    if "\u0400" <= term[:1] <= "\u04ff":
+        _TERM_KEYS[term] = translit_key(term)
+    return term
+
 
 def term_positions(text: str, stops: Iterable[str] | None = None,
                    lang: str | None = None, keys: bool = False) -> dict[str, list[int]]:
@@ -403,28 +445,34 @@ def term_positions(text: str, stops: Iterable[str] | None = None,
 
     `stops` as text_analyzer(stopwords=...): None means STOPWORDS.
     """
+    stopset = STOPWORDS if stops is None else frozenset(stops)
+    cache = _word_terms(lang, stopset)
+    # The words as words() finds them; findall is several times faster than its
+    # generator of (start, end, word), which only CJK text needs.
+    tokens = [w for _, _, w in words(text)] if has_cjk(text) else WORD.findall(text)
     poses: dict[str, list[int]] = {}
-    norm = normalize_term
-    if stops is None:
-        stops = STOPWORDS
-    fold_ = _fold_cached
+    get_key = _TERM_KEYS.get
     pos = None
-    for i, (_, _, word) in enumerate(words(text)):
-        token = word.lower()
-        if stops and fold_(token) in stops:
+    for i, word in enumerate(tokens):
+        term = cache.get(word, _MISSING)
+        if term is _MISSING:
+            term = _term_of(word, lang, stopset, cache)
+        if term is None:  # a stopword
             continue
         # Renumbered past stopwords as FoldStemFilter does.
         pos = i if pos is None else pos + 1
-        word = norm(token, lang)
-        lst = poses.get(word)
+        lst = poses.get(term)
         if lst is None:
-            poses[word] = [pos]
+            poses[term] = [pos]
         else:
             lst.append(pos)
-        if keys and "\u0400" <= word[:1] <= "\u04ff" and (key := translit_key(word)):
+        if keys and (key := get_key(term)):
             lst = poses.get(key)
             if lst is None:
                 poses[key] = [pos]
             else:
                 lst.append(pos)
     return poses
+
+
+_MISSING: Any = object()
