@@ -155,6 +155,26 @@ def test_short_cyrillic_words_are_not_romanised(tmp_path):
     assert analysis.romanized("ну") == () and analysis.romanized("Ну") == ()
 
 
+def test_a_common_word_outranks_its_rare_sound_key(tmp_path):
+    # `film` is common in English articles and `фильм` rare in Russian ones: the Russian
+    # article's sound key `~film` must score with the word's one idf, not its own (high)
+    # one, or it ranks above every English article that says `film` (docs/multilingual.md).
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    english = [f"The film about the {w} was shown at the festival." for w in
+               ("harbour", "miners", "election", "forest", "orchestra", "river")]
+    with open(folder / "a.jsonl", "w", encoding="utf-8") as f:
+        for i, body in enumerate(english):
+            f.write(json.dumps(_record(f"en{i}", f"en{i}", body, "en")) + "\n")
+        f.write(json.dumps(_record("ru", "ru", "Новый фильм показали в Москве вчера вечером.",
+                                   "ru"), ensure_ascii=False) + "\n")
+    idx = tmp_path / "index"
+    assert run("index", str(folder), index=idx).exit_code == 0
+    found = names(idx, "film")
+    assert "ru" in found  # across scripts still
+    assert found[0] != "ru" and found.index("ru") == len(found) - 1, found
+
+
 def test_phrase_in_either_script(index):
     # (the English article spells him "Alexei", not "Aleksey")
     assert names(index, '"Алексей Навальный"') == ["cyr"]

@@ -8,7 +8,7 @@ before languages were told apart. Latin-script languages with no maintained stem
 (Latvian, Slovak, Slovenian, ...: FOLD_ONLY) are folded only. All languages share the
 title and body fields; a query word is expanded to its stems under every language the
 index holds, each stem required to be in an article of its language
-(engine/whoosh_query.py: AnyLanguage), so a user never has to say which language an
+(engine/querylang/nodes.py: AnyLanguage), so a user never has to say which language an
 article is in. Whoosh has no filter that picks a stemmer per token, hence this one;
 results are cached per token, which makes it several times faster than Whoosh's own
 StemFilter + CharsetFilter chain.
@@ -324,7 +324,7 @@ class FoldStemFilter(Filter):
     def __init__(self, stem: bool = True, stops: Iterable[str] = ()):
         # At query time ("query" mode) the word is only lower-cased: the query parser
         # expands it to its stems under each language the index holds
-        # (engine/whoosh_query.py), each language folding and stemming it its own way.
+        # (engine/querylang/nodes.py), each language folding and stemming it its own way.
         self.stem = stem
         self.stops = frozenset(stops)
 

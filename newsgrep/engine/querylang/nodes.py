@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 import re
 from collections.abc import Iterator
 from itertools import islice
@@ -96,16 +97,44 @@ class AnyLanguage(query.Or):
         reader = searcher.reader()
         # Alternatives whose term this reader does not hold are dropped, so that on an
         # index of one language the word is the one term it was before (same matcher).
-        kept = [q for q, _ in self.alternatives(reader) if not _absent(q, reader)]
+        kept = [(q, ls) for q, ls in self.alternatives(reader) if not _absent(q, reader)]
         if not kept:
             return self.subqueries[0].matcher(searcher, context)
         if len(kept) == 1:
-            return kept[0].matcher(searcher, context)
-        return query.Or(kept, boost=self.boost).matcher(searcher, context)
+            return kept[0][0].matcher(searcher, context)
+        return query.Or(_one_idf(kept, searcher), boost=self.boost).matcher(searcher, context)
 
     def estimate_size(self, ixreader):
         return min(sum(q.estimate_size(ixreader) for q, _ in self.alternatives(ixreader)),
                    ixreader.doc_count())
+
+
+def _one_idf(kept: list[tuple[query.Query, frozenset[str] | None]], searcher
+             ) -> list[query.Query]:
+    """The alternatives, those that match in any article (the word's default stem, its
+    sound keys, its romanisation) boosted so that each scores with one idf, that of their
+    summed document frequency, as Lucene's SynonymQuery does. A common English word is
+    also a rare Russian sound key (`film`, `~film`): with its own idf the key outweighed
+    the English match (docs/multilingual.md). Forms restricted to some languages keep
+    their own; on an index of one script a word has one such form and scores as before."""
+    anywhere = {id(q): q for q, ls in kept if ls is None and type(q) is query.Term}
+    if len(anywhere) < 2:
+        return [q for q, _ in kept]
+    n = searcher.doc_count_all()
+
+    def idf(df: int) -> float:  # whoosh_rank.RobertsonBM25F's
+        return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
+
+    dfs = {k: searcher.doc_frequency(q.fieldname, q.text) for k, q in anywhere.items()}
+    shared = idf(min(sum(dfs.values()), n))
+    out = []
+    for q, _ in kept:
+        if id(q) in dfs:
+            boosted = copy.copy(q)
+            boosted.boost = q.boost * shared / idf(dfs[id(q)])
+            q = boosted
+        out.append(q)
+    return out
 
 
 # A phrase's words each have a few forms; at most this many combinations are tried.
