@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .words import fold
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -48,8 +50,6 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 def _shingles(text: str) -> set[bytes]:
     """The distinct word 4-shingles of the text, folded (accent- and case-insensitive,
     like search); MinHash looks at the set, so each is hashed once."""
-    from .engine.analysis import fold
-
     lowered = text.lower()
     words = _WORD.findall(lowered)
     if not words:

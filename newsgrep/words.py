@@ -1,6 +1,6 @@
-"""Splitting text into words: the one tokenizer that indexing, queries, snippets and
-highlighting share (engine/analysis.py wraps it for Whoosh), so what is marked in a
-snippet is exactly what was indexed.
+"""Splitting text into words, and folding them: the one tokenizer that indexing,
+queries, snippets, highlighting and reprint detection share (engine/analysis.py wraps it
+for Whoosh), so what is marked in a snippet is exactly what was indexed.
 
 A word is a run of word characters, kept together across `.` and `&` between them
 (`U.S.`, `AT&T`, `S&P`: split at `&`, `AT&T` became the stopword `at` and `t`, which
@@ -19,6 +19,7 @@ dictionary and are the standard baseline for CJK search.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 WORD = re.compile(r"\w+(?:[.&]\w+)*")
@@ -71,3 +72,25 @@ def _split_cjk(word: str, offset: int) -> Iterator[tuple[int, int, str]]:
 def _plain(piece: str, offset: int) -> Iterator[tuple[int, int, str]]:
     for m in WORD.finditer(piece):  # what is left may start or end with `.`/`&`
         yield offset + m.start(), offset + m.end(), m.group()
+
+
+# Letters NFKD does not decompose into base + accent.
+_SPECIAL_FOLD = str.maketrans({
+    "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe",
+    "ı": "i", "ħ": "h", "ŧ": "t", "ё": "е",
+})
+
+
+def fold(word: str) -> str:
+    """Lower-case word without accents: `anušauskas` -> `anusauskas`, `łódź` -> `lodz`."""
+    word = word.translate(_SPECIAL_FOLD)
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    # Keep Cyrillic й (и + breve) whole: Russian stemming needs it.
+    out: list[str] = []
+    for ch in decomposed:
+        if unicodedata.combining(ch) and not (out and out[-1] in "иИ" and ch == "\u0306"):
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))

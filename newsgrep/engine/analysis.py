@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from typing import Any
@@ -46,13 +45,7 @@ import iuliia
 import Stemmer
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
-from ..words import WORD, has_cjk, words
-
-# Letters NFKD does not decompose into base + accent.
-_SPECIAL_FOLD = str.maketrans({
-    "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe",
-    "ı": "i", "ħ": "h", "ŧ": "t", "ё": "е",
-})
+from ..words import WORD, fold, has_cjk, words
 
 # Per-process memo of token -> indexed term. News vocabulary is Zipfian, so 64k entries
 # catch nearly all lookups; 500k cost ~200 MB per parsing worker on a growing vocabulary.
@@ -97,21 +90,6 @@ FOLD_ONLY = frozenset({"lv", "sk", "sl", "sq", "mt", "is", "ms", "tl", "sw", "af
 # Greek): a query word is
 # expanded under each of them that the index holds.
 QUERY_LANGS = tuple(sorted(set(LANG_STEMMERS) | FOLD_ONLY))
-
-
-def fold(word: str) -> str:
-    """Lower-case word without accents: `anušauskas` -> `anusauskas`, `łódź` -> `lodz`."""
-    word = word.translate(_SPECIAL_FOLD)
-    if word.isascii():
-        return word
-    decomposed = unicodedata.normalize("NFKD", word)
-    # Keep Cyrillic й (и + breve) whole: Russian stemming needs it.
-    out = []
-    for ch in decomposed:
-        if unicodedata.combining(ch) and not (out and out[-1] in "иИ" and ch == "\u0306"):
-            continue
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
 
 
 def _script(word: str) -> str | None:
