@@ -412,6 +412,18 @@ def grid_fields() -> list[rk.Ranking]:
     return list(dict.fromkeys(out))
 
 
+def grid_headline() -> list[rk.Ranking]:
+    """Round three for issue #14 (docs/ranking.md): the per-field-sum default against BM25F
+    proper, and the sum's own title settings and neighbours."""
+    d = rk.DEFAULT
+    return [d, d.with_(bm25f="combined"), d.with_(title_b=1.0), d.with_(title_b=0.9),
+            d.with_(title_b=None), d.with_(title_weight=1.5), d.with_(title_weight=2.5),
+            d.with_(k1=1.2), d.with_(title_b=1.0, k1=1.2), d.with_(title_b=1.0, k1=1.0),
+            d.with_(title_b=1.0, fb_weight=0.6), d.with_(title_b=1.0, title_weight=1.5),
+            d.with_(fb_weight=0.6), d.with_(fb_terms=10), d.with_(fb_title=False),
+            d.with_(prox_weight=0.5), d.with_(b=0.6)]
+
+
 FIXTURE_QUERIES = 10
 FIXTURE_DISTRACTORS = 30  # per query: unjudged documents sharing the most query terms
 
@@ -489,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", default="../shared", type=Path,
                     help="folder holding relevance/ (default ../shared)")
     ap.add_argument("--only", nargs="*", choices=sorted(LOADERS), help="collections to run")
-    ap.add_argument("--grid", choices=("bm25", "rm3", "prox", "fields"),
+    ap.add_argument("--grid", choices=("bm25", "rm3", "prox", "fields", "headline"),
                     help="measure a candidate grid instead (see grid())")
     ap.add_argument("--out", type=Path, help="with --grid: append JSON lines here")
     ap.add_argument("--loo", type=Path, help="leave-one-collection-out from a --grid file")
@@ -520,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.grid:
             cands = {"bm25": grid, "rm3": grid_rm3,
                      "prox": lambda: grid_prox(rk.DEFAULT),
-                     "fields": grid_fields}[args.grid]()
+                     "fields": grid_fields, "headline": grid_headline}[args.grid]()
             rows = anchors(c) + [measure(c, engine, "today", None)]
             rows += [measure(c, engine, r.label(), r) for r in cands]
             for r in rows:

@@ -20,18 +20,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # name -> (fixture folder, depth, MAP floor, nDCG@10 floor) for ranking.DEFAULT on
 # `search --any`. Measured on the slices (deterministic): NPL MAP 0.4751 / nDCG@10 0.5747,
-# CISI 0.0945 / 0.2144, CACM 0.3096 / 0.4544; without feedback NPL drops to 0.4594 and
-# CACM to 0.2926 (MAP), which the NPL and CACM floors catch. The ranking before #14 scores
-# NPL 0.4535, CISI 0.1215, CACM 0.3959 here. On the full collections the default is well
-# ahead (CISI 0.1124 -> 0.1329, CACM 0.2556 -> 0.3033), but the CISI and CACM slices
-# favour Whoosh's per-field sum over BM25F proper (0.1308 and 0.4145 with bm25f="sum"):
-# their distractors share the query's words, so those words' body idf is near zero on a
-# slice and only the sum's separate title idf still rewards a title match. See
-# docs/ranking.md, "Held-out risk".
+# CISI 0.1308 / 0.3056, CACM 0.4145 / 0.5958; without feedback NPL drops to 0.4594 (MAP),
+# which the NPL floor catches. The ranking before #14 scores NPL 0.4535, CISI 0.1215,
+# CACM 0.3959 here, and BM25F proper (bm25f="combined", the default for a day) CISI
+# 0.0945, CACM 0.3096: the CISI and CACM floors catch both. Their distractors share the
+# query's words, so those words' body idf is near zero on a slice and a title match is
+# what tells the judged documents apart (docs/ranking.md, "Held-out risk").
 FLOORS = {
     "npl": ("ranking", 1000, 0.465, 0.56),
-    "cisi": ("ranking-cisi", 100, 0.09, 0.205),
-    "cacm": ("ranking-cacm", 100, 0.30, 0.44),
+    "cisi": ("ranking-cisi", 100, 0.125, 0.295),
+    "cacm": ("ranking-cacm", 100, 0.40, 0.58),
 }
 
 
@@ -86,7 +84,7 @@ RERANKINGS = [rk.DEFAULT,
               # BM25F proper can lower a score: a shallow head checks the order and the
               # scores past it.
               rk.DEFAULT.with_(bm25f="combined", bm25f_depth=5, fb_depth=5, prox_depth=5),
-              rk.DEFAULT.with_(bm25f="sum")]
+              rk.DEFAULT.with_(bm25f="combined")]
 
 
 @pytest.mark.parametrize("r", RERANKINGS, ids=lambda r: r.label())
@@ -161,6 +159,38 @@ def test_bm25f_proper_saturates_title_and_body_once(tmp_path):
         assert true[num["a"]] < summed[num["a"]]
         assert true[num["b"]] == pytest.approx(summed[num["b"]], rel=1e-6)
         assert num["c"] not in true and num["d"] not in true
+
+
+def test_a_headline_match_outranks_a_long_digest_repeating_the_words(tmp_path):
+    """News: an article whose headline is the query beats long digests that mention its
+    words in passing (issue #14: BM25F proper saturated the headline together with a
+    digest's many mentions and put four digests in the demo corpus's top 5)."""
+    from newsgrep.engine import open_engine
+    from newsgrep.query import SearchRequest
+
+    digest = " ".join(f"Day {i}: the candidate spoke about the economy, polling, turnout "
+                      f"and the election; early results in the county were mixed." for i in
+                      range(12))
+    docs = [("headline", "Election results announced",
+             "The election commission published the results on Monday."),
+            ("digest-1", "On the campaign trail, September", digest),
+            ("digest-2", "On the campaign trail, October", digest.replace("Day", "Week"))]
+    docs += [(f"other-{w}", f"{w} news", f"a story about the {w} and other things in town")
+             for w in ("weather", "football", "markets", "vaccine", "bridge", "festival",
+                       "river", "tunnel", "museum", "harvest")]
+    er.build_newsgrep(docs, tmp_path / "index")
+    engine = open_engine(tmp_path / "index")
+
+    def first(r: rk.Ranking) -> str:
+        with er.ranking_in_engine(r):
+            res = engine.search(SearchRequest("election results", any_words=True, limit=3,
+                                              snippets=0))
+        assert res.total == 3
+        return res.hits[0].id
+
+    assert first(rk.DEFAULT) == "headline"
+    # The check can fail: BM25F proper puts a digest first here.
+    assert first(rk.DEFAULT.with_(bm25f="combined")) != "headline"
 
 
 def test_window_count_counts_occurrences_near_the_other_word():
