@@ -111,10 +111,10 @@ TERMINAL_LIMIT = 10  # hits a terminal listing shows without -n
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
               default="relevance", show_default=True)
 @click.option("--expand", is_flag=True,
-              help="Re-rank using words from the 10 best hits (pseudo-relevance feedback): "
-                   "better rankings for --any over a large archive, but on a small folder "
-                   "it can drift off topic. Changes only the order (of --sort relevance), never "
-                   "which articles match.")
+              help="Re-rank with words from the best hits (pseudo-relevance feedback) "
+                   "whatever the number of matches; by default it runs only when at least 20 "
+                   "articles match, since on fewer it can drift off topic. Changes only the "
+                   "order (of --sort relevance), never which articles match.")
 @click.option("--collapse", is_flag=True,
               help="Show each story once, with its reprints by other outlets under it.")
 @click.option("-C", "--context", type=click.IntRange(0), default=None, metavar="N",

@@ -15,11 +15,10 @@ matches exactly the articles the query matches and only changes their order. So 
 `--any` search never returns an article containing none of its words, counts do not
 change, and only the user's own words are highlighted.
 
-Measured on the NPL collection (docs/ranking.md): `search --any` MAP 0.2918 -> 0.3062,
-nDCG 0.6164 -> 0.6270, for ~2.3x the query time. On large news collections RM3 is the
-standard strong baseline (Anserini's TREC Robust04 regression: BM25 MAP 0.25 -> BM25+RM3
-0.29), but when few articles are on topic (a small folder) the best hits feed it
-off-topic words and the order drifts, so it is opt-in (`search --expand`), not the default.
+Measured on NPL, CISI and CACM (docs/ranking.md), feedback is worth 0.01-0.03 MAP on
+each, so it is part of the default ranking (`ranking.DEFAULT`), guarded: it runs only
+when a query matches at least `fb_min_matches` articles, because on a handful of matches
+the best hits feed it off-topic words. `search --expand` runs it whatever the count.
 """
 
 from __future__ import annotations
