@@ -13,12 +13,14 @@ OrderedHashWriter's layout for the term table.
 
 from __future__ import annotations
 
+import heapq
 import os
 import secrets
 import shutil
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocWriter, W3Segment
@@ -279,8 +281,12 @@ class SegmentBuilder:
                 yield key, out.pop(key), False
 
     # -- writing ---------------------------------------------------------------------
-    def finish(self) -> W3Segment:
-        """Write the postings and term table, close the per-document files."""
+    def finish(self, copied: Iterable[tuple[str, bytes, list, list[bytes]]] = ()
+               ) -> W3Segment:
+        """Write the postings and term table, close the per-document files. `copied`:
+        more posting lists copied from other segments (a merge's), as (fieldname, term
+        bytes, [term stats], blocks), ascending by (fieldname, term), read as they are
+        written."""
         segment = self.segment
         perdoc = self.perdoc
         for name, fobj in self._fields.items():
@@ -303,19 +309,26 @@ class SegmentBuilder:
         pfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         offset = 0
         doccount = self.docnum
-        fieldnames = sorted(set(self.terms) | {k[0] for k in self.flat} | set(self.raw))
-        for fieldname in fieldnames:
+        stream = _Peekable(iter(copied))
+        own = sorted(set(self.terms) | {k[0] for k in self.flat} | set(self.raw),
+                     reverse=True)
+        while own or stream.head is not None:
+            if stream.head is not None and (not own or stream.head[0] < own[-1]):
+                fieldname = stream.head[0]
+            else:
+                fieldname = own.pop()
             prefix = b""
             fixedsize = self._fields[fieldname].format.fixed_value_size()
             lens = self.lengths.get(fieldname)
             if lens is not None and len(lens) < doccount:
                 lens.extend([0] * (doccount - len(lens)))
             add = entries.append
-            for tbytes, posting, copied in self._field_terms(fieldname):
+            for tbytes, posting, is_copy in _interleave(self._field_terms(fieldname),
+                                                       stream.field(fieldname)):
                 if not prefix:  # the field's number, once it has a term
                     fieldmap[fieldname] = len(fieldmap)
                     prefix = pack_ushort(fieldmap[fieldname])
-                if copied:
+                if is_copy:
                     data, ti = join_blocks(*posting)
                 else:
                     docs, weights, values = posting
@@ -345,3 +358,33 @@ def _merge_parts(a: tuple, b: tuple) -> tuple:
                   key=lambda r: r[0])
     d, w, v = zip(*rows, strict=True)
     return list(d), list(w), list(v)
+
+
+class _Peekable:
+    """A merge's copied posting lists, ascending by (fieldname, term): one field's at a
+    time (`field`)."""
+
+    def __init__(self, it: Iterator[tuple[str, bytes, list, list[bytes]]]):
+        self._it = it
+        self.head = next(it, None)
+
+    def field(self, fieldname: str) -> Iterator[tuple[bytes, list, bool]]:
+        while self.head is not None and self.head[0] == fieldname:
+            _, tbytes, stats, blocks = self.head
+            self.head = next(self._it, None)
+            yield tbytes, [stats, blocks], True
+
+
+def _interleave(a: Iterator[tuple[bytes, Any, bool]],
+                b: Iterator[tuple[bytes, Any, bool]]) -> Iterator[tuple[bytes, Any, bool]]:
+    """Two ascending term streams of one field as one; a term in both is an error."""
+    last = None
+    for row in heapq.merge(a, b, key=_first):
+        if row[0] == last:
+            raise ValueError("a term both copied and decoded")
+        last = row[0]
+        yield row
+
+
+def _first(row: tuple) -> bytes:
+    return row[0]
