@@ -23,7 +23,6 @@ import heapq
 import os
 import secrets
 import struct
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 
 from whoosh.codec.whoosh3 import W3Codec
@@ -88,8 +87,8 @@ def merge_segments(index_dir: str | os.PathLike, segments: Sequence, schema=None
     copied: Iterator = iter(())
     try:
         if any(s.has_deletions() for s in segments):
-            for seg in segments:
-                _copy_segment(storage, seg, builder, fields, scorable)
+            copied = _joined_decoded([_copy_segment(storage, seg, builder, fields,
+                                                    scorable) for seg in segments])
         else:
             streams = []
             for seg in segments:
@@ -164,7 +163,7 @@ def _dense_terms(trm: str, pst: str, start: int, end: int, unmap: list, base: in
             yield fieldname, key[2:], stats, split_blocks(os.pread(fd, length, offset), base)
 
 
-def _joined(streams: list[tuple[int, Iterator]]) -> Iterator[tuple[str, bytes, list, list]]:
+def _joined(streams: list[tuple[int, Iterator]]) -> Iterator[tuple[str, bytes, list, bool]]:
     """(fieldname, term bytes, joined stats, blocks) over the segments' streams (with
     each one's first docnum), terms ascending; a term's blocks in segment order."""
     tagged = [_tag(it, base) for base, it in streams]
@@ -175,10 +174,10 @@ def _joined(streams: list[tuple[int, Iterator]]) -> Iterator[tuple[str, bytes, l
             cur[3].extend(blocks)
             continue
         if cur is not None:
-            yield cur[0], cur[1], cur[2], cur[3]
+            yield cur[0], cur[1], [cur[2], cur[3]], True
         cur = [f, t, add_stats(None, stats, base), blocks]
     if cur is not None:
-        yield cur[0], cur[1], cur[2], cur[3]
+        yield cur[0], cur[1], [cur[2], cur[3]], True
 
 
 def _tag(it: Iterator, base: int) -> Iterator[tuple]:
@@ -193,7 +192,10 @@ def _term_key(row: tuple) -> tuple[str, bytes]:
 
 
 def _copy_segment(storage, seg, builder: SegmentBuilder, fields: dict, scorable: list[str]
-                  ) -> None:
+                  ) -> Iterator[tuple[str, bytes, list, list, list]]:
+    """Append the live documents of a segment: their per-document data now, and an
+    iterator of its posting lists decoded and renumbered, (fieldname, term bytes, ids,
+    weights, values) in its term table's order, read one term at a time."""
     codec = seg.codec()
     pdr = codec.per_document_reader(storage, seg)
     try:
@@ -209,20 +211,41 @@ def _copy_segment(storage, seg, builder: SegmentBuilder, fields: dict, scorable:
     finally:
         pdr.close()
     if not docmap:
-        return
-    dense = len(docmap) == seg.doc_count_all()
-    base = next(iter(docmap.values()))
+        return iter(())
     terms = codec.terms_reader(storage, seg)
     try:
-        postfile = terms._postfile
-        for (fieldname, tbytes), ti in terms.items():
+        start, end = terms._tindex.startofdata, terms._tindex.endofdata
+        unmap = list(terms._fieldunmap)
+    finally:
+        terms.close()
+    folder = storage.folder
+    return _decoded_terms(os.path.join(folder, seg.make_filename(W3Codec.TERMS_EXT)),
+                          os.path.join(folder, seg.make_filename(W3Codec.POSTS_EXT)),
+                          start, end, unmap, fields, docmap,
+                          len(docmap) == seg.doc_count_all())
+
+
+def _decoded_terms(trm: str, pst: str, start: int, end: int, unmap: list, fields: dict,
+                   docmap: dict[int, int], dense: bool
+                   ) -> Iterator[tuple[str, bytes, list, list, list]]:
+    base = next(iter(docmap.values()))
+    unpack = _lengths.unpack
+    with open(trm, "rb", buffering=1 << 20) as tf, open(pst, "rb") as pf:
+        tf.seek(start)
+        fd = pf.fileno()
+        pos = start
+        while pos < end:
+            klen, vlen = unpack(tf.read(8))
+            key = tf.read(klen)
+            value = tf.read(vlen)
+            pos += 8 + klen + vlen
+            (fnum,) = _ushort.unpack_from(key)
+            fieldname = unmap[fnum]
             fobj = fields.get(fieldname)
             if fobj is None:
                 continue
-            offset, length = ti.extent()
-            if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it unpacked
-                length = length[0]
-            ids, weights, values = decode_postings(postfile.get(offset, length),
+            stats = term_stats(value)
+            ids, weights, values = decode_postings(os.pread(fd, stats[8], stats[7]),
                                                    fobj.format.fixed_value_size())
             if dense:
                 ids = [base + i for i in ids]
@@ -233,16 +256,24 @@ def _copy_segment(storage, seg, builder: SegmentBuilder, fields: dict, scorable:
                 ids = [docmap[ids[k]] for k in keep]
                 weights = [weights[k] for k in keep]
                 values = [values[k] for k in keep]
-            td = builder.terms.setdefault(fieldname, {})
-            p = td.get(tbytes)
-            if p is None:
-                td[tbytes] = [array("I", ids), weights, values]
-            else:
-                p[0].extend(ids)
-                p[1].extend(weights)
-                p[2].extend(values)
-    finally:
-        terms.close()
+            yield fieldname, key[2:], ids, weights, values
+
+
+def _joined_decoded(streams: list[Iterator]) -> Iterator[tuple[str, bytes, tuple, bool]]:
+    """(fieldname, term bytes, (ids, weights, values), False) over the segments'
+    decoded streams, terms ascending; a term's postings in segment (= docnum) order."""
+    cur: list | None = None
+    for f, t, ids, weights, values in heapq.merge(*streams, key=_term_key):
+        if cur is not None and cur[0] == f and cur[1] == t:
+            cur[2].extend(ids)
+            cur[3].extend(weights)
+            cur[4].extend(values)
+            continue
+        if cur is not None:
+            yield cur[0], cur[1], (cur[2], cur[3], cur[4]), False
+        cur = [f, t, ids, weights, values]
+    if cur is not None:
+        yield cur[0], cur[1], (cur[2], cur[3], cur[4]), False
 
 
 def merge_step(index_dir: str | os.PathLike, indexname: str = INDEX_NAME) -> int:

@@ -281,12 +281,12 @@ class SegmentBuilder:
                 yield key, out.pop(key), False
 
     # -- writing ---------------------------------------------------------------------
-    def finish(self, copied: Iterable[tuple[str, bytes, list, list[bytes]]] = ()
-               ) -> W3Segment:
+    def finish(self, copied: Iterable[tuple[str, bytes, Any, bool]] = ()) -> W3Segment:
         """Write the postings and term table, close the per-document files. `copied`:
-        more posting lists copied from other segments (a merge's), as (fieldname, term
-        bytes, [term stats], blocks), ascending by (fieldname, term), read as they are
-        written."""
+        more posting lists from other segments (a merge's), ascending by (fieldname,
+        term), read as they are written: (fieldname, term bytes, [term stats, blocks],
+        True) for lists copied block by block, (..., (docnums, weights, values), False)
+        for decoded ones."""
         segment = self.segment
         perdoc = self.perdoc
         for name, fobj in self._fields.items():
@@ -364,15 +364,15 @@ class _Peekable:
     """A merge's copied posting lists, ascending by (fieldname, term): one field's at a
     time (`field`)."""
 
-    def __init__(self, it: Iterator[tuple[str, bytes, list, list[bytes]]]):
+    def __init__(self, it: Iterator[tuple[str, bytes, Any, bool]]):
         self._it = it
         self.head = next(it, None)
 
-    def field(self, fieldname: str) -> Iterator[tuple[bytes, list, bool]]:
+    def field(self, fieldname: str) -> Iterator[tuple[bytes, Any, bool]]:
         while self.head is not None and self.head[0] == fieldname:
-            _, tbytes, stats, blocks = self.head
+            _, tbytes, posting, is_copy = self.head
             self.head = next(self._it, None)
-            yield tbytes, [stats, blocks], True
+            yield tbytes, posting, is_copy
 
 
 def _interleave(a: Iterator[tuple[bytes, Any, bool]],
