@@ -17,3 +17,44 @@ segment_ingest  how an index run writes the index from its parsing workers
 engine          WhooshEngine: searching, similar, sources, stats
 stats           term statistics for `terms`
 """
+
+from __future__ import annotations
+
+import functools
+import sys
+import types
+
+
+def _urlretrieve(*args, **kwargs):
+    """whoosh.compat.urlretrieve, imported when called (nothing in Whoosh calls it)."""
+    from urllib.request import urlretrieve
+
+    return urlretrieve(*args, **kwargs)
+
+
+def _import_with(name: str, stub: types.ModuleType, module: str) -> None:
+    # `module` is imported while `stub` stands in for `name`; then the stub is taken out
+    # of sys.modules, so any later `import name` anywhere loads the real module.
+    if module in sys.modules or name in sys.modules:
+        return  # too late, or loaded for another reason: nothing to save
+    sys.modules[name] = stub
+    try:
+        __import__(module)
+    finally:
+        if sys.modules.get(name) is stub:
+            del sys.modules[name]
+
+
+# Import cost of every search (issue #13): whoosh.compat runs `from urllib.request import
+# urlretrieve` (~20 ms: http.client, email, ssl...) for a name Whoosh never calls, and
+# whoosh.reading's one @cached_property comes from the `cached_property` package, which
+# imports asyncio (~13 ms) to test each function for a coroutine. Both are loaded here,
+# once, with a stand-in for what they import: a urlretrieve that imports the real one
+# when called, and functools.cached_property (the same for a plain method).
+_request = types.ModuleType("urllib.request")
+_request.urlretrieve = _urlretrieve  # type: ignore[attr-defined]
+_import_with("urllib.request", _request, "whoosh.compat")
+_cached = types.ModuleType("cached_property")
+_cached.cached_property = functools.cached_property  # type: ignore[attr-defined]
+_import_with("cached_property", _cached, "whoosh.reading")
+del _request, _cached

@@ -19,11 +19,11 @@ fully deleted one is dropped.
 
 from __future__ import annotations
 
+import heapq
 import os
 import secrets
 import struct
-from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
@@ -84,14 +84,20 @@ def merge_segments(index_dir: str | os.PathLike, segments: Sequence, schema=None
     fields = {name: schema[name] for name in schema.names()}
     scorable = [f for f, fobj in fields.items() if fobj.scorable]
     sources = [(s.segment_id(), frozenset(s.deleted_docs())) for s in segments]
+    copied: Iterator = iter(())
     try:
         if any(s.has_deletions() for s in segments):
-            for seg in segments:
-                _copy_segment(storage, seg, builder, fields, scorable)
+            copied = _joined_decoded([_copy_segment(storage, seg, builder, fields,
+                                                    scorable) for seg in segments])
         else:
+            streams = []
             for seg in segments:
-                _copy_dense(storage, seg, builder, fields, scorable)
-        builder.finish()
+                base = builder.docnum
+                streams.append((base, _copy_dense(storage, seg, builder, fields,
+                                                  scorable)))
+            # split_blocks already raised the document numbers; add_stats needs `base`.
+            copied = _joined(streams)
+        builder.finish(copied)
     except BaseException:
         discard([StagedSegment(staging.folder, builder.segment)])
         raise
@@ -114,53 +120,82 @@ def _copy_docs(storage, seg, builder: SegmentBuilder, fields: dict, scorable: li
 
 
 def _copy_dense(storage, seg, builder: SegmentBuilder, fields: dict, scorable: list[str]
-                ) -> None:
-    """Append a segment without deletions: its posting lists are copied block by block
+                ) -> Iterator[tuple[str, bytes, tuple, list[bytes]]]:
+    """Append a segment without deletions: its per-document data now, and an iterator
+    of its posting lists, (fieldname, term bytes, term stats, blocks) in its term table's
+    order, which finish() consumes. The posting lists are copied block by block
     (split_blocks; only the document numbers move), never decoded and encoded again as
-    _copy_segment does, and its term table is read in one piece. A merge of a fresh
-    index's segments costs about half as much this way."""
+    _copy_segment does: a merge of a fresh index's segments costs about half as much this
+    way. They are read one term at a time, so that a merge holds one posting list, not
+    every source's postings file and term table (issue #13: peak RSS)."""
     base = builder.docnum
     _copy_docs(storage, seg, builder, fields, scorable)
     terms = seg.codec().terms_reader(storage, seg)
     try:
-        tindex = terms._tindex
-        unmap = terms._fieldunmap
-        table = tindex.dbfile.get(tindex.startofdata, tindex.endofdata - tindex.startofdata)
+        start, end = terms._tindex.startofdata, terms._tindex.endofdata
+        unmap = list(terms._fieldunmap)
     finally:
         terms.close()
     folder = storage.folder
-    with open(os.path.join(folder, seg.make_filename(W3Codec.POSTS_EXT)), "rb") as fh:
-        posts = fh.read()
-    raw = builder.raw
-    unpack = _lengths.unpack_from
-    pos, end = 0, len(table)
-    while pos < end:
-        klen, vlen = unpack(table, pos)
-        pos += 8
-        key = table[pos:pos + klen]
-        value = table[pos + klen:pos + klen + vlen]
-        pos += klen + vlen
-        (fnum,) = _ushort.unpack_from(key)
-        fieldname = unmap[fnum]
-        if fieldname not in fields:
+    return _dense_terms(os.path.join(folder, seg.make_filename(W3Codec.TERMS_EXT)),
+                        os.path.join(folder, seg.make_filename(W3Codec.POSTS_EXT)),
+                        start, end, unmap, base, fields)
+
+
+def _dense_terms(trm: str, pst: str, start: int, end: int, unmap: list, base: int,
+                 fields: dict) -> Iterator[tuple[str, bytes, tuple, list[bytes]]]:
+    unpack = _lengths.unpack
+    with open(trm, "rb", buffering=1 << 20) as tf, open(pst, "rb") as pf:
+        tf.seek(start)
+        fd = pf.fileno()
+        pos = start
+        while pos < end:
+            klen, vlen = unpack(tf.read(8))
+            key = tf.read(klen)
+            value = tf.read(vlen)
+            pos += 8 + klen + vlen
+            (fnum,) = _ushort.unpack_from(key)
+            fieldname = unmap[fnum]
+            if fieldname not in fields:
+                continue
+            stats = term_stats(value)
+            offset, length = stats[7], stats[8]
+            yield fieldname, key[2:], stats, split_blocks(os.pread(fd, length, offset), base)
+
+
+def _joined(streams: list[tuple[int, Iterator]]) -> Iterator[tuple[str, bytes, list, bool]]:
+    """(fieldname, term bytes, joined stats, blocks) over the segments' streams (with
+    each one's first docnum), terms ascending; a term's blocks in segment order."""
+    tagged = [_tag(it, base) for base, it in streams]
+    cur: list | None = None
+    for f, t, stats, blocks, base in heapq.merge(*tagged, key=_term_key):
+        if cur is not None and cur[0] == f and cur[1] == t:
+            cur[2] = add_stats(cur[2], stats, base)
+            cur[3].extend(blocks)
             continue
-        stats = term_stats(value)
-        offset, length = stats[7], stats[8]
-        blocks = split_blocks(posts[offset:offset + length], base)
-        td = raw.get(fieldname)
-        if td is None:
-            td = raw[fieldname] = {}
-        tbytes = key[2:]
-        entry = td.get(tbytes)
-        if entry is None:
-            td[tbytes] = [add_stats(None, stats, base), blocks]
-        else:
-            entry[0] = add_stats(entry[0], stats, base)
-            entry[1].extend(blocks)
+        if cur is not None:
+            yield cur[0], cur[1], [cur[2], cur[3]], True
+        cur = [f, t, add_stats(None, stats, base), blocks]
+    if cur is not None:
+        yield cur[0], cur[1], [cur[2], cur[3]], True
+
+
+def _tag(it: Iterator, base: int) -> Iterator[tuple]:
+    # A function, not a generator expression in the comprehension: that would see the
+    # last segment's `base` for all of them.
+    for f, t, stats, blocks in it:
+        yield f, t, stats, blocks, base
+
+
+def _term_key(row: tuple) -> tuple[str, bytes]:
+    return row[0], row[1]
 
 
 def _copy_segment(storage, seg, builder: SegmentBuilder, fields: dict, scorable: list[str]
-                  ) -> None:
+                  ) -> Iterator[tuple[str, bytes, list, list, list]]:
+    """Append the live documents of a segment: their per-document data now, and an
+    iterator of its posting lists decoded and renumbered, (fieldname, term bytes, ids,
+    weights, values) in its term table's order, read one term at a time."""
     codec = seg.codec()
     pdr = codec.per_document_reader(storage, seg)
     try:
@@ -176,20 +211,41 @@ def _copy_segment(storage, seg, builder: SegmentBuilder, fields: dict, scorable:
     finally:
         pdr.close()
     if not docmap:
-        return
-    dense = len(docmap) == seg.doc_count_all()
-    base = next(iter(docmap.values()))
+        return iter(())
     terms = codec.terms_reader(storage, seg)
     try:
-        postfile = terms._postfile
-        for (fieldname, tbytes), ti in terms.items():
+        start, end = terms._tindex.startofdata, terms._tindex.endofdata
+        unmap = list(terms._fieldunmap)
+    finally:
+        terms.close()
+    folder = storage.folder
+    return _decoded_terms(os.path.join(folder, seg.make_filename(W3Codec.TERMS_EXT)),
+                          os.path.join(folder, seg.make_filename(W3Codec.POSTS_EXT)),
+                          start, end, unmap, fields, docmap,
+                          len(docmap) == seg.doc_count_all())
+
+
+def _decoded_terms(trm: str, pst: str, start: int, end: int, unmap: list, fields: dict,
+                   docmap: dict[int, int], dense: bool
+                   ) -> Iterator[tuple[str, bytes, list, list, list]]:
+    base = next(iter(docmap.values()))
+    unpack = _lengths.unpack
+    with open(trm, "rb", buffering=1 << 20) as tf, open(pst, "rb") as pf:
+        tf.seek(start)
+        fd = pf.fileno()
+        pos = start
+        while pos < end:
+            klen, vlen = unpack(tf.read(8))
+            key = tf.read(klen)
+            value = tf.read(vlen)
+            pos += 8 + klen + vlen
+            (fnum,) = _ushort.unpack_from(key)
+            fieldname = unmap[fnum]
             fobj = fields.get(fieldname)
             if fobj is None:
                 continue
-            offset, length = ti.extent()
-            if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it unpacked
-                length = length[0]
-            ids, weights, values = decode_postings(postfile.get(offset, length),
+            stats = term_stats(value)
+            ids, weights, values = decode_postings(os.pread(fd, stats[8], stats[7]),
                                                    fobj.format.fixed_value_size())
             if dense:
                 ids = [base + i for i in ids]
@@ -200,16 +256,24 @@ def _copy_segment(storage, seg, builder: SegmentBuilder, fields: dict, scorable:
                 ids = [docmap[ids[k]] for k in keep]
                 weights = [weights[k] for k in keep]
                 values = [values[k] for k in keep]
-            td = builder.terms.setdefault(fieldname, {})
-            p = td.get(tbytes)
-            if p is None:
-                td[tbytes] = [array("I", ids), weights, values]
-            else:
-                p[0].extend(ids)
-                p[1].extend(weights)
-                p[2].extend(values)
-    finally:
-        terms.close()
+            yield fieldname, key[2:], ids, weights, values
+
+
+def _joined_decoded(streams: list[Iterator]) -> Iterator[tuple[str, bytes, tuple, bool]]:
+    """(fieldname, term bytes, (ids, weights, values), False) over the segments'
+    decoded streams, terms ascending; a term's postings in segment (= docnum) order."""
+    cur: list | None = None
+    for f, t, ids, weights, values in heapq.merge(*streams, key=_term_key):
+        if cur is not None and cur[0] == f and cur[1] == t:
+            cur[2].extend(ids)
+            cur[3].extend(weights)
+            cur[4].extend(values)
+            continue
+        if cur is not None:
+            yield cur[0], cur[1], (cur[2], cur[3], cur[4]), False
+        cur = [f, t, ids, weights, values]
+    if cur is not None:
+        yield cur[0], cur[1], (cur[2], cur[3], cur[4]), False
 
 
 def merge_step(index_dir: str | os.PathLike, indexname: str = INDEX_NAME) -> int:

@@ -13,12 +13,14 @@ OrderedHashWriter's layout for the term table.
 
 from __future__ import annotations
 
+import heapq
 import os
 import secrets
 import shutil
 from array import array
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocWriter, W3Segment
@@ -38,16 +40,30 @@ def _lossy(length: int) -> int:
 
 
 class _FlatPostings:
-    """One field's postings from `Analyzed` values, as parallel flat lists (filled with
-    C-level extends, one call per document) and inverted once in finish()."""
+    """One field's postings (for one field boost) as parallel flat arrays, filled one
+    document at a time and inverted once in finish(). Terms are numbered as they first
+    come (`ids`), so a posting costs 8-16 bytes of array (plus its value, if the format
+    has one) instead of a Python object per term and per posting: a worker's 2,500
+    articles took ~110 KB each in lists and per-term dicts (issue #13, peak RSS)."""
 
-    __slots__ = ("words", "docs", "freqs", "values")
+    __slots__ = ("ids", "tids", "docs", "freqs", "weights", "values")
 
-    def __init__(self) -> None:
-        self.words: list[str] = []
+    def __init__(self, analyzed: bool, values: bool) -> None:
+        # term (str word for Analyzed values, term bytes otherwise) -> term number
+        self.ids: dict = {}
+        self.tids = array("I")
         self.docs = array("I")
-        self.freqs = array("I")
-        self.values: list[bytes] = []
+        # Analyzed values: the weight is computed from the frequency in finish();
+        # otherwise the format's weight (times the field boost) is kept as it came.
+        self.freqs: array | None = array("I") if analyzed else None
+        self.weights: array | None = None if analyzed else array("d")
+        self.values: list[bytes] | None = [] if values else None
+
+
+# Postings turned into Python lists at a time in finish(): bounds that step's memory.
+_CHUNK = 1 << 16
+# Term table entries written at a time.
+_ENTRIES = 1 << 15
 
 
 class SegmentBuilder:
@@ -70,16 +86,14 @@ class SegmentBuilder:
         self.docnum = 0
         # fieldname -> term bytes -> [docnums, weights, values]: fields Whoosh analyses
         self.terms: dict[str, dict[bytes, list]] = {}
-        # fieldname -> (field boost multiplier) -> flat postings of Analyzed values
-        self.flat: dict[tuple[str, float], _FlatPostings] = {}
+        # (fieldname, field boost multiplier, Analyzed values?) -> flat postings
+        self.flat: dict[tuple[str, float, bool], _FlatPostings] = {}
         # fieldname -> length per docnum, as stored (one byte); only fields with lengths
         self.lengths: dict[str, list[int]] = {}
         # fieldname -> term bytes -> [term stats, encoded blocks]: posting lists copied
         # block by block from other segments by a merge (merge.py), never decoded
         self.raw: dict[str, dict[bytes, list]] = {}
         self._fields = {name: schema[name] for name in schema.names()}
-        words: dict[str, str] = {}
-        self._words = words.setdefault
 
     # -- adding ----------------------------------------------------------------------
     def add_posting(self, fieldname: str, tbytes: bytes, docnum: int, weight: float,
@@ -94,6 +108,16 @@ class SegmentBuilder:
             p[0].append(docnum)
             p[1].append(weight)
             p[2].append(vbytes)
+
+    def _flat_postings(self, fieldname: str, fboost: float, analyzed: bool
+                       ) -> _FlatPostings:
+        key = (fieldname, fboost, analyzed)
+        fp = self.flat.get(key)
+        if fp is None:
+            # A format without values (fixed size 0: the exact field's) keeps none.
+            keep = self._fields[fieldname].format.fixed_value_size() != 0
+            fp = self.flat[key] = _FlatPostings(analyzed, keep)
+        return fp
 
     def _set_length(self, fieldname: str, docnum: int, length: int) -> None:
         lst = self.lengths.get(fieldname)
@@ -128,24 +152,30 @@ class SegmentBuilder:
                     # Postings computed in the parsing worker (fastformat.analyzed()).
                     if value.postings:
                         words, freqs, values = zip(*value.postings, strict=True)
-                        fp = self.flat.get((fieldname, fboost))
-                        if fp is None:
-                            fp = self.flat[(fieldname, fboost)] = _FlatPostings()
-                        # One str per distinct word (a batch holds ~400 postings per
-                        # article, each with its own copy of the word otherwise).
-                        fp.words += map(self._words, words, words)
-                        fp.freqs.extend(freqs)
-                        fp.values += values
+                        fp = self._flat_postings(fieldname, fboost, True)
+                        ids = fp.ids
+                        number = ids.setdefault
+                        fp.tids.extend([number(w, len(ids)) for w in words])
+                        fp.freqs.extend(freqs)  # type: ignore[union-attr]
+                        fp.values += values  # type: ignore[operator]
                         fp.docs.extend(repeat(docnum, len(words)))
                         if fobj.scorable:
                             length = sum(freqs)
                 else:
                     scorable = fobj.scorable
-                    post = self.add_posting
+                    fp = self._flat_postings(fieldname, fboost, False)
+                    ids = fp.ids
+                    number = ids.setdefault
+                    tids, docs, weights, vals = fp.tids, fp.docs, fp.weights, fp.values
+                    assert weights is not None
                     for tbytes, freq, weight, vbytes in fobj.index(value):
                         if scorable:
                             length += freq
-                        post(fieldname, tbytes, docnum, weight * fboost, vbytes)
+                        tids.append(number(tbytes, len(ids)))
+                        docs.append(docnum)
+                        weights.append(weight * fboost)
+                        if vals is not None:
+                            vals.append(vbytes)
             customval = fields.get(f"_stored_{fieldname}", value)
             perdoc.add_field(fieldname, fobj, customval if fobj.stored else None, length)
             if length:
@@ -178,44 +208,85 @@ class SegmentBuilder:
         return docnum
 
     # -- inverting -------------------------------------------------------------------
-    def _field_terms(self, fieldname: str) -> dict[bytes, tuple]:
-        """term bytes -> (docnums, weights, values) for one field, docnums ascending."""
-        out: dict[bytes, tuple] = {}
-        for (fname, fboost), fp in self.flat.items():
-            if fname != fieldname:
-                continue
-            fb = self._fields[fieldname].format.field_boost
-            # Number the distinct words in first-seen order (C-level map), then one
-            # stable argsort groups each word's postings with their docnums ascending.
-            ids: dict[str, int] = {}
-            numbering = ids.setdefault
-            tid_list = [numbering(w, len(ids)) for w in fp.words]
-            tids = np.array(tid_list, dtype=np.int64)
-            order = np.argsort(tids, kind="stable")
-            counts = np.bincount(tids, minlength=len(ids))
-            ends = np.cumsum(counts).tolist()
-            docs = np.frombuffer(fp.docs, dtype=np.uint32)[order].tolist()
+    def _sorted_postings(self, fieldname: str, fboost: float, fp: _FlatPostings
+                         ) -> Iterator[tuple[bytes, list, list, list]]:
+        """(term bytes, docnums, weights, values) of one flat part, terms ascending and
+        docnums ascending, turned into Python lists _CHUNK postings at a time."""
+        keys = list(fp.ids)
+        if keys and isinstance(keys[0], str):
+            keys = [k.encode("utf-8") for k in keys]
+        nterms = len(keys)
+        if not nterms:
+            return
+        # Rank of each term number in byte order, then one stable argsort groups each
+        # term's postings in that order, docnums ascending (they were added ascending).
+        rank = np.empty(nterms, dtype=np.int64)
+        rank[sorted(range(nterms), key=keys.__getitem__)] = np.arange(nterms)
+        keys.sort()
+        ranks = rank[np.frombuffer(fp.tids, dtype=np.uint32)]
+        del rank
+        order = np.argsort(ranks, kind="stable")
+        ends = np.cumsum(np.bincount(ranks, minlength=nterms))
+        del ranks
+        docs = np.frombuffer(fp.docs, dtype=np.uint32)[order]
+        if fp.freqs is not None:
             # W3 weights are Python floats of (freq * format boost) * field boost.
-            weights = ((np.frombuffer(fp.freqs, dtype=np.uint32)[order].astype(np.float64)
-                        * fb) * fboost).tolist()
-            vals = fp.values
-            values = [vals[i] for i in order.tolist()]
-            start = 0
-            for word, end in zip(ids, ends, strict=True):
-                key = word.encode("utf-8")
-                part = (docs[start:end], weights[start:end], values[start:end])
-                if key in out:  # the same field with another boost: rare
-                    part = _merge_parts(out[key], part)
-                out[key] = part
-                start = end
-        for key, (d, w, v) in self.terms.get(fieldname, {}).items():
+            fb = self._fields[fieldname].format.field_boost
+            weights = (np.frombuffer(fp.freqs, dtype=np.uint32)[order].astype(np.float64)
+                       * fb) * fboost
+        else:
+            weights = np.frombuffer(fp.weights, dtype=np.float64)[order]  # type: ignore[arg-type]
+        vals = fp.values
+        term, start = 0, 0
+        while term < nterms:
+            last = max(term + 1, int(np.searchsorted(ends, start + _CHUNK, side="right")))
+            stop = int(ends[last - 1])
+            dl = docs[start:stop].tolist()
+            wl = weights[start:stop].tolist()
+            vl = ([vals[i] for i in order[start:stop].tolist()] if vals is not None
+                  else [b""] * (stop - start))
+            lo = 0
+            for t in range(term, last):
+                hi = int(ends[t]) - start
+                yield keys[t], dl[lo:hi], wl[lo:hi], vl[lo:hi]
+                lo = hi
+            term, start = last, stop
+
+    def _field_terms(self, fieldname: str) -> Iterator[tuple[bytes, tuple | list, bool]]:
+        """(term bytes, posting data, copied?) for one field, terms ascending: posting data
+        is (docnums, weights, values), or for a copied list (a merge's `raw`) its [term
+        stats, blocks]."""
+        parts = [(fboost, fp) for (f, fboost, _), fp in self.flat.items()
+                 if f == fieldname]
+        decoded = self.terms.get(fieldname) or {}
+        raw = self.raw.get(fieldname) or {}
+        if len(parts) == 1 and not decoded and not raw:  # every batch an index run writes
+            for key, d, w, v in self._sorted_postings(fieldname, *parts[0]):
+                yield key, (d, w, v), False
+            return
+        out: dict[bytes, tuple] = {}
+        for fboost, fp in parts:  # the same field with another boost or kind: rare
+            for key, d, w, v in self._sorted_postings(fieldname, fboost, fp):
+                out[key] = _merge_parts(out[key], (d, w, v)) if key in out else (d, w, v)
+        for key, (d, w, v) in decoded.items():
             part = (d.tolist(), w, v)
             out[key] = _merge_parts(out[key], part) if key in out else part
-        return out
+        for key in raw:
+            if key in out:
+                raise ValueError("a term both copied and decoded")
+        for key in sorted(out.keys() | raw.keys()):
+            if key in raw:
+                yield key, raw[key], True
+            else:
+                yield key, out.pop(key), False
 
     # -- writing ---------------------------------------------------------------------
-    def finish(self) -> W3Segment:
-        """Write the postings and term table, close the per-document files."""
+    def finish(self, copied: Iterable[tuple[str, bytes, Any, bool]] = ()) -> W3Segment:
+        """Write the postings and term table, close the per-document files. `copied`:
+        more posting lists from other segments (a merge's), ascending by (fieldname,
+        term), read as they are written: (fieldname, term bytes, [term stats, blocks],
+        True) for lists copied block by block, (..., (docnums, weights, values), False)
+        for decoded ones."""
         segment = self.segment
         perdoc = self.perdoc
         for name, fobj in self._fields.items():
@@ -238,30 +309,41 @@ class SegmentBuilder:
         pfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         offset = 0
         doccount = self.docnum
-        fieldnames = sorted(set(self.terms) | {f for f, _ in self.flat} | set(self.raw))
-        for fieldname in fieldnames:
-            terms = self._field_terms(fieldname)
-            raw = self.raw.get(fieldname) or {}
-            if not terms and not raw:
-                continue
-            fieldmap[fieldname] = len(fieldmap)
-            prefix = pack_ushort(fieldmap[fieldname])
+        stream = _Peekable(iter(copied))
+        own = sorted(set(self.terms) | {k[0] for k in self.flat} | set(self.raw),
+                     reverse=True)
+        while own or stream.head is not None:
+            if stream.head is not None and (not own or stream.head[0] < own[-1]):
+                fieldname = stream.head[0]
+            else:
+                fieldname = own.pop()
+            prefix = b""
             fixedsize = self._fields[fieldname].format.fixed_value_size()
             lens = self.lengths.get(fieldname)
             if lens is not None and len(lens) < doccount:
                 lens.extend([0] * (doccount - len(lens)))
             add = entries.append
-            for tbytes in sorted(terms.keys() | raw.keys()):
-                if tbytes in raw:
-                    if tbytes in terms:
-                        raise ValueError("a term both copied and decoded")
-                    data, ti = join_blocks(*raw[tbytes])
+            for tbytes, posting, is_copy in _interleave(self._field_terms(fieldname),
+                                                       stream.field(fieldname)):
+                if not prefix:  # the field's number, once it has a term
+                    fieldmap[fieldname] = len(fieldmap)
+                    prefix = pack_ushort(fieldmap[fieldname])
+                if is_copy:
+                    data, ti = join_blocks(*posting)
                 else:
-                    docs, weights, values = terms[tbytes]
+                    docs, weights, values = posting
                     data, ti = encode_postings(docs, weights, values, lens, fixedsize)
                 pfile.write(data)
                 add((prefix + tbytes, ti + pack_extent(offset, len(data))))
                 offset += len(data)
+                if len(entries) >= _ENTRIES:
+                    tindex.add_sorted(entries)
+                    entries.clear()
+            # Each field's postings are written: let its arrays go before the next one's.
+            self.terms.pop(fieldname, None)
+            self.raw.pop(fieldname, None)
+            for key in [k for k in self.flat if k[0] == fieldname]:
+                del self.flat[key]
         tindex.add_sorted(entries)
         tindex.close()
         pfile.close()
@@ -276,3 +358,33 @@ def _merge_parts(a: tuple, b: tuple) -> tuple:
                   key=lambda r: r[0])
     d, w, v = zip(*rows, strict=True)
     return list(d), list(w), list(v)
+
+
+class _Peekable:
+    """A merge's copied posting lists, ascending by (fieldname, term): one field's at a
+    time (`field`)."""
+
+    def __init__(self, it: Iterator[tuple[str, bytes, Any, bool]]):
+        self._it = it
+        self.head = next(it, None)
+
+    def field(self, fieldname: str) -> Iterator[tuple[bytes, Any, bool]]:
+        while self.head is not None and self.head[0] == fieldname:
+            _, tbytes, posting, is_copy = self.head
+            self.head = next(self._it, None)
+            yield tbytes, posting, is_copy
+
+
+def _interleave(a: Iterator[tuple[bytes, Any, bool]],
+                b: Iterator[tuple[bytes, Any, bool]]) -> Iterator[tuple[bytes, Any, bool]]:
+    """Two ascending term streams of one field as one; a term in both is an error."""
+    last = None
+    for row in heapq.merge(a, b, key=_first):
+        if row[0] == last:
+            raise ValueError("a term both copied and decoded")
+        last = row[0]
+        yield row
+
+
+def _first(row: tuple) -> bytes:
+    return row[0]
