@@ -102,37 +102,38 @@ class AnyLanguage(query.Or):
             return self.subqueries[0].matcher(searcher, context)
         if len(kept) == 1:
             return kept[0][0].matcher(searcher, context)
-        return query.Or(_one_idf(kept, searcher), boost=self.boost).matcher(searcher, context)
+        alternatives = _one_idf(kept, self.subqueries[0], searcher)
+        return query.Or(alternatives, boost=self.boost).matcher(searcher, context)
 
     def estimate_size(self, ixreader):
         return min(sum(q.estimate_size(ixreader) for q, _ in self.alternatives(ixreader)),
                    ixreader.doc_count())
 
 
-def _one_idf(kept: list[tuple[query.Query, frozenset[str] | None]], searcher
-             ) -> list[query.Query]:
-    """The alternatives, those that match in any article (the word's default stem, its
-    sound keys, its romanisation) boosted so that each scores with one idf, that of their
-    summed document frequency, as Lucene's SynonymQuery does. A common English word is
-    also a rare Russian sound key (`film`, `~film`): with its own idf the key outweighed
-    the English match (docs/multilingual.md). Forms restricted to some languages keep
-    their own; on an index of one script a word has one such form and scores as before."""
-    anywhere = {id(q): q for q, ls in kept if ls is None and type(q) is query.Term}
-    if len(anywhere) < 2:
+def _one_idf(kept: list[tuple[query.Query, frozenset[str] | None]], own: query.Query,
+             searcher) -> list[query.Query]:
+    """The alternatives, a cross-script form (sound key, romanisation) that is rarer than
+    the word's own default form scored with the own form's idf: a common English word is
+    also a rare Russian sound key (`film`, `~film`), and with its own idf the key
+    outweighed the English match (docs/multilingual.md). The own form keeps its idf, so a
+    word's weight in its own language is what it was; where the word exists only in
+    the other script (`golunov`), its forms keep theirs. Forms restricted to some
+    languages keep their own; on an index of one script nothing changes."""
+    if kept[0][0] is not own or type(own) is not query.Term:
         return [q for q, _ in kept]
     n = searcher.doc_count_all()
 
     def idf(df: int) -> float:  # whoosh_rank.RobertsonBM25F's
         return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
 
-    dfs = {k: searcher.doc_frequency(q.fieldname, q.text) for k, q in anywhere.items()}
-    shared = idf(min(sum(dfs.values()), n))
+    cap = idf(searcher.doc_frequency(own.fieldname, own.text))
     out = []
-    for q, _ in kept:
-        if id(q) in dfs:
-            boosted = copy.copy(q)
-            boosted.boost = q.boost * shared / idf(dfs[id(q)])
-            q = boosted
+    for q, ls in kept:
+        if q is not own and ls is None and type(q) is query.Term:
+            own_idf = idf(searcher.doc_frequency(q.fieldname, q.text))
+            if own_idf > cap:
+                q = copy.copy(q)
+                q.boost = q.boost * cap / own_idf
         out.append(q)
     return out
 
