@@ -10,6 +10,8 @@ highlighted words are those of the query.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -203,12 +205,18 @@ def _tfs(searcher, field: str, term: str, docnums: list[int]) -> dict[int, float
     if (field, term) not in reader:
         return out
     m = reader.postings(field, term)  # the reader's: no scorer is set up for it
-    if reader.doc_frequency(field, term) <= READ_THROUGH * len(docnums):
+    return _values_at(m, reader.doc_frequency(field, term), docnums, m.weight)
+
+
+def _values_at(m, df: int, docnums: list[int], value: Callable[[], Any]) -> dict:
+    """docnum -> value() of matcher `m` at each of the (sorted) documents it holds."""
+    out = {}
+    if df <= READ_THROUGH * len(docnums):
         # A short posting list: reading it through is cheaper than a skip per document.
         wanted = set(docnums)
         while m.is_active():
             if (d := m.id()) in wanted:
-                out[d] = m.weight()
+                out[d] = value()
             m.next()
         return out
     for d in docnums:
@@ -219,7 +227,7 @@ def _tfs(searcher, field: str, term: str, docnums: list[int]) -> dict[int, float
             if not m.is_active():
                 break
         if m.id() == d:
-            out[d] = m.weight()
+            out[d] = value()
     return out
 
 
@@ -315,23 +323,8 @@ def _positions(searcher, field: str, term: str, docnums: list[int]) -> dict[int,
         m = searcher.reader().postings(field, term)  # no scorer needed
     except Exception:  # term not in the index
         return out
-    if searcher.doc_frequency(field, term) <= READ_THROUGH * len(docnums):  # as _tfs
-        wanted = set(docnums)
-        while m.is_active():
-            if (d := m.id()) in wanted:
-                out[d] = m.value_as("positions")
-            m.next()
-        return out
-    for d in docnums:
-        if not m.is_active():
-            break
-        if m.id() < d:
-            m.skip_to(d)
-            if not m.is_active():
-                break
-        if m.id() == d:
-            out[d] = m.value_as("positions")
-    return out
+    return _values_at(m, searcher.doc_frequency(field, term), docnums,
+                      lambda: m.value_as("positions"))
 
 
 def _window_count(a: list[int], b: list[int], window: int) -> int:

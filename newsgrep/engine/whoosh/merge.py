@@ -142,20 +142,26 @@ def _copy_dense(storage, seg, builder: SegmentBuilder, fields: dict, scorable: l
                         start, end, unmap, base, fields)
 
 
+def _term_entries(tf, start: int, end: int, unmap: list) -> Iterator[tuple[str, bytes, bytes]]:
+    """(fieldname, key, value) of the term table's entries from byte `start` to `end`,
+    read in order from the open file `tf`."""
+    unpack = _lengths.unpack
+    tf.seek(start)
+    pos = start
+    while pos < end:
+        klen, vlen = unpack(tf.read(8))
+        key = tf.read(klen)
+        value = tf.read(vlen)
+        pos += 8 + klen + vlen
+        (fnum,) = _ushort.unpack_from(key)
+        yield unmap[fnum], key, value
+
+
 def _dense_terms(trm: str, pst: str, start: int, end: int, unmap: list, base: int,
                  fields: dict) -> Iterator[tuple[str, bytes, tuple, list[bytes]]]:
-    unpack = _lengths.unpack
     with open(trm, "rb", buffering=1 << 20) as tf, open(pst, "rb") as pf:
-        tf.seek(start)
         fd = pf.fileno()
-        pos = start
-        while pos < end:
-            klen, vlen = unpack(tf.read(8))
-            key = tf.read(klen)
-            value = tf.read(vlen)
-            pos += 8 + klen + vlen
-            (fnum,) = _ushort.unpack_from(key)
-            fieldname = unmap[fnum]
+        for fieldname, key, value in _term_entries(tf, start, end, unmap):
             if fieldname not in fields:
                 continue
             stats = term_stats(value)
@@ -229,18 +235,9 @@ def _decoded_terms(trm: str, pst: str, start: int, end: int, unmap: list, fields
                    docmap: dict[int, int], dense: bool
                    ) -> Iterator[tuple[str, bytes, list, list, list]]:
     base = next(iter(docmap.values()))
-    unpack = _lengths.unpack
     with open(trm, "rb", buffering=1 << 20) as tf, open(pst, "rb") as pf:
-        tf.seek(start)
         fd = pf.fileno()
-        pos = start
-        while pos < end:
-            klen, vlen = unpack(tf.read(8))
-            key = tf.read(klen)
-            value = tf.read(vlen)
-            pos += 8 + klen + vlen
-            (fnum,) = _ushort.unpack_from(key)
-            fieldname = unmap[fnum]
+        for fieldname, key, value in _term_entries(tf, start, end, unmap):
             fobj = fields.get(fieldname)
             if fobj is None:
                 continue
