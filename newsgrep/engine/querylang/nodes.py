@@ -100,9 +100,9 @@ class AnyLanguage(query.Or):
         kept = [(q, ls) for q, ls in self.alternatives(reader) if not _absent(q, reader)]
         if not kept:
             return self.subqueries[0].matcher(searcher, context)
-        if len(kept) == 1:
-            return kept[0][0].matcher(searcher, context)
         alternatives = _one_idf(kept, self.subqueries[0], searcher)
+        if len(alternatives) == 1:
+            return alternatives[0].matcher(searcher, context)
         return query.Or(alternatives, boost=self.boost).matcher(searcher, context)
 
     def estimate_size(self, ixreader):
@@ -119,18 +119,21 @@ def _one_idf(kept: list[tuple[query.Query, frozenset[str] | None]], own: query.Q
     word's weight in its own language is what it was; where the word exists only in
     the other script (`golunov`), its forms keep theirs. Forms restricted to some
     languages keep their own; on an index of one script nothing changes."""
-    if kept[0][0] is not own or type(own) is not query.Term:
+    # Frequencies of the whole index (the parent of a segment's searcher), as the scorer's
+    # idf uses: decided per segment, a form's weight would depend on how it is segmented.
+    whole = searcher.get_parent()
+    if type(own) is not query.Term or not whole.doc_frequency(own.fieldname, own.text):
         return [q for q, _ in kept]
-    n = searcher.doc_count_all()
+    n = whole.doc_count_all()
 
     def idf(df: int) -> float:  # whoosh_rank.RobertsonBM25F's
         return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
 
-    cap = idf(searcher.doc_frequency(own.fieldname, own.text))
+    cap = idf(whole.doc_frequency(own.fieldname, own.text))
     out = []
     for q, ls in kept:
         if q is not own and ls is None and type(q) is query.Term:
-            own_idf = idf(searcher.doc_frequency(q.fieldname, q.text))
+            own_idf = idf(whole.doc_frequency(q.fieldname, q.text))
             if own_idf > cap:
                 q = copy.copy(q)
                 q.boost = q.boost * cap / own_idf

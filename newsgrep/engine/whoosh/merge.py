@@ -130,6 +130,12 @@ def _copy_dense(storage, seg, builder: SegmentBuilder, fields: dict, scorable: l
     every source's postings file and term table (issue #13: peak RSS)."""
     base = builder.docnum
     _copy_docs(storage, seg, builder, fields, scorable)
+    return _dense_terms(*_term_table(storage, seg), base, fields)
+
+
+def _term_table(storage, seg) -> tuple[str, str, int, int, list]:
+    """(term file, postings file, first and end byte of the term entries, field number ->
+    name) of a segment, for reading its term table sequentially."""
     terms = seg.codec().terms_reader(storage, seg)
     try:
         start, end = terms._tindex.startofdata, terms._tindex.endofdata
@@ -137,9 +143,8 @@ def _copy_dense(storage, seg, builder: SegmentBuilder, fields: dict, scorable: l
     finally:
         terms.close()
     folder = storage.folder
-    return _dense_terms(os.path.join(folder, seg.make_filename(W3Codec.TERMS_EXT)),
-                        os.path.join(folder, seg.make_filename(W3Codec.POSTS_EXT)),
-                        start, end, unmap, base, fields)
+    return (os.path.join(folder, seg.make_filename(W3Codec.TERMS_EXT)),
+            os.path.join(folder, seg.make_filename(W3Codec.POSTS_EXT)), start, end, unmap)
 
 
 def _term_entries(tf, start: int, end: int, unmap: list) -> Iterator[tuple[str, bytes, bytes]]:
@@ -218,16 +223,7 @@ def _copy_segment(storage, seg, builder: SegmentBuilder, fields: dict, scorable:
         pdr.close()
     if not docmap:
         return iter(())
-    terms = codec.terms_reader(storage, seg)
-    try:
-        start, end = terms._tindex.startofdata, terms._tindex.endofdata
-        unmap = list(terms._fieldunmap)
-    finally:
-        terms.close()
-    folder = storage.folder
-    return _decoded_terms(os.path.join(folder, seg.make_filename(W3Codec.TERMS_EXT)),
-                          os.path.join(folder, seg.make_filename(W3Codec.POSTS_EXT)),
-                          start, end, unmap, fields, docmap,
+    return _decoded_terms(*_term_table(storage, seg), fields, docmap,
                           len(docmap) == seg.doc_count_all())
 
 
