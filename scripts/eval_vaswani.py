@@ -233,7 +233,7 @@ def write_fixture(docs: list[tuple[str, str]], queries: dict[str, str],
     terms (analyzed as newsgrep indexes them, ties by docno), so the subset is hard to
     rank, not a needle among random haystack.
     """
-    from newsgrep.engine.analysis import text_analyzer
+    from newsgrep.engine.analyzers import text_analyzer
 
     analyzer = text_analyzer()
 

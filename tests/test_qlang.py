@@ -243,7 +243,8 @@ def test_at_and_t_is_one_word(qindex):
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab .&-习近平航天한국東京 A1")), max_size=40))
 def test_index_time_and_query_time_analysis_agree_on_mixed_scripts(text):
-    from newsgrep.engine.analysis import term_positions, text_analyzer
+    from newsgrep.engine.analysis import term_positions
+    from newsgrep.engine.analyzers import text_analyzer
 
     by_analyzer: dict[str, list[int]] = {}
     for t in text_analyzer()(text, positions=True):

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from newsgrep.article import Article
 from newsgrep.engine import open_engine
-from newsgrep.engine.analysis import STOPWORDS, term_positions, text_analyzer
+from newsgrep.engine.analysis import STOPWORDS, term_positions
+from newsgrep.engine.analyzers import text_analyzer
 from newsgrep.engine.feedback import feedback_terms
 from newsgrep.query import SearchRequest
 from scripts import eval_vaswani as ev

@@ -8,7 +8,7 @@ from __future__ import annotations
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import DATETIME, ID, TEXT, Schema
 
-from ..analysis import FoldStemFilter, WordTokenizer, text_analyzer
+from ..analyzers import FoldStemFilter, WordTokenizer, text_analyzer
 
 # The fields a query may scope a word to; an index's other fields are the engine's
 # bookkeeping (ids, paths, compressed bodies).

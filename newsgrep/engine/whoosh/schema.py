@@ -23,7 +23,7 @@ from whoosh.util.times import long_to_datetime
 
 from ...article import Article
 from ...words import words
-from ..analysis import FoldStemFilter, WordTokenizer, text_analyzer
+from ..analyzers import FoldStemFilter, WordTokenizer, text_analyzer
 from .fastformat import FastPositions, analyzed
 
 INDEX_NAME = "MAIN"
