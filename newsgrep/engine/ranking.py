@@ -12,6 +12,7 @@ candidates through the same code path the CLI uses.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 
@@ -126,3 +127,9 @@ BASELINE = Ranking()
 DEFAULT = Ranking(k1=0.9, b=0.5, title_b=0.75, title_weight=2.0, bm25f="sum",
                   fb_docs=20, fb_terms=20, fb_weight=0.5, fb_doc_temp=5.0, fb_depth=200,
                   fb_min_matches=20, prox_weight=0.25, prox_window=8, prox_depth=100)
+
+
+def robertson_idf(n: int, df: int) -> float:
+    """The standard (Robertson/Sparck Jones) idf, log((N-df+0.5)/(df+0.5)), floored just
+    above zero so a word in most articles adds ~nothing: the idf of every ranking pass."""
+    return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))

@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from .feedback import feedback_terms
-from .ranking import Ranking
+from .ranking import Ranking, robertson_idf
 
 
 class RobertsonBM25F(scoring.BM25F):
@@ -26,9 +26,7 @@ class RobertsonBM25F(scoring.BM25F):
     engine's NewsgrepBM25F)."""
 
     def idf(self, searcher, fieldname, text):
-        n = searcher.doc_count_all()
-        df = searcher.doc_frequency(fieldname, text)
-        return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
+        return robertson_idf(searcher.doc_count_all(), searcher.doc_frequency(fieldname, text))
 
 
 def weighting(r: Ranking) -> scoring.BM25F:
@@ -188,9 +186,7 @@ def add_term_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ran
 
 def _idf(searcher, field: str, term: str) -> float:
     """Robertson idf of `term` in `field`, floored just above zero (as the weighting)."""
-    n = max(1, searcher.doc_count_all())
-    df = searcher.doc_frequency(field, term)
-    return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
+    return robertson_idf(max(1, searcher.doc_count_all()), searcher.doc_frequency(field, term))
 
 
 # A posting list up to this many times the number of wanted documents is read through

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import math
 import re
 from collections.abc import Iterator
 from itertools import islice
@@ -17,6 +16,7 @@ from whoosh.support.levenshtein import levenshtein
 from ...errors import NewsgrepError
 from ...words import has_cjk
 from ..analysis import QUERY_LANGS, normalize_term, query_keys, query_terms, romanized
+from ..ranking import robertson_idf
 
 # Bounds on the words one query term may stand for, so no query runs for minutes
 # (`a~99` took 458 s, `a*` 17 s on 7.6k articles). Lucene's limits: at most 2 edits,
@@ -122,18 +122,15 @@ def _one_idf(kept: list[tuple[query.Query, frozenset[str] | None]], own: query.Q
     # Frequencies of the whole index (the parent of a segment's searcher), as the scorer's
     # idf uses: decided per segment, a form's weight would depend on how it is segmented.
     whole = searcher.get_parent()
-    if type(own) is not query.Term or not whole.doc_frequency(own.fieldname, own.text):
+    own_df = whole.doc_frequency(own.fieldname, own.text) if type(own) is query.Term else 0
+    if not own_df:
         return [q for q, _ in kept]
     n = whole.doc_count_all()
-
-    def idf(df: int) -> float:  # whoosh_rank.RobertsonBM25F's
-        return max(1e-6, math.log((n - df + 0.5) / (df + 0.5)))
-
-    cap = idf(whole.doc_frequency(own.fieldname, own.text))
+    cap = robertson_idf(n, own_df)
     out = []
     for q, ls in kept:
         if q is not own and ls is None and type(q) is query.Term:
-            own_idf = idf(whole.doc_frequency(q.fieldname, q.text))
+            own_idf = robertson_idf(n, whole.doc_frequency(q.fieldname, q.text))
             if own_idf > cap:
                 q = copy.copy(q)
                 q.boost = q.boost * cap / own_idf
