@@ -84,31 +84,13 @@ class SegmentBuilder:
             cw = self.perdoc._colwriters["_stored"]
             self.perdoc._colwriters["_stored"] = PickleWriter(cw._child)
         self.docnum = 0
-        # fieldname -> term bytes -> [docnums, weights, values]: fields Whoosh analyses
-        self.terms: dict[str, dict[bytes, list]] = {}
         # (fieldname, field boost multiplier, Analyzed values?) -> flat postings
         self.flat: dict[tuple[str, float, bool], _FlatPostings] = {}
         # fieldname -> length per docnum, as stored (one byte); only fields with lengths
         self.lengths: dict[str, list[int]] = {}
-        # fieldname -> term bytes -> [term stats, encoded blocks]: posting lists copied
-        # block by block from other segments by a merge (merge.py), never decoded
-        self.raw: dict[str, dict[bytes, list]] = {}
         self._fields = {name: schema[name] for name in schema.names()}
 
     # -- adding ----------------------------------------------------------------------
-    def add_posting(self, fieldname: str, tbytes: bytes, docnum: int, weight: float,
-                    vbytes: bytes) -> None:
-        td = self.terms.get(fieldname)
-        if td is None:
-            td = self.terms[fieldname] = {}
-        p = td.get(tbytes)
-        if p is None:
-            td[tbytes] = [array("I", (docnum,)), [weight], [vbytes]]
-        else:
-            p[0].append(docnum)
-            p[1].append(weight)
-            p[2].append(vbytes)
-
     def _flat_postings(self, fieldname: str, fboost: float, analyzed: bool
                        ) -> _FlatPostings:
         key = (fieldname, fboost, analyzed)
@@ -252,15 +234,12 @@ class SegmentBuilder:
                 lo = hi
             term, start = last, stop
 
-    def _field_terms(self, fieldname: str) -> Iterator[tuple[bytes, tuple | list, bool]]:
-        """(term bytes, posting data, copied?) for one field, terms ascending: posting data
-        is (docnums, weights, values), or for a copied list (a merge's `raw`) its [term
-        stats, blocks]."""
+    def _field_terms(self, fieldname: str) -> Iterator[tuple[bytes, tuple, bool]]:
+        """(term bytes, (docnums, weights, values), False) for one field's own postings,
+        terms ascending (False: not a copied list, see finish())."""
         parts = [(fboost, fp) for (f, fboost, _), fp in self.flat.items()
                  if f == fieldname]
-        decoded = self.terms.get(fieldname) or {}
-        raw = self.raw.get(fieldname) or {}
-        if len(parts) == 1 and not decoded and not raw:  # every batch an index run writes
+        if len(parts) == 1:  # every batch an index run writes
             for key, d, w, v in self._sorted_postings(fieldname, *parts[0]):
                 yield key, (d, w, v), False
             return
@@ -268,17 +247,8 @@ class SegmentBuilder:
         for fboost, fp in parts:  # the same field with another boost or kind: rare
             for key, d, w, v in self._sorted_postings(fieldname, fboost, fp):
                 out[key] = _merge_parts(out[key], (d, w, v)) if key in out else (d, w, v)
-        for key, (d, w, v) in decoded.items():
-            part = (d.tolist(), w, v)
-            out[key] = _merge_parts(out[key], part) if key in out else part
-        for key in raw:
-            if key in out:
-                raise ValueError("a term both copied and decoded")
-        for key in sorted(out.keys() | raw.keys()):
-            if key in raw:
-                yield key, raw[key], True
-            else:
-                yield key, out.pop(key), False
+        for key in sorted(out):
+            yield key, out.pop(key), False
 
     # -- writing ---------------------------------------------------------------------
     def finish(self, copied: Iterable[tuple[str, bytes, Any, bool]] = ()) -> W3Segment:
@@ -310,8 +280,7 @@ class SegmentBuilder:
         offset = 0
         doccount = self.docnum
         stream = _Peekable(iter(copied))
-        own = sorted(set(self.terms) | {k[0] for k in self.flat} | set(self.raw),
-                     reverse=True)
+        own = sorted({k[0] for k in self.flat}, reverse=True)
         while own or stream.head is not None:
             if stream.head is not None and (not own or stream.head[0] < own[-1]):
                 fieldname = stream.head[0]
@@ -340,8 +309,6 @@ class SegmentBuilder:
                     tindex.add_sorted(entries)
                     entries.clear()
             # Each field's postings are written: let its arrays go before the next one's.
-            self.terms.pop(fieldname, None)
-            self.raw.pop(fieldname, None)
             for key in [k for k in self.flat if k[0] == fieldname]:
                 del self.flat[key]
         tindex.add_sorted(entries)
