@@ -84,3 +84,27 @@ def test_policy_rewrites_segments_with_many_deletions():
     big, dirty = _seg(50_000), _seg(1_000, deleted=2_000)
     assert wm.plan_merges([big]) == []
     assert wm.plan_merges([big, dirty]) == [[dirty]]
+
+
+def test_small_runs_do_not_pull_batch_segments_into_a_merge():
+    # What a full run can leave (three batch-sized segments below the next tier) plus the
+    # segments of small incremental runs: those merge among themselves, never with the
+    # batch-sized ones, so a 300-file change costs its own size, not 7,500 documents'.
+    batch = [_seg(2_500) for _ in range(3)] + [_seg(12_500, deleted=60)]
+    small = [_seg(100), _seg(100)]
+    assert wm.plan_merges(batch + small) == []
+    more = small + [_seg(120), _seg(90)]
+    groups = wm.plan_merges(batch + more)
+    assert groups == [sorted(more, key=lambda s: s.doc_count())]
+    # A batch-sized segment still completes its own tier.
+    fourth = _seg(2_400)
+    assert wm.plan_merges(batch + [fourth]) == [sorted(batch[:3] + [fourth],
+                                                       key=lambda s: s.doc_count())]
+
+
+def test_tiers_are_ordered_by_size():
+    sizes = [1, 40, 47, 100, 187, 188, 700, 750, 751, 2_999, 3_000, 3_001, 12_000, 12_001,
+             10**6]
+    tiers = [wm.tier(n) for n in sizes]
+    assert tiers == sorted(tiers)
+    assert wm.tier(2_500) == 0 and wm.tier(100) < 0 and wm.tier(10_000) == 1

@@ -12,7 +12,9 @@ after a merge are the scores Whoosh's optimize gives).
 Policy: a segment's tier is how many times FANOUT its live document count exceeds
 TIER_BASE. When a tier holds FANOUT segments, they are merged into one of the next tier,
 so an index of N documents keeps at most (FANOUT - 1) segments per tier: with the
-defaults, 20k documents in batches of 2.5k end as 2-3 segments, 100k as 4-6. A segment
+defaults, 20k documents in batches of 2.5k end as 2-4 segments, 100k as 4-6. Below
+TIER_BASE the tiers go down by FANOUT too, so that the small segments of incremental runs
+merge among themselves and never pull batch-sized ones into a merge. A segment
 with more than DELETED_SHARE of its documents deleted is rewritten with its tier, and a
 fully deleted one is dropped.
 """
@@ -41,8 +43,19 @@ FANOUT = 4
 DELETED_SHARE = 0.3
 
 
+SMALL_TIERS = 3  # tiers below TIER_BASE: a quarter of it, a sixteenth, and the rest
+
+
 def tier(live_docs: int) -> int:
     t, size = 0, TIER_BASE
+    if live_docs <= size:
+        # A small run's segment (a few changed files) waits for segments of its own size:
+        # counted in tier 0, it made the batch-sized segments a full run left there merge,
+        # and a 300-file change at 20k rewrote 7,500 documents (16 % of the full ingest).
+        while t > -SMALL_TIERS and live_docs <= size // FANOUT:
+            size //= FANOUT
+            t -= 1
+        return t
     while live_docs > size:
         size *= FANOUT
         t += 1
