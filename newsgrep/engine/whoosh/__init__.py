@@ -14,6 +14,7 @@ merge           the tiered merge policy
 bulk            the bulk writer (ingest's and the engine's)
 classic_writer  Whoosh's own writer (fallback, baseline)
 segment_ingest  how an index run writes the index from its parsing workers
+fastskip        a faster W3LeafMatcher.skip_to (a bisect inside the block)
 engine          WhooshEngine: searching, similar, sources, stats
 stats           term statistics for `terms`
 """

@@ -21,7 +21,7 @@ from ..querylang.nodes import shorten
 from ..querylang.parser import parse_user_query
 from ..ranking import DEFAULT, Ranking
 from ..results import Found
-from . import folder, summaries
+from . import fastskip, folder, summaries
 from .filters import request_filter
 from .folder import open_index
 from .schema import date_column, stored_article, stored_body, title_and_body
@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # the writers load numpy and the codec: imported when writing
     from .bulk import BulkWriter
     from .classic_writer import WhooshWriter
     from .segment_ingest import SegmentIngest
+
+fastskip.install()  # a bisect inside posting blocks (fastskip.py): same postings, faster
 
 REPRINT_CANDIDATES = 200  # more-like-this hits checked for reprints by `similar`
 
