@@ -44,12 +44,14 @@ def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str
         return []
     # Where the marked words stand: a regex of them finds candidates, each kept if it is
     # a whole word as WORD.finditer splits the text (the same spans it would give).
-    out = []
+    out: list[tuple[int, int, str]] = []
     for m in memo.pattern(found).finditer(text):
         start, end = m.span()
         whole = WORD.match(text, start)
-        if whole is not None and whole.end() == end and _word_starts(text, start):
-            out.append((start, end, seen[m.group()]))  # type: ignore[arg-type]
+        term = seen[m.group()]
+        if term is not None and whole is not None and whole.end() == end and \
+                _word_starts(text, start):
+            out.append((start, end, term))
     return out
 
 
