@@ -24,21 +24,16 @@ def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str
         return []
     memo = _decisions(terms, term_of, exact)
     if memo is None:  # unhashable terms: nothing to share
-        return _each_word(text, terms, term_of, exact, {})
+        return _each_word(text, terms, term_of, exact, _Decided())
     # The words of the text, found in C; each distinct word is decided once, here and in
     # the other hits of this query (--json builds snippets for every match, and the
     # bodies share most of their words), so the Python work is per new word, not per
     # word of the text.
     present = set(WORD.findall(text))
-    seen = memo.seen
-    for word in present.difference(seen):
-        term = seen[word] = _matched(word, terms, term_of, exact)
-        if term is not None:
-            memo.marked.add(word)
-        if has_cjk(word):
-            memo.cjk.add(word)
+    for word in present.difference(memo.seen):
+        memo.decide(word, terms, term_of, exact)
     if not memo.cjk.isdisjoint(present):  # CJK runs are split into bigrams: word by word
-        return _each_word(text, terms, term_of, exact, seen)
+        return _each_word(text, terms, term_of, exact, memo)
     found = memo.marked.intersection(present)
     if not found:
         return []
@@ -48,7 +43,7 @@ def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str
     for m in memo.pattern(found).finditer(text):
         start, end = m.span()
         whole = WORD.match(text, start)
-        term = seen[m.group()]
+        term = memo.seen[m.group()]
         if term is not None and whole is not None and whole.end() == end and \
                 _word_starts(text, start):
             out.append((start, end, term))
@@ -56,15 +51,12 @@ def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str
 
 
 def _each_word(text: str, terms: Collection[str], term_of: Callable[[str], str],
-               exact: Collection[str], seen: dict[str, str | None]
-               ) -> list[tuple[int, int, str]]:
+               exact: Collection[str], memo: _Decided) -> list[tuple[int, int, str]]:
     """find_matches word by word (words() splits CJK runs into bigrams)."""
     out = []
+    seen = memo.seen
     for start, end, word in words(text):
-        if word in seen:
-            term = seen[word]
-        else:
-            term = seen[word] = _matched(word, terms, term_of, exact)
+        term = seen[word] if word in seen else memo.decide(word, terms, term_of, exact)
         if term is not None:
             out.append((start, end, term))
     return out
@@ -91,6 +83,17 @@ class _Decided:
         self.marked: set[str] = set()
         self.cjk: set[str] = set()
         self._patterns: dict[frozenset[str], re.Pattern[str]] = {}
+
+    def decide(self, word: str, terms: Collection[str], term_of: Callable[[str], str],
+               exact: Collection[str]) -> str | None:
+        """The word's term if it is to be marked, else None; remembered (a CJK bigram
+        too: the sets stay true of every word in `seen`)."""
+        term = self.seen[word] = _matched(word, terms, term_of, exact)
+        if term is not None:
+            self.marked.add(word)
+        if has_cjk(word):
+            self.cjk.add(word)
+        return term
 
     def pattern(self, found: set[str]) -> re.Pattern[str]:
         key = frozenset(found)

@@ -32,7 +32,7 @@ TERMS = ["troop", "tunnel", "anusauska", "москв", "us", "at", "习近", "�
 term_sets = st.sets(st.sampled_from(TERMS), max_size=4)
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(st.lists(texts, min_size=1, max_size=4), term_sets,
        st.sampled_from([None, "en", "ru", "de"]),
        st.sets(st.sampled_from(["Troops", "U.S.", "AT&T", "riga"]), max_size=2))
@@ -51,3 +51,13 @@ def test_a_word_joined_to_another_is_not_marked_alone():
     assert got == ["troops", "troops", "troops"]
     assert find_matches(text, frozenset({"troop"}), normalize_term) == \
         reference(text, frozenset({"troop"}), normalize_term)
+
+
+def test_a_cjk_bigram_decided_first_is_still_known_as_cjk():
+    """`iPhone手机` is split into bigrams word by word; `手机` then standing alone in another
+    text must still be found (the shared decisions remember it holds CJK)."""
+    terms = frozenset({"手机"})
+    for text in ("iPhone手机 x", "手机 y", "z 手机"):
+        assert find_matches(text, terms, normalize_term) == \
+            reference(text, terms, normalize_term)
+    assert find_matches("手机", terms, normalize_term) == [(0, 2, "手机")]
