@@ -8,6 +8,8 @@ index uses, so `tunnels` marks `tunnel` and `Anusauskas` marks `Anušauskas`.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Collection
 
 from .hits import Snippet
@@ -20,46 +22,120 @@ def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str
     that is written exactly as one of `exact` (the words of `=Kind`)."""
     if not terms and not exact:
         return []
-    if has_cjk(text):
-        return [(start, end, term) for start, end, word in words(text)
-                if (term := _matched(word, terms, term_of, exact)) is not None]
-    # Text without CJK: words() is WORD.finditer, and each distinct word is looked up
-    # once, here and in the other hits of this query (--json builds snippets for every
-    # match, and the bodies share most of their words).
-    out = []
-    seen = _decisions(terms, term_of, exact)
-    for m in WORD.finditer(text):
-        word = m.group()
-        if word in seen:
-            term = seen[word]
-        else:
-            term = seen[word] = _matched(word, terms, term_of, exact)
-        if term is not None:
-            out.append((m.start(), m.end(), term))
+    memo = _decisions(terms, term_of, exact)
+    if memo is None:  # unhashable terms: nothing to share
+        return _each_word(text, terms, term_of, exact, _Decided())
+    # The words of the text, found in C; each distinct word is decided once, here and in
+    # the other hits of this query (--json builds snippets for every match, and the
+    # bodies share most of their words), so the Python work is per new word, not per
+    # word of the text.
+    present = set(WORD.findall(text))
+    for word in present.difference(memo.seen):
+        memo.decide(word, terms, term_of, exact)
+    if not memo.cjk.isdisjoint(present):  # CJK runs are split into bigrams: word by word
+        return _each_word(text, terms, term_of, exact, memo)
+    found = memo.marked.intersection(present)
+    if not found:
+        return []
+    # Where the marked words stand: a regex of them finds candidates, each kept if it is
+    # a whole word as WORD.finditer splits the text (the same spans it would give).
+    out: list[tuple[int, int, str]] = []
+    for m in memo.pattern(found).finditer(text):
+        start, end = m.span()
+        whole = WORD.match(text, start)
+        term = memo.seen[m.group()]
+        if term is not None and whole is not None and whole.end() == end and \
+                _word_starts(text, start):
+            out.append((start, end, term))
     return out
 
 
+def _each_word(text: str, terms: Collection[str], term_of: Callable[[str], str],
+               exact: Collection[str], memo: _Decided) -> list[tuple[int, int, str]]:
+    """find_matches word by word (words() splits CJK runs into bigrams)."""
+    out = []
+    seen = memo.seen
+    for start, end, word in words(text):
+        term = seen[word] if word in seen else memo.decide(word, terms, term_of, exact)
+        if term is not None:
+            out.append((start, end, term))
+    return out
+
+
+_W = re.compile(r"\w")
+
+
+def _word_starts(text: str, i: int) -> bool:
+    """Whether WORD.finditer starts a word at text[i] (a word character): not inside a
+    run of word characters, nor after a `.`/`&` that joins it to the word before."""
+    if i == 0 or not _W.match(text, i - 1):
+        return i < 2 or text[i - 1] not in ".&" or not _W.match(text, i - 2)
+    return False
+
+
+class _Decided:
+    """One query's word decisions in one language: word -> its term if marked, else
+    None; the words marked, and those holding CJK characters; a regex per set of marked
+    words (the bodies of one query's hits share them)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str | None] = {}
+        self.marked: set[str] = set()
+        self.cjk: set[str] = set()
+        self._patterns: dict[frozenset[str], re.Pattern[str]] = {}
+
+    def decide(self, word: str, terms: Collection[str], term_of: Callable[[str], str],
+               exact: Collection[str]) -> str | None:
+        """The word's term if it is to be marked, else None; remembered (a CJK bigram
+        too: the sets stay true of every word in `seen`)."""
+        term = self.seen[word] = _matched(word, terms, term_of, exact)
+        if term is not None:
+            self.marked.add(word)
+        if has_cjk(word):
+            self.cjk.add(word)
+        return term
+
+    def pattern(self, found: set[str]) -> re.Pattern[str]:
+        key = frozenset(found)
+        pat = self._patterns.get(key)
+        if pat is None:
+            if len(self._patterns) >= _PATTERNS_MAX:
+                self._patterns.clear()
+            # Longest first: at a word's start the whole word is tried before a prefix.
+            alts = sorted(found, key=lambda w: (-len(w), w))
+            pat = self._patterns[key] = re.compile("|".join(map(re.escape, alts)))
+        return pat
+
+
 _DECIDED_MAX = 200_000  # words remembered per query (and language); then start afresh
+_PATTERNS_MAX = 4096  # regexes of marked words remembered per query (and language)
 _SHARED_MAX = 16  # queries-and-languages remembered
-_shared: dict[tuple[object, ...], dict[str, str | None]] = {}
+_shared: dict[tuple[object, ...], _Decided] = {}
+
+
+def _same_function(f: Callable[[str], str]) -> object:
+    """A key for a normaliser: term_normalizer() makes a new partial for each call."""
+    if isinstance(f, functools.partial):
+        return (f.func, f.args, tuple(sorted(f.keywords.items())))
+    return f
 
 
 def _decisions(terms: Collection[str], term_of: Callable[[str], str],
-               exact: Collection[str]) -> dict[str, str | None]:
-    """word -> its term if marked, else None, shared by the calls with the same terms,
-    normaliser and exact words (one query's hits in one language). The type is in the
-    key: a MatchTerms also matches Cyrillic words by sound key, a frozenset with the
-    same members does not."""
-    key = (type(terms), terms, term_of, exact)
+               exact: Collection[str]) -> _Decided | None:
+    """The decisions shared by the calls with the same terms, normaliser and exact words
+    (one query's hits in one language); None for unhashable terms (a set). The type is
+    in the key: a MatchTerms also matches Cyrillic words by sound key, a frozenset with
+    the same members does not."""
+    key = (type(terms), terms, _same_function(term_of), exact)
     try:
-        seen = _shared.get(key)
-    except TypeError:  # unhashable terms (a set): nothing to share
-        return {}
-    if seen is None or len(seen) > _DECIDED_MAX:
-        if len(_shared) >= _SHARED_MAX:
+        memo = _shared.get(key)
+    except TypeError:
+        return None
+    if memo is None or len(memo.seen) > _DECIDED_MAX:
+        if memo is None and len(_shared) >= _SHARED_MAX:
             _shared.pop(next(iter(_shared)))
-        seen = _shared[key] = {}
-    return seen
+        memo = _shared[key] = _Decided()
+    return memo
 
 
 def _matched(word: str, terms: Collection[str], term_of: Callable[[str], str],

@@ -12,16 +12,24 @@ a shared machine falls on all alike. Reported per case: p50 and p95 wall ms, p50
 --baseline-tree: a checkout (e.g. `git worktree add --detach /tmp/ng-base main`, or
 `git archive main | tar -x -C /tmp/ng-base`) run as `python -m newsgrep` from its folder
 with this interpreter; this checkout is run the same way, so both pay the same start-up.
+
+Bytecode: an installed newsgrep runs from cached .pyc files, so the processes run with
+PYTHONPYCACHEPREFIX set to a scratch folder (and PYTHONDONTWRITEBYTECODE unset), after
+one untimed warm-up run of each command, and no checkout is written to. --no-pycache
+runs them with the environment as it is (with PYTHONDONTWRITEBYTECODE=1, every process
+compiles newsgrep's modules from source: ~0.1 CPU-s more each).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +60,14 @@ def cases(source: str) -> list[Case]:
     ]
 
 
+ENV: dict[str, str] | None = None  # the processes' environment (None: this one's)
+
+
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
     """Wall ms, CPU ms (user + sys), exit status of one process."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         env=ENV)
     assert p.stdout is not None
     while p.stdout.read(1 << 16):
         pass
@@ -72,7 +84,8 @@ def pct(values: list[float], q: float) -> float:
 
 def top_source(index: Path, tree: Path) -> str:
     out = subprocess.run([sys.executable, "-m", "newsgrep", "--index", str(index), "sources",
-                          "--json"], cwd=tree, capture_output=True, text=True, check=True)
+                          "--json"], cwd=tree, capture_output=True, text=True, check=True,
+                         env=ENV)
     rows = json.loads(out.stdout)
     return max(rows, key=lambda r: r["articles"])["source"]
 
@@ -87,7 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--only", help="comma-separated case names")
     ap.add_argument("--out", type=Path, help="write the figures as JSON")
+    ap.add_argument("--no-pycache", action="store_true",
+                    help="run with this environment's bytecode settings as they are")
     args = ap.parse_args(argv)
+    global ENV
+    if not args.no_pycache:
+        ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="bench-search-pyc-")
+        atexit.register(shutil.rmtree, ENV["PYTHONPYCACHEPREFIX"], True)
 
     rg = shutil.which("rg")
     py = sys.executable
@@ -110,6 +130,14 @@ def main(argv: list[str] | None = None) -> int:
         results["cases"][c.name] = {k: {"wall": [], "cpu": []}
                                     for k in (["rg"] if rg else []) + list(trees)}
     results["floors"] = {k: {"wall": [], "cpu": []} for k in floors}
+    results["pycache"] = not args.no_pycache
+    if not args.no_pycache:  # untimed: fills the bytecode cache
+        for cmd, cwd in floors.values():
+            run(cmd, cwd)
+        for c in todo:
+            for tree in trees.values():
+                run([py, "-m", "newsgrep", "--index", str(args.index), "search", *c.args],
+                    cwd=tree)
     for _ in range(args.runs):
         for name, (cmd, cwd) in floors.items():
             w, c_, _rc = run(cmd, cwd)
@@ -135,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
                 "cpu_p50_ms": pct(d["cpu"], 50)}
 
     load = results["load_1min"]
-    print(f"whole processes, {args.runs} runs each, rounds interleaved; load (1 min) "
-          f"{load['start']:.2f} -> {load['end']:.2f}")
+    print(f"whole processes, {args.runs} runs each, rounds interleaved, "
+          f"{'cached bytecode' if results['pycache'] else 'bytecode as the environment has it'}"
+          f"; load (1 min) {load['start']:.2f} -> {load['end']:.2f}")
     for name, d in results["floors"].items():
         s = stat(d)
         print(f"  {name:<22} p50 {s['p50_ms']:6.0f} ms wall, {s['cpu_p50_ms']:6.0f} ms CPU")

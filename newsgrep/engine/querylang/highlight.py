@@ -17,6 +17,8 @@ from .nodes import AnyLanguage
 # A pattern query (prefix, wildcard, fuzzy) highlights the indexed terms it expands to;
 # a stopword is never indexed, so its normalised form is not one of them.
 _STOP_TERMS = frozenset(normalize_term(w) for w in STOPWORDS)
+# The fields whose terms are marked (a leaf of any other field has nothing to mark).
+_MARKED_FIELDS = ("title", "body", "exact")
 
 
 def match_terms(q: wq.Query, reader) -> MatchTerms:
@@ -27,32 +29,38 @@ def match_terms(q: wq.Query, reader) -> MatchTerms:
     common: set[str] = set()
     by_lang: dict[str, set[str]] = {}
 
-    def walk(node: wq.Query, out: set[str], langs: frozenset[str] | None) -> None:
+    def walk(node: wq.Query, out: set[str]) -> None:
         if isinstance(node, wq.Not):
             return
         if isinstance(node, AnyLanguage):
             for alt, alt_langs in node.alternatives(reader):
                 if alt_langs is None:
-                    walk(alt, out, langs)
-                else:
-                    for lang in alt_langs:
-                        walk(alt, by_lang.setdefault(lang, set()), alt_langs)
+                    walk(alt, out)
+                    continue
+                # Expanded once, then given to each of its languages (an alternative
+                # holds for ~40 languages: walking it per language was most of a search).
+                found: set[str] = set()
+                walk(alt, found)
+                for lang in alt_langs:
+                    by_lang.setdefault(lang, set()).update(found)
             return
         if node.is_leaf():
+            if getattr(node, "fieldname", None) not in _MARKED_FIELDS:
+                return  # e.g. the `lang` filter of a stem under some languages' rules
             try:
-                found = node.existing_terms(reader, phrases=True, expand=True)
+                found_terms = node.existing_terms(reader, phrases=True, expand=True)
             except Exception:  # a leaf Whoosh cannot expand: nothing to highlight
                 return
-            for field, text in found:
+            for field, text in found_terms:
                 if field in ("title", "body"):
                     out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
                 elif field == "exact":  # marked as written (results.exact_words)
                     out.add("=" + (text.decode("utf-8") if isinstance(text, bytes) else text))
             return
         for child in node.children():
-            walk(child, out, langs)
+            walk(child, out)
 
-    walk(q, common, None)
+    walk(q, common)
     return MatchTerms(common, by_lang)
 
 

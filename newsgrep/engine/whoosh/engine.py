@@ -7,6 +7,7 @@ import os
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import query, sorting
 
@@ -20,14 +21,18 @@ from ..querylang.nodes import shorten
 from ..querylang.parser import parse_user_query
 from ..ranking import DEFAULT, Ranking
 from ..results import Found
-from . import folder, summaries
-from .bulk import BulkWriter
-from .classic_writer import WhooshWriter, whoosh_writer_forced
+from . import fastskip, folder, summaries
 from .filters import request_filter
 from .folder import open_index
 from .schema import date_column, stored_article, stored_body, title_and_body
-from .segment_ingest import SegmentIngest
 from .suggest import suggest
+
+if TYPE_CHECKING:  # the writers load numpy and the codec: imported when writing
+    from .bulk import BulkWriter
+    from .classic_writer import WhooshWriter
+    from .segment_ingest import SegmentIngest
+
+fastskip.install()  # a bisect inside posting blocks (fastskip.py): same postings, faster
 
 REPRINT_CANDIDATES = 200  # more-like-this hits checked for reprints by `similar`
 
@@ -88,6 +93,9 @@ class WhooshEngine:
         several times cheaper than Whoosh's). Whoosh's own writer where the bulk one does
         not serve: `procs` > 1 asks for Whoosh's multi-process writer (scripts/eval_*),
         and NEWSGREP_WHOOSH_WRITER=1 for the old path (a fallback and a baseline)."""
+        from .bulk import BulkWriter
+        from .classic_writer import WhooshWriter, whoosh_writer_forced
+
         if procs > 1 or whoosh_writer_forced():
             return WhooshWriter(self.ix, self.path, procs=procs, limitmb=limitmb)
         return BulkWriter(self.path, on_commit=lambda: folder.record_sums(
@@ -95,11 +103,16 @@ class WhooshEngine:
 
     def whoosh_writer(self, procs: int = 1, limitmb: int = 128) -> WhooshWriter:
         """Whoosh's own SegmentWriter (tests compare the bulk writer against it)."""
+        from .classic_writer import WhooshWriter
+
         return WhooshWriter(self.ix, self.path, procs=procs, limitmb=limitmb)
 
     def segment_ingest(self) -> SegmentIngest | None:
         """For `newsgrep index`: segments written by the parsing workers (None: use
         writer() for everything)."""
+        from .classic_writer import whoosh_writer_forced
+        from .segment_ingest import SegmentIngest
+
         if whoosh_writer_forced():
             return None
         return SegmentIngest(self.ix, self.path)
