@@ -424,6 +424,28 @@ def grid_headline() -> list[rk.Ranking]:
             d.with_(prox_weight=0.5), d.with_(b=0.6)]
 
 
+def grid_round4() -> list[rk.Ranking]:
+    """Round four for issue #14 (docs/ranking.md): repeated words of pasted queries
+    (BM25's query-term frequency) and cheaper feedback, around the default."""
+    import math
+
+    d = rk.DEFAULT
+    out = [d]
+    for k3 in (1.0, 8.0, math.inf):
+        out.append(d.with_(qtf_k3=k3))
+    for k3 in (0.0, 8.0):
+        q = d.with_(qtf_k3=k3)
+        out += [q.with_(fb_docs=10), q.with_(fb_terms=10), q.with_(fb_terms=15),
+                q.with_(fb_depth=100), q.with_(fb_docs=10, fb_terms=15)]
+    return list(dict.fromkeys(out))
+
+
+GRIDS: dict[str, Callable[[], list[rk.Ranking]]] = {
+    "bm25": grid, "rm3": grid_rm3, "prox": lambda: grid_prox(rk.DEFAULT),
+    "fields": grid_fields, "headline": grid_headline, "round4": grid_round4,
+}
+
+
 FIXTURE_QUERIES = 10
 FIXTURE_DISTRACTORS = 30  # per query: unjudged documents sharing the most query terms
 
@@ -501,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", default="../shared", type=Path,
                     help="folder holding relevance/ (default ../shared)")
     ap.add_argument("--only", nargs="*", choices=sorted(LOADERS), help="collections to run")
-    ap.add_argument("--grid", choices=("bm25", "rm3", "prox", "fields", "headline"),
+    ap.add_argument("--grid", choices=sorted(GRIDS),
                     help="measure a candidate grid instead (see grid())")
     ap.add_argument("--out", type=Path, help="with --grid: append JSON lines here")
     ap.add_argument("--loo", type=Path, help="leave-one-collection-out from a --grid file")
@@ -530,9 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     for c in collections:
         engine = newsgrep_engine(c)
         if args.grid:
-            cands = {"bm25": grid, "rm3": grid_rm3,
-                     "prox": lambda: grid_prox(rk.DEFAULT),
-                     "fields": grid_fields, "headline": grid_headline}[args.grid]()
+            cands = GRIDS[args.grid]()
             rows = anchors(c) + [measure(c, engine, "today", None)]
             rows += [measure(c, engine, r.label(), r) for r in cands]
             for r in rows:

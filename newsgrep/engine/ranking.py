@@ -67,6 +67,10 @@ class Ranking:
     # Zaragoza 2009); feedback words too.
     bm25f: str = "sum"
     bm25f_depth: int = 100
+    # A word typed n times in the query (a pasted sentence) weighs (k3+1)*n/(k3+n) of a
+    # word typed once: BM25's query-term-frequency factor (Robertson et al., TREC-3;
+    # Terrier's k3 is 8). 0: a repeated word counts once; math.inf: n times.
+    qtf_k3: float = 0.0
 
     def with_(self, **changes) -> Ranking:
         return replace(self, **changes)
@@ -111,7 +115,16 @@ class Ranking:
                          f"top{self.prox_depth})")
         if self.bm25f == "combined":
             parts.append(f"bm25f(top{self.rerank_depth})")
+        if self.qtf_k3:
+            parts.append(f"qtf(k3={self.qtf_k3:g})")
         return " ".join(parts)
+
+    def repeat_weight(self, n: int) -> float:
+        """The weight of a word typed n times relative to one typed once."""
+        k3 = self.qtf_k3
+        if n <= 1 or not k3:
+            return 1.0
+        return float(n) if math.isinf(k3) else (k3 + 1.0) * n / (k3 + n)
 
 
 # The shipped ranking before issue #14: BM25F 0.9/0.4, title weight 2, no re-ranking.

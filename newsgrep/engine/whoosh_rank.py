@@ -9,12 +9,17 @@ highlighted words are those of the query.
 
 from __future__ import annotations
 
+import copy
 import math
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import MultiMatcher
+from whoosh.scoring import bm25
 
 from .feedback import feedback_terms
 from .ranking import Ranking, robertson_idf
@@ -85,6 +90,31 @@ def top(searcher, q: wq.Query, flt: wq.Query | None, limit: int | None):
     return c.results(), c.count()
 
 
+def weight_repeats(q: wq.Query, r: Ranking) -> wq.Query:
+    """`q` with each word the parser marked as typed n times (`repeats`) weighted
+    r.repeat_weight(n): the boosts of its title/body terms scaled, the matches the same."""
+    if not r.qtf_k3:
+        return q
+
+    def scaled(node: wq.Query, f: float) -> wq.Query:
+        if getattr(node, "fieldname", None) in ("title", "body"):
+            node = copy.copy(node)
+            node.boost = node.boost * f
+            return node
+        if isinstance(node, wq.Require):  # the language filter is not scored
+            return type(node)(scaled(node.a, f), node.b)
+        return node if node.is_leaf() else node.apply(lambda c: scaled(c, f))
+
+    def walk(node: wq.Query) -> wq.Query:
+        if (n := getattr(node, "repeats", 1)) > 1:
+            return scaled(node, r.repeat_weight(n))
+        if node.is_leaf() or isinstance(node, wq.Not):
+            return node
+        return node.apply(walk)
+
+    return walk(q)
+
+
 def expanded_query(q: wq.Query, terms: list[tuple[str, float]], r: Ranking) -> wq.Query:
     """`q` with the feedback words as optional terms: the matches stay those of `q`."""
     if not terms:
@@ -102,6 +132,7 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
     """The hits of `q` (best first, at most `limit`) ranked by `r`, and the number of
     matches. `searcher` must use weighting(r); `text_of(hit)` is a hit's title and body
     (the engine's stored-body decompression)."""
+    q = weight_repeats(q, r)
     if r.fb_docs and r.fb_mode == "requery":
         return _search_requeried(searcher, q, flt, limit, r, text_of, query_words(q))
     depth = r.rerank_depth
@@ -125,7 +156,7 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
                 if r.bm25f == "combined":
                     add_combined_scores(searcher, head, terms, r, lengths)
                 else:
-                    add_term_scores(searcher, head, terms, r)
+                    add_term_scores(searcher, head, terms, r, lengths)
         if r.prox_weight and len(words) > 1:
             add_proximity(searcher, head, words, r)
         head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
@@ -159,39 +190,36 @@ def _search_requeried(searcher, q: wq.Query, flt, limit: int | None, r: Ranking,
     return list(results), total
 
 
-def add_term_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ranking
-                    ) -> None:
+def add_term_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ranking,
+                    lengths: _Lengths | None = None) -> None:
     """Add to each hit's score the weighted BM25F score of each feedback word in it, as
-    AndMaybe(query, words) would, visiting only the hits' documents."""
+    AndMaybe(query, words) would (the weighting's own formula, idf and field lengths, so
+    the same floats), visiting only the hits' documents. Computed here rather than by
+    Whoosh's term matchers: those read each document's field length from its column
+    once per word and skip along long posting lists one document at a time, which made
+    this the costliest pass of a query."""
     by_doc = {h.docnum: h for h in hits}
     docnums = sorted(by_doc)
-    fields = [("body", 1.0)] + ([("title", r.title_weight)] if r.fb_title else [])
-    context = searcher.context()
+    lengths = _Lengths(searcher) if lengths is None else lengths
+    fields = _fields(r, r.fb_title)
+    avgfl = {f: searcher.avg_field_length(f) or 1 for f, _, _ in fields}
+    k1 = r.k1
     for term, w in terms:
-        for field, fw in fields:
-            if (field, term) not in searcher.reader():
+        for field, fw, b in fields:
+            tfs = _tfs(searcher, field, term, docnums)
+            if not tfs:
                 continue
-            m = wq.Term(field, term, boost=r.fb_weight * w * fw).matcher(searcher, context)
-            for d in docnums:
-                if not m.is_active():
-                    break
-                if m.id() < d:
-                    m.skip_to(d)
-                    if not m.is_active():
-                        break
-                if m.id() == d:
-                    h = by_doc[d]
-                    h.score = (h.score or 0.0) + m.score()
+            boost = r.fb_weight * w * fw
+            idf, avg = searcher.idf(field, term), avgfl[field]
+            for d, tf in tfs.items():
+                h = by_doc[d]
+                h.score = (h.score or 0.0) + bm25(idf, tf, lengths[field, d], avg, b,
+                                                  k1) * boost
 
 
 def _idf(searcher, field: str, term: str) -> float:
     """Robertson idf of `term` in `field`, floored just above zero (as the weighting)."""
     return robertson_idf(max(1, searcher.doc_count_all()), searcher.doc_frequency(field, term))
-
-
-# A posting list up to this many times the number of wanted documents is read through
-# rather than skipped along: Whoosh's skip_to costs ~16 us in Python, next() under 1 us.
-READ_THROUGH = 8
 
 
 def _tfs(searcher, field: str, term: str, docnums: list[int]) -> dict[int, float]:
@@ -201,21 +229,27 @@ def _tfs(searcher, field: str, term: str, docnums: list[int]) -> dict[int, float
     if (field, term) not in reader:
         return out
     m = reader.postings(field, term)  # the reader's: no scorer is set up for it
-    return _values_at(m, reader.doc_frequency(field, term), docnums, m.weight)
+    return _values_at(m, docnums, lambda leaf: leaf.weight())
 
 
-def _values_at(m, df: int, docnums: list[int], value: Callable[[], Any]) -> dict:
-    """docnum -> value() of matcher `m` at each of the (sorted) documents it holds."""
-    out = {}
-    if df <= READ_THROUGH * len(docnums):
-        # A short posting list: reading it through is cheaper than a skip per document.
-        wanted = set(docnums)
-        while m.is_active():
-            if (d := m.id()) in wanted:
-                out[d] = value()
-            m.next()
+def _values_at(m, docnums: list[int], value: Callable[[Any], Any]) -> dict:
+    """docnum -> value(leaf matcher) at each of the (sorted) documents that posting
+    matcher `m` holds. Whoosh's own posting blocks are read a block at a time: a block
+    with none of the documents is passed over undecoded, and in the others each document
+    is looked up by bisection (skip_to and next() cost microseconds of Python per
+    posting, which made these look-ups the costliest part of re-ranking)."""
+    if isinstance(m, MultiMatcher):  # an index of several segments
+        out = {}
+        bounds = list(m.offsets[1:]) + [math.inf]
+        for sub, lo, hi in zip(m.matchers, m.offsets, bounds, strict=True):
+            mine = [d - lo for d in docnums if lo <= d < hi]
+            if mine:
+                out.update({d + lo: v for d, v in _values_at(sub, mine, value).items()})
         return out
-    for d in docnums:
+    if isinstance(m, W3LeafMatcher):
+        return _block_values_at(m, docnums, value)
+    out = {}
+    for d in docnums:  # any other matcher: skip along it
         if not m.is_active():
             break
         if m.id() < d:
@@ -223,7 +257,28 @@ def _values_at(m, df: int, docnums: list[int], value: Callable[[], Any]) -> dict
             if not m.is_active():
                 break
         if m.id() == d:
-            out[d] = value()
+            out[d] = value(m)
+    return out
+
+
+def _block_values_at(m: W3LeafMatcher, docnums: list[int], value: Callable[[Any], Any]
+                     ) -> dict:
+    out = {}
+    j, n = 0, len(docnums)
+    while j < n and m.is_active():
+        last = m.block_max_id()
+        if docnums[j] <= last:
+            ids = m._ids
+            if ids is None:
+                m._read_ids()
+                ids = m._ids
+            while j < n and (d := docnums[j]) <= last:
+                i = bisect_left(ids, d)
+                if i < len(ids) and ids[i] == d:
+                    m._i = i  # the block's cursor: weight() and value() read it
+                    out[d] = value(m)
+                j += 1
+        m._next_block()
     return out
 
 
@@ -319,8 +374,7 @@ def _positions(searcher, field: str, term: str, docnums: list[int]) -> dict[int,
         m = searcher.reader().postings(field, term)  # no scorer needed
     except Exception:  # term not in the index
         return out
-    return _values_at(m, searcher.doc_frequency(field, term), docnums,
-                      lambda: m.value_as("positions"))
+    return _values_at(m, docnums, lambda leaf: leaf.value_as("positions"))
 
 
 def _window_count(a: list[int], b: list[int], window: int) -> int:
