@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import copy
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import MultiMatcher
-from whoosh.scoring import bm25
+from whoosh.matching import FilterMatcher, MultiMatcher
+from whoosh.reading import TermNotFound
 
 from .feedback import feedback_terms
 from .ranking import Ranking, robertson_idf
@@ -105,14 +106,17 @@ def weight_repeats(q: wq.Query, r: Ranking) -> wq.Query:
             return type(node)(scaled(node.a, f), node.b)
         return node if node.is_leaf() else node.apply(lambda c: scaled(c, f))
 
-    def walk(node: wq.Query) -> wq.Query:
-        if (n := getattr(node, "repeats", 1)) > 1:
-            return scaled(node, r.repeat_weight(n))
-        if node.is_leaf() or isinstance(node, wq.Not):
-            return node
-        return node.apply(walk)
-
-    return walk(q)
+    # The parser marks the words of the query's top group only.
+    if (n := getattr(q, "repeats", 1)) > 1:
+        return scaled(q, r.repeat_weight(n))
+    subs = getattr(q, "subqueries", None)
+    if type(q) not in (wq.Or, wq.And) or not subs or \
+            all(getattr(c, "repeats", 1) == 1 for c in subs):
+        return q
+    out = copy.copy(q)
+    out.subqueries = [scaled(c, r.repeat_weight(n)) if (n := getattr(c, "repeats", 1)) > 1
+                      else c for c in subs]
+    return out
 
 
 def expanded_query(q: wq.Query, terms: list[tuple[str, float]], r: Ranking) -> wq.Query:
@@ -204,17 +208,18 @@ def add_term_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ran
     fields = _fields(r, r.fb_title)
     avgfl = {f: searcher.avg_field_length(f) or 1 for f, _, _ in fields}
     k1 = r.k1
+    norm = {f: _Norms(lengths, f, k1, b, avgfl[f]) for f, _, b in fields}
+    for h in hits:
+        h.score = h.score or 0.0
     for term, w in terms:
-        for field, fw, b in fields:
+        for field, fw, _ in fields:
             tfs = _tfs(searcher, field, term, docnums)
             if not tfs:
                 continue
             boost = r.fb_weight * w * fw
-            idf, avg = searcher.idf(field, term), avgfl[field]
-            for d, tf in tfs.items():
-                h = by_doc[d]
-                h.score = (h.score or 0.0) + bm25(idf, tf, lengths[field, d], avg, b,
-                                                  k1) * boost
+            idf, lnorm = searcher.idf(field, term), norm[field]
+            for d, tf in tfs.items():  # bm25(idf, tf, ...) * boost, as Whoosh's scorer
+                by_doc[d].score += idf * ((tf * (k1 + 1)) / (tf + lnorm[d])) * boost
 
 
 def _idf(searcher, field: str, term: str) -> float:
@@ -222,22 +227,30 @@ def _idf(searcher, field: str, term: str) -> float:
     return robertson_idf(max(1, searcher.doc_count_all()), searcher.doc_frequency(field, term))
 
 
+def _postings(searcher, field: str, term: str):
+    """The reader's posting matcher of `term` in `field` (no scorer), or None."""
+    try:
+        return searcher.reader().postings(field, term)
+    except (TermNotFound, KeyError):
+        return None
+
+
 def _tfs(searcher, field: str, term: str, docnums: list[int]) -> dict[int, float]:
     """docnum -> frequency of `term` in `field`, for the given (sorted) documents."""
-    out: dict[int, float] = {}
-    reader = searcher.reader()
-    if (field, term) not in reader:
-        return out
-    m = reader.postings(field, term)  # the reader's: no scorer is set up for it
-    return _values_at(m, docnums, lambda leaf: leaf.weight())
+    m = _postings(searcher, field, term)
+    return {} if m is None else _values_at(m, docnums)
 
 
-def _values_at(m, docnums: list[int], value: Callable[[Any], Any]) -> dict:
-    """docnum -> value(leaf matcher) at each of the (sorted) documents that posting
-    matcher `m` holds. Whoosh's own posting blocks are read a block at a time: a block
-    with none of the documents is passed over undecoded, and in the others each document
-    is looked up by bisection (skip_to and next() cost microseconds of Python per
-    posting, which made these look-ups the costliest part of re-ranking)."""
+def _values_at(m, docnums: list[int], value: Callable[[Any], Any] | None = None) -> dict:
+    """docnum -> value(leaf matcher) (None: the frequency) at each of the (sorted)
+    documents that posting matcher `m` holds. Whoosh's own posting blocks are read a
+    block at a time: a block with none of the documents is passed over undecoded, and
+    the others are intersected with the documents in C (skip_to and next() cost
+    microseconds of Python per posting, which made these look-ups the costliest part
+    of re-ranking)."""
+    if isinstance(m, FilterMatcher) and m._exclude:
+        # Deleted documents left out: the documents asked for are matches, so live.
+        m = m.child
     if isinstance(m, MultiMatcher):  # an index of several segments
         out = {}
         bounds = list(m.offsets[1:]) + [math.inf]
@@ -257,27 +270,40 @@ def _values_at(m, docnums: list[int], value: Callable[[Any], Any]) -> dict:
             if not m.is_active():
                 break
         if m.id() == d:
-            out[d] = value(m)
+            out[d] = m.weight() if value is None else value(m)
     return out
 
 
-def _block_values_at(m: W3LeafMatcher, docnums: list[int], value: Callable[[Any], Any]
-                     ) -> dict:
-    out = {}
-    j, n = 0, len(docnums)
-    while j < n and m.is_active():
+def _block_values_at(m: W3LeafMatcher, docnums: list[int],
+                     value: Callable[[Any], Any] | None) -> dict:
+    out: dict = {}
+    if not docnums:
+        return out
+    wanted = set(docnums)
+    done = 0  # docnums[:done] lie in the blocks passed
+    while m.is_active():
         last = m.block_max_id()
-        if docnums[j] <= last:
-            ids = m._ids
-            if ids is None:
-                m._read_ids()
-                ids = m._ids
-            while j < n and (d := docnums[j]) <= last:
-                i = bisect_left(ids, d)
-                if i < len(ids) and ids[i] == d:
-                    m._i = i  # the block's cursor: weight() and value() read it
+        upto = bisect_right(docnums, last, done)
+        if upto > done:
+            if (ids := m._ids) is None:
+                # W3LeafMatcher._read_ids, with the delta decoding done in C.
+                if m._data is None:
+                    m._read_data()
+                ids = m._data[0]
+                m._ids = ids = ids if m._byteids else tuple(accumulate(ids))
+            if value is None:  # frequencies: the block's weight array
+                if m._weights is None:
+                    m._read_weights()
+                weights = m._weights
+                for d in wanted.intersection(ids):
+                    out[d] = weights[bisect_left(ids, d)]
+            else:
+                for d in wanted.intersection(ids):
+                    m._i = bisect_left(ids, d)  # the block's cursor: value() reads it
                     out[d] = value(m)
-                j += 1
+            done = upto
+            if done == len(docnums):
+                break
         m._next_block()
     return out
 
@@ -287,6 +313,20 @@ def _fields(r: Ranking, title: bool = True) -> list[tuple[str, float, float]]:
     body = [("body", 1.0, r.b)]
     return body + ([("title", r.title_weight, r.b if r.title_b is None else r.title_b)]
                    if title else [])
+
+
+class _Norms(dict):
+    """docnum -> scoring.bm25's length term k1 * ((1 - b) + b * length / avg) for one
+    field, computed once per document that needs it."""
+
+    def __init__(self, lengths: _Lengths, field: str, k1: float, b: float, avg: float):
+        super().__init__()
+        self.lengths, self.field, self.k1, self.b, self.avg = lengths, field, k1, b, avg
+
+    def __missing__(self, d: int) -> float:
+        k1, b = self.k1, self.b
+        n = self[d] = k1 * ((1 - b) + b * self.lengths[self.field, d] / self.avg)
+        return n
 
 
 class _Lengths(dict):
@@ -369,12 +409,9 @@ def add_combined_scores(searcher, hits: list, terms: list[tuple[str, float]], r:
 
 def _positions(searcher, field: str, term: str, docnums: list[int]) -> dict[int, list[int]]:
     """docnum -> positions of `term` in `field`, for the given (sorted) documents."""
-    out: dict[int, list[int]] = {}
-    try:
-        m = searcher.reader().postings(field, term)  # no scorer needed
-    except Exception:  # term not in the index
-        return out
-    return _values_at(m, docnums, lambda leaf: leaf.value_as("positions"))
+    m = _postings(searcher, field, term)
+    return {} if m is None else _values_at(m, docnums,
+                                           lambda leaf: leaf.value_as("positions"))
 
 
 def _window_count(a: list[int], b: list[int], window: int) -> int:
@@ -397,13 +434,12 @@ def add_proximity(searcher, hits: list, words: list[str], r: Ranking) -> None:
     n = max(1, searcher.doc_count_all())
     idf = {w: max(1e-6, math.log((n - (df := searcher.doc_frequency("body", w)) + 0.5)
                                   / (df + 0.5))) for w in words}
-    pairs = list(zip(words, words[1:], strict=False))
+    bonus = dict.fromkeys(docnums, 0.0)
+    for a, b in zip(words, words[1:], strict=False):
+        pa, pb = pos[a], pos[b]
+        weight = min(idf[a], idf[b])
+        for d in pa.keys() & pb.keys():  # only the hits holding both words
+            if pa[d] and pb[d] and (tf := _window_count(pa[d], pb[d], r.prox_window)):
+                bonus[d] += weight * tf / (tf + r.k1)
     for h in hits:
-        bonus = 0.0
-        for a, b in pairs:
-            pa, pb = pos[a].get(h.docnum), pos[b].get(h.docnum)
-            if pa and pb:
-                tf = _window_count(pa, pb, r.prox_window)
-                if tf:
-                    bonus += min(idf[a], idf[b]) * tf / (tf + r.k1)
-        h.score = (h.score or 0.0) + r.prox_weight * bonus
+        h.score = (h.score or 0.0) + r.prox_weight * bonus[h.docnum]
