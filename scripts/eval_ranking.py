@@ -461,17 +461,16 @@ def grid_headline() -> list[rk.Ranking]:
 
 def grid_round4() -> list[rk.Ranking]:
     """Round four for issue #14 (docs/ranking.md): repeated words of pasted queries
-    (BM25's query-term frequency) and cheaper feedback, around the default."""
+    (BM25's query-term frequency, k3) and cheaper feedback, around the default."""
     import math
 
     d = rk.DEFAULT
     out = [d]
-    for k3 in (1.0, 8.0, math.inf):
+    for k3 in (0.0, 1.0, math.inf):
         out.append(d.with_(qtf_k3=k3))
-    for k3 in (0.0, 8.0):
-        q = d.with_(qtf_k3=k3)
-        out += [q.with_(fb_docs=10), q.with_(fb_terms=10), q.with_(fb_terms=15),
-                q.with_(fb_depth=100), q.with_(fb_docs=10, fb_terms=15)]
+    out += [d.with_(fb_docs=10), d.with_(fb_terms=10), d.with_(fb_terms=15),
+            d.with_(fb_depth=100), d.with_(fb_docs=10, fb_terms=15),
+            d.with_(prox_weight=0.0)]
     return list(dict.fromkeys(out))
 
 

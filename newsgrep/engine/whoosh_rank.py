@@ -162,7 +162,9 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
                 else:
                     add_term_scores(searcher, head, terms, r, lengths)
         if r.prox_weight and len(words) > 1:
-            add_proximity(searcher, head, words, r)
+            # The best prox_depth hits so far (the head may be deeper, for feedback).
+            head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
+            add_proximity(searcher, head[:r.prox_depth], words, r)
         head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
         _below(tail, head)
         hits = head + tail
