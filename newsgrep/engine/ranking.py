@@ -60,6 +60,10 @@ class Ranking:
     prox_weight: float = 0.0
     prox_window: int = 8
     prox_depth: int = 100
+    # ... only for queries of at most this many distinct words (0: any): a keyword
+    # query's words are one concept, a pasted sentence's adjacent words often are not,
+    # and its many pairs cost the most.
+    prox_max_words: int = 0
     # "sum": Whoosh's BM25F, a BM25 score per field summed (a word in the title and the
     # body saturates twice). "combined": the matches the other passes re-order (at least
     # the best `bm25f_depth`) are rescored by BM25F proper: per word, the field-weighted,
@@ -112,7 +116,9 @@ class Ranking:
             parts.append(fb + ")")
         if self.prox_weight:
             parts.append(f"prox(w{self.prox_weight:g},win{self.prox_window},"
-                         f"top{self.prox_depth})")
+                         f"top{self.prox_depth}"
+                         + (f",words<={self.prox_max_words})" if self.prox_max_words
+                            else ")"))
         if self.bm25f == "combined":
             parts.append(f"bm25f(top{self.rerank_depth})")
         if self.qtf_k3:
@@ -136,11 +142,13 @@ BASELINE = Ranking()
 # headline matches); a word typed n times weighs 9n/(8+n) (BM25's query-term factor,
 # k3 8); RM3 feedback from the 20 best hits weighted by exp(5 * score / best score), 20
 # words at up to half a query word, over the best 200 matches, when the query matches
-# at least 20 articles. The proximity bonus (prox_weight) is an option: with the
-# query-term factor it moved MAP by -0.0012..+0.0001 and cost a fifth of a query.
+# at least 20 articles; a small proximity bonus for adjacent query words within 8
+# positions, for keyword queries only (at most 4 words: on pasted sentences, with the
+# query-term factor, it moved MAP by -0.0012..+0.0001 and cost a fifth of a query).
 DEFAULT = Ranking(k1=0.9, b=0.5, title_b=0.75, title_weight=2.0, bm25f="sum",
                   fb_docs=20, fb_terms=20, fb_weight=0.5, fb_doc_temp=5.0, fb_depth=200,
-                  fb_min_matches=20, qtf_k3=8.0)
+                  fb_min_matches=20, qtf_k3=8.0, prox_weight=0.25, prox_window=8,
+                  prox_depth=100, prox_max_words=4)
 
 
 def robertson_idf(n: int, df: int) -> float:

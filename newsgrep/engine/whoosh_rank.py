@@ -161,7 +161,7 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
                     add_combined_scores(searcher, head, terms, r, lengths)
                 else:
                     add_term_scores(searcher, head, terms, r, lengths)
-        if r.prox_weight and len(words) > 1:
+        if r.prox_weight and 1 < len(words) <= (r.prox_max_words or len(words)):
             # The best prox_depth hits so far (the head may be deeper, for feedback).
             head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
             add_proximity(searcher, head[:r.prox_depth], words, r)
