@@ -101,3 +101,18 @@ def test_repeats_change_the_order_only(engine, any_words):
         assert res.total == base.total
         marked = {t.lower() for h in res.hits for s in h.snippets for t, hit in s if hit}
         assert marked <= {"tunnel", "river"}
+
+
+def test_proximity_only_for_keyword_queries(engine):
+    """prox_max_words: the bonus for adjacent words applies to queries of at most that
+    many distinct words; a longer query ranks as with no bonus at all."""
+    r = rk.DEFAULT.with_(prox_weight=0.25, prox_max_words=2)
+    off = r.with_(prox_weight=0.0)
+
+    def scores(text: str, ranking: rk.Ranking) -> dict[str, float]:
+        return {h.id: h.score for h in search(engine, text, ranking).hits}
+
+    short, plain = scores("tunnel river", r), scores("tunnel river", off)
+    assert short["both"] > plain["both"]  # "the tunnel under the river": adjacent
+    assert short["tunnel"] == plain["tunnel"]
+    assert scores("tunnel river weather", r) == scores("tunnel river weather", off)
