@@ -4,7 +4,8 @@ For each collection in ``../shared/relevance`` it indexes the documents through 
 own library path (``Article`` records written with ``open_engine(dir, create=True).writer()``:
 the real schema, analyzers and posting format), runs the judged queries through
 ``engine.search(SearchRequest(...))`` as the CLI does, scores the runs with ``ir_measures``
-(MAP, nDCG@10, P@10) and prints them with the mean ms/query, for:
+(MAP, nDCG@10, P@10) and prints them with the mean ms/query (the before-#14 and default
+rows in ``--rounds`` interleaved rounds, each query's least time counted), for:
 
 * ``before #14``: the default before issue #14, ``search --any`` with
   ``newsgrep.engine.ranking.BASELINE`` (BM25F 0.9/0.4, title weight 2), and its
