@@ -9,12 +9,18 @@ highlighted words are those of the query.
 
 from __future__ import annotations
 
+import copy
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import FilterMatcher, MultiMatcher
+from whoosh.reading import TermNotFound
 
 from .feedback import feedback_terms
 from .ranking import Ranking, robertson_idf
@@ -85,6 +91,34 @@ def top(searcher, q: wq.Query, flt: wq.Query | None, limit: int | None):
     return c.results(), c.count()
 
 
+def weight_repeats(q: wq.Query, r: Ranking) -> wq.Query:
+    """`q` with each word the parser marked as typed n times (`repeats`) weighted
+    r.repeat_weight(n): the boosts of its title/body terms scaled, the matches the same."""
+    if not r.qtf_k3:
+        return q
+
+    def scaled(node: wq.Query, f: float) -> wq.Query:
+        if getattr(node, "fieldname", None) in ("title", "body"):
+            node = copy.copy(node)
+            node.boost = node.boost * f
+            return node
+        if isinstance(node, wq.Require):  # the language filter is not scored
+            return type(node)(scaled(node.a, f), node.b)
+        return node if node.is_leaf() else node.apply(lambda c: scaled(c, f))
+
+    # The parser marks the words of the query's top group only.
+    if (n := getattr(q, "repeats", 1)) > 1:
+        return scaled(q, r.repeat_weight(n))
+    subs = getattr(q, "subqueries", None)
+    if type(q) not in (wq.Or, wq.And) or not subs or \
+            all(getattr(c, "repeats", 1) == 1 for c in subs):
+        return q
+    out = copy.copy(q)
+    out.subqueries = [scaled(c, r.repeat_weight(n)) if (n := getattr(c, "repeats", 1)) > 1
+                      else c for c in subs]
+    return out
+
+
 def expanded_query(q: wq.Query, terms: list[tuple[str, float]], r: Ranking) -> wq.Query:
     """`q` with the feedback words as optional terms: the matches stay those of `q`."""
     if not terms:
@@ -102,6 +136,7 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
     """The hits of `q` (best first, at most `limit`) ranked by `r`, and the number of
     matches. `searcher` must use weighting(r); `text_of(hit)` is a hit's title and body
     (the engine's stored-body decompression)."""
+    q = weight_repeats(q, r)
     if r.fb_docs and r.fb_mode == "requery":
         return _search_requeried(searcher, q, flt, limit, r, text_of, query_words(q))
     depth = r.rerank_depth
@@ -125,9 +160,11 @@ def search(searcher, q: wq.Query, flt, limit: int | None, r: Ranking, text_of
                 if r.bm25f == "combined":
                     add_combined_scores(searcher, head, terms, r, lengths)
                 else:
-                    add_term_scores(searcher, head, terms, r)
-        if r.prox_weight and len(words) > 1:
-            add_proximity(searcher, head, words, r)
+                    add_term_scores(searcher, head, terms, r, lengths)
+        if r.prox_weight and 1 < len(words) <= (r.prox_max_words or len(words)):
+            # The best prox_depth hits so far (the head may be deeper, for feedback).
+            head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
+            add_proximity(searcher, head[:r.prox_depth], words, r)
         head.sort(key=lambda h: (-(h.score or 0.0), h.docnum))
         _below(tail, head)
         hits = head + tail
@@ -159,29 +196,32 @@ def _search_requeried(searcher, q: wq.Query, flt, limit: int | None, r: Ranking,
     return list(results), total
 
 
-def add_term_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ranking
-                    ) -> None:
+def add_term_scores(searcher, hits: list, terms: list[tuple[str, float]], r: Ranking,
+                    lengths: _Lengths | None = None) -> None:
     """Add to each hit's score the weighted BM25F score of each feedback word in it, as
-    AndMaybe(query, words) would, visiting only the hits' documents."""
+    AndMaybe(query, words) would (the weighting's own formula, idf and field lengths, so
+    the same floats), visiting only the hits' documents. Computed here rather than by
+    Whoosh's term matchers: those read each document's field length from its column
+    once per word and skip along long posting lists one document at a time, which made
+    this the costliest pass of a query."""
     by_doc = {h.docnum: h for h in hits}
     docnums = sorted(by_doc)
-    fields = [("body", 1.0)] + ([("title", r.title_weight)] if r.fb_title else [])
-    context = searcher.context()
+    lengths = _Lengths(searcher) if lengths is None else lengths
+    fields = _fields(r, r.fb_title)
+    avgfl = {f: searcher.avg_field_length(f) or 1 for f, _, _ in fields}
+    k1 = r.k1
+    norm = {f: _Norms(lengths, f, k1, b, avgfl[f]) for f, _, b in fields}
+    for h in hits:
+        h.score = h.score or 0.0
     for term, w in terms:
-        for field, fw in fields:
-            if (field, term) not in searcher.reader():
+        for field, fw, _ in fields:
+            tfs = _tfs(searcher, field, term, docnums)
+            if not tfs:
                 continue
-            m = wq.Term(field, term, boost=r.fb_weight * w * fw).matcher(searcher, context)
-            for d in docnums:
-                if not m.is_active():
-                    break
-                if m.id() < d:
-                    m.skip_to(d)
-                    if not m.is_active():
-                        break
-                if m.id() == d:
-                    h = by_doc[d]
-                    h.score = (h.score or 0.0) + m.score()
+            boost = r.fb_weight * w * fw
+            idf, lnorm = searcher.idf(field, term), norm[field]
+            for d, tf in tfs.items():  # bm25(idf, tf, ...) * boost, as Whoosh's scorer
+                by_doc[d].score += idf * ((tf * (k1 + 1)) / (tf + lnorm[d])) * boost
 
 
 def _idf(searcher, field: str, term: str) -> float:
@@ -189,33 +229,42 @@ def _idf(searcher, field: str, term: str) -> float:
     return robertson_idf(max(1, searcher.doc_count_all()), searcher.doc_frequency(field, term))
 
 
-# A posting list up to this many times the number of wanted documents is read through
-# rather than skipped along: Whoosh's skip_to costs ~16 us in Python, next() under 1 us.
-READ_THROUGH = 8
+def _postings(searcher, field: str, term: str):
+    """The reader's posting matcher of `term` in `field` (no scorer), or None."""
+    try:
+        return searcher.reader().postings(field, term)
+    except (TermNotFound, KeyError):
+        return None
 
 
 def _tfs(searcher, field: str, term: str, docnums: list[int]) -> dict[int, float]:
     """docnum -> frequency of `term` in `field`, for the given (sorted) documents."""
-    out: dict[int, float] = {}
-    reader = searcher.reader()
-    if (field, term) not in reader:
+    m = _postings(searcher, field, term)
+    return {} if m is None else _values_at(m, docnums)
+
+
+def _values_at(m, docnums: list[int], value: Callable[[Any], Any] | None = None) -> dict:
+    """docnum -> value(leaf matcher) (None: the frequency) at each of the (sorted)
+    documents that posting matcher `m` holds. Whoosh's own posting blocks are read a
+    block at a time: a block with none of the documents is passed over undecoded, and
+    the others are intersected with the documents in C (skip_to and next() cost
+    microseconds of Python per posting, which made these look-ups the costliest part
+    of re-ranking)."""
+    if isinstance(m, FilterMatcher) and m._exclude:
+        # Deleted documents left out: the documents asked for are matches, so live.
+        m = m.child
+    if isinstance(m, MultiMatcher):  # an index of several segments
+        out = {}
+        bounds = list(m.offsets[1:]) + [math.inf]
+        for sub, lo, hi in zip(m.matchers, m.offsets, bounds, strict=True):
+            mine = [d - lo for d in docnums if lo <= d < hi]
+            if mine:
+                out.update({d + lo: v for d, v in _values_at(sub, mine, value).items()})
         return out
-    m = reader.postings(field, term)  # the reader's: no scorer is set up for it
-    return _values_at(m, reader.doc_frequency(field, term), docnums, m.weight)
-
-
-def _values_at(m, df: int, docnums: list[int], value: Callable[[], Any]) -> dict:
-    """docnum -> value() of matcher `m` at each of the (sorted) documents it holds."""
+    if isinstance(m, W3LeafMatcher):
+        return _block_values_at(m, docnums, value)
     out = {}
-    if df <= READ_THROUGH * len(docnums):
-        # A short posting list: reading it through is cheaper than a skip per document.
-        wanted = set(docnums)
-        while m.is_active():
-            if (d := m.id()) in wanted:
-                out[d] = value()
-            m.next()
-        return out
-    for d in docnums:
+    for d in docnums:  # any other matcher: skip along it
         if not m.is_active():
             break
         if m.id() < d:
@@ -223,7 +272,41 @@ def _values_at(m, df: int, docnums: list[int], value: Callable[[], Any]) -> dict
             if not m.is_active():
                 break
         if m.id() == d:
-            out[d] = value()
+            out[d] = m.weight() if value is None else value(m)
+    return out
+
+
+def _block_values_at(m: W3LeafMatcher, docnums: list[int],
+                     value: Callable[[Any], Any] | None) -> dict:
+    out: dict = {}
+    if not docnums:
+        return out
+    wanted = set(docnums)
+    done = 0  # docnums[:done] lie in the blocks passed
+    while m.is_active():
+        last = m.block_max_id()
+        upto = bisect_right(docnums, last, done)
+        if upto > done:
+            if (ids := m._ids) is None:
+                # W3LeafMatcher._read_ids, with the delta decoding done in C.
+                if m._data is None:
+                    m._read_data()
+                ids = m._data[0]
+                m._ids = ids = ids if m._byteids else tuple(accumulate(ids))
+            if value is None:  # frequencies: the block's weight array
+                if m._weights is None:
+                    m._read_weights()
+                weights = m._weights
+                for d in wanted.intersection(ids):
+                    out[d] = weights[bisect_left(ids, d)]
+            else:
+                for d in wanted.intersection(ids):
+                    m._i = bisect_left(ids, d)  # the block's cursor: value() reads it
+                    out[d] = value(m)
+            done = upto
+            if done == len(docnums):
+                break
+        m._next_block()
     return out
 
 
@@ -232,6 +315,20 @@ def _fields(r: Ranking, title: bool = True) -> list[tuple[str, float, float]]:
     body = [("body", 1.0, r.b)]
     return body + ([("title", r.title_weight, r.b if r.title_b is None else r.title_b)]
                    if title else [])
+
+
+class _Norms(dict):
+    """docnum -> scoring.bm25's length term k1 * ((1 - b) + b * length / avg) for one
+    field, computed once per document that needs it."""
+
+    def __init__(self, lengths: _Lengths, field: str, k1: float, b: float, avg: float):
+        super().__init__()
+        self.lengths, self.field, self.k1, self.b, self.avg = lengths, field, k1, b, avg
+
+    def __missing__(self, d: int) -> float:
+        k1, b = self.k1, self.b
+        n = self[d] = k1 * ((1 - b) + b * self.lengths[self.field, d] / self.avg)
+        return n
 
 
 class _Lengths(dict):
@@ -314,13 +411,9 @@ def add_combined_scores(searcher, hits: list, terms: list[tuple[str, float]], r:
 
 def _positions(searcher, field: str, term: str, docnums: list[int]) -> dict[int, list[int]]:
     """docnum -> positions of `term` in `field`, for the given (sorted) documents."""
-    out: dict[int, list[int]] = {}
-    try:
-        m = searcher.reader().postings(field, term)  # no scorer needed
-    except Exception:  # term not in the index
-        return out
-    return _values_at(m, searcher.doc_frequency(field, term), docnums,
-                      lambda: m.value_as("positions"))
+    m = _postings(searcher, field, term)
+    return {} if m is None else _values_at(m, docnums,
+                                           lambda leaf: leaf.value_as("positions"))
 
 
 def _window_count(a: list[int], b: list[int], window: int) -> int:
@@ -343,13 +436,12 @@ def add_proximity(searcher, hits: list, words: list[str], r: Ranking) -> None:
     n = max(1, searcher.doc_count_all())
     idf = {w: max(1e-6, math.log((n - (df := searcher.doc_frequency("body", w)) + 0.5)
                                   / (df + 0.5))) for w in words}
-    pairs = list(zip(words, words[1:], strict=False))
+    bonus = dict.fromkeys(docnums, 0.0)
+    for a, b in zip(words, words[1:], strict=False):
+        pa, pb = pos[a], pos[b]
+        weight = min(idf[a], idf[b])
+        for d in pa.keys() & pb.keys():  # only the hits holding both words
+            if pa[d] and pb[d] and (tf := _window_count(pa[d], pb[d], r.prox_window)):
+                bonus[d] += weight * tf / (tf + r.k1)
     for h in hits:
-        bonus = 0.0
-        for a, b in pairs:
-            pa, pb = pos[a].get(h.docnum), pos[b].get(h.docnum)
-            if pa and pb:
-                tf = _window_count(pa, pb, r.prox_window)
-                if tf:
-                    bonus += min(idf[a], idf[b]) * tf / (tf + r.k1)
-        h.score = (h.score or 0.0) + r.prox_weight * bonus
+        h.score = (h.score or 0.0) + r.prox_weight * bonus[h.docnum]

@@ -130,7 +130,9 @@ def parse_user_query(req: SearchRequest, schema: Schema | None = None,
             raise NewsgrepError(f"{shorten(m.group(0))!r}: a fuzzy word allows at most {MAX_EDITS} "
                                 f"edits ({word}~1 or {word}~2)")
     try:
-        q = parser.parse(exact_scopes(text))
+        raw = parser.parse(exact_scopes(text), normalize=False)
+        typed = _typed_counts(raw)  # before normalize() drops repeated words
+        q = raw.normalize()
     except Exception as e:  # Whoosh raises assorted errors on odd syntax
         for name in re.findall(r"(?<![\w\"])([^\W\d]\w*):(?=\S)", text):
             _check_field(name)  # e.g. `url:x`, a stored-only field Whoosh cannot parse
@@ -145,7 +147,64 @@ def parse_user_query(req: SearchRequest, schema: Schema | None = None,
                                 "which are not indexed: add a more specific word")
         raise NewsgrepError(f"part of the query was not understood ({why}): "
                             f"{shorten(text)!r}")
-    return q.accept(_rewrite)
+    return _mark_repeats(q.accept(_rewrite), typed)
+
+
+def _typed_counts(q: query.Query) -> dict[str, int]:
+    """How often each word (as its default stem) was typed in the query, outside NOT."""
+    counts: dict[str, int] = {}
+
+    def walk(node: query.Query) -> None:
+        if isinstance(node, query.Not):
+            return
+        if isinstance(node, query.AndNot):
+            walk(node.a)
+            return
+        if type(node) is query.Term and node.fieldname == "body":
+            for stem in term_positions(node.text):
+                counts[stem] = counts.get(stem, 0) + 1
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return counts
+
+
+def _own_stem(node: query.Query) -> str | None:
+    """The default stem of a plain query word (its AnyLanguage, or the title/body Or of
+    an all-words query), else None."""
+    if isinstance(node, AnyLanguage):
+        own = node.subqueries[0]
+        return own.text if type(own) is query.Term else None
+    if type(node) is query.Or and node.subqueries and \
+            all(isinstance(c, AnyLanguage) for c in node.subqueries):
+        stems = {_own_stem(c) for c in node.subqueries}
+        return stems.pop() if len(stems) == 1 else None
+    return None
+
+
+def _mark_repeats(q: query.Query, typed: dict[str, int]) -> query.Query:
+    """Mark each word of the top-level group that was typed more than once with
+    `repeats` (the parser searches it once): what a repeated word of a pasted query is
+    worth is the ranking's choice (Ranking.qtf_k3, whoosh_rank.weight_repeats)."""
+    if not any(n > 1 for n in typed.values()):
+        return q
+    if type(q) not in (query.Or, query.And) and not isinstance(q, AnyLanguage):
+        return q
+    nodes = [q] if isinstance(q, AnyLanguage) else list(q.subqueries)
+    marked = []
+    for node in nodes:
+        stem = _own_stem(node)
+        if stem is not None and (n := typed.get(stem, 1)) > 1:
+            node = copy.copy(node)
+            node.repeats = n
+        marked.append(node)
+    if isinstance(q, AnyLanguage):
+        return marked[0]
+    out = copy.copy(q)
+    out.subqueries = marked
+    return out
 
 
 # `=Kind` is `exact:Kind`: at the start of a word, outside quotes (`"a =b"` stays text).
