@@ -71,8 +71,10 @@ def _mapped(cls: Any, model: Path) -> Any:
     # The DFA table is read one entry at a time: a memoryview indexes as fast as the
     # library's array.array, and stays a view of the mapped file.
     nextmove = memoryview(a["nextmove"]).cast("B").cast(a["nextmove"].dtype.char)
-    return cls(a["ptc"], np.asarray(a["pc"]), a["classes"].tolist(), nextmove,
-               a["out_feat"].tolist(), norm_probs=True, tk_row=a["nextmove_row"].tolist())
+    # A plain ndarray over the mapping: np.memmap's own indexing runs Python code.
+    return cls(a["ptc"].view(np.ndarray), np.asarray(a["pc"]), a["classes"].tolist(),
+               nextmove, a["out_feat"].tolist(), norm_probs=True,
+               tk_row=a["nextmove_row"].tolist())
 
 
 def _unpack(model: Path, folder: Path) -> None:

@@ -380,15 +380,16 @@ def term_positions(text: str, stops: Iterable[str] | None = None,
         while first < len(terms) and terms[first] is None:
             first += 1
         terms = [t for t in terms if t is not None]
+    kept: list[str] = terms  # type: ignore[assignment]  # no None left
     poses: dict[str, list[int]] = defaultdict(list)
-    if keys and _CYRILLIC.search("".join(terms)):
+    if keys and _CYRILLIC.search("".join(kept)):
         # Some term is (or may be) Cyrillic: its sound key goes in after it, in order.
-        for pos, term in enumerate(terms, first):
+        for pos, term in enumerate(kept, first):
             poses[term].append(pos)
             if "\u0400" <= term[:1] <= "\u04ff" and (key := translit_key(term)):
                 poses[key].append(pos)
     else:
-        for pos, term in enumerate(terms, first):
+        for pos, term in enumerate(kept, first):
             poses[term].append(pos)
     return dict(poses)
 
