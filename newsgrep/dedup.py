@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .words import fold
+from .words import fold, raw_words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,19 +47,35 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+# `U.S.` is one word to the indexer (words.WORD) and two here (`\w+`).
+_SPLIT = str.maketrans({".": "\0", "&": "\0"})
+
+
+def _joined_words(text: str) -> str:
+    """`\\w+` over the lower-cased text, NUL-joined ("" if none): the indexer's words
+    (one regex pass per body, shared with indexing: words.raw_words) split at `.`/`&`.
+    Lower-casing the words alone is lower-casing the text wherever each character
+    lowers to one character (all but `İ`) and none reads its neighbours (`Σ`, final or
+    not): else the text's."""
+    tokens = raw_words(text)
+    joined = "\0".join(tokens)
+    lowered = joined.lower()
+    if len(lowered) != len(joined) or "Σ" in joined:
+        return "\0".join(_WORD.findall(text.lower()))
+    return lowered.translate(_SPLIT)
+
+
 def _shingles(text: str) -> set[bytes]:
     """The distinct word 4-shingles of the text, folded (accent- and case-insensitive,
     like search); MinHash looks at the set, so each is hashed once."""
-    lowered = text.lower()
-    words = _WORD.findall(lowered)
-    if not words:
+    joined = _joined_words(text)  # NUL: in no word, folded or not
+    if not joined:
         return set()
-    if not lowered.isascii():  # fold leaves an ASCII word as it is: fold the others once
+    if not joined.isascii():  # fold leaves an ASCII word as it is: fold the others once
+        words = joined.split("\0")
         folded = {w: fold(w) for w in set(words) if not w.isascii()}
-        if folded:
-            words = [folded.get(w, w) for w in words]
-    # One encode for all words (NUL: in no word, folded or not).
-    encoded = "\0".join(words).encode().split(b"\0")
+        joined = "\0".join([folded.get(w, w) for w in words])
+    encoded = joined.encode().split(b"\0")  # one encode for all words
     if len(encoded) < SHINGLE:
         return {b" ".join(encoded)}
     return set(map(b" ".join, zip(*(encoded[i:] for i in range(SHINGLE)), strict=False)))
@@ -74,9 +90,10 @@ def signature(text: str) -> bytes | None:
     import numpy as np
 
     sha1 = hashlib.sha1
-    # sha1_hash32: the first 4 bytes of each SHA-1, little-endian.
-    hv = np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]),
-                       dtype="<u4").astype(np.uint32)
+    # sha1_hash32: the first 4 bytes of each SHA-1, little-endian (every 5th uint32 of
+    # the 20-byte digests: no slice per shingle).
+    hv = np.frombuffer(b"".join([sha1(s).digest() for s in shingles]),
+                       dtype="<u4")[::5].astype(np.uint32)
     # The MurmurHash3 32-bit finalizer, which datasketch applies before permuting.
     hv ^= hv >> np.uint32(16)
     hv *= np.uint32(0x85EBCA6B)

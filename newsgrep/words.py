@@ -53,6 +53,33 @@ def words(text: str) -> Iterator[tuple[int, int, str]]:
         yield from _split_cjk(word, m.start())
 
 
+# The last text raw_words() was asked about, and its words (by identity: strings are
+# immutable, and the reference kept here stops the id being reused).
+_LAST: tuple[str | None, list[str]] = (None, [])
+
+
+def raw_words(text: str) -> list[str]:
+    """WORD's matches in `text`, CJK runs not cut into bigrams; the list is shared: do not
+    change it. Remembered for the last text asked, so that an article's body is split
+    once for reprint detection (dedup.py) and for indexing (word_list)."""
+    global _LAST
+    last = _LAST
+    if last[0] is text:
+        return last[1]
+    found = WORD.findall(text)
+    _LAST = (text, found)
+    return found
+
+
+def word_list(text: str) -> list[str]:
+    """The words of `text` as words() yields them, without the offsets: findall is
+    several times faster than that generator, which only CJK text needs. Do not change
+    the list (it may be raw_words')."""
+    if has_cjk(text):
+        return [w for _, _, w in words(text)]
+    return raw_words(text)
+
+
 def _split_cjk(word: str, offset: int) -> Iterator[tuple[int, int, str]]:
     pos = 0
     for run in _CJK_RUN.finditer(word):

@@ -17,6 +17,16 @@ index size / corpus size, segment count; the ratios to plain Whoosh and to old n
 from the same run; and the 1-min load average before and after each path.
 
     python -m scripts.bench_bulk --shared ../shared --sizes 5000,20000 --old-tree /tmp/ng-main
+
+Memory is reported twice: the peak of the tree's summed RSS (a page the forked workers
+share with the parent counts once per process) and the peak of its summed PSS (each
+shared page divided among the processes that map it: what the tree really holds).
+
+`--corpus DIR` measures an existing corpus instead: `--old-tree`'s newsgrep and this one
+alternately (old, new, old, new, ...), `--runs` times each, for each `--jobs` value, with
+no plain Whoosh run; medians and every run are printed.
+
+    python -m scripts.bench_bulk --corpus /tmp/c2k --old-tree /work/wt-base --jobs 0,1
 """
 
 from __future__ import annotations
@@ -24,19 +34,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from scripts.bench import (
     MB,
     REPO,
     CorpusBuilder,
+    _children,
     load_pool,
     loadavg,
     log,
-    run_measured,
     tree_bytes,
 )
 
@@ -103,18 +118,114 @@ def bench_size(n: int, pool, work: Path, seed: int, old_tree: Path | None) -> di
     return res
 
 
-def _run(cmd: list[str], cwd: Path, env: dict | None) -> dict:
-    old_env = os.environ.copy()
-    if env is not None:
-        os.environ.clear()
-        os.environ.update(env)
+class TreeMemory(threading.Thread):
+    """Polls the process tree under `pid`: the peak of its summed VmRSS and of its summed
+    Pss (/proc/PID/smaps_rollup), each the largest total seen at one moment."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.rss = self.pss = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            rss = pss = 0
+            todo, seen = [self.pid], set()
+            while todo:
+                p = todo.pop()
+                if p in seen:
+                    continue
+                seen.add(p)
+                r, q = _rss_pss(p)
+                rss, pss = rss + r, pss + q
+                todo.extend(_children(p))
+            self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+            if self.done.wait(self.interval):
+                return
+
+
+def _rss_pss(pid: int) -> tuple[int, int]:
+    """(Rss, Pss) of one process in bytes; (0, 0) if it is gone."""
+    rss = pss = 0
     try:
-        run = run_measured(cmd, cwd=cwd)
-    finally:
-        os.environ.clear()
-        os.environ.update(old_env)
-    return {"seconds": run.seconds, "cpu_seconds": run.cpu_seconds,
-            "peak_rss_mb": run.rss_bytes / MB, "stdout": run.stdout}
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss, pss
+
+
+def _run(cmd: list[str], cwd: Path, env: dict | None) -> dict:
+    """Run `cmd` to the end: wall and CPU seconds (user + sys of the whole tree, the
+    workers included), peak tree RSS and PSS, its stdout."""
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                cwd=cwd, env=env)
+        mem = TreeMemory(proc.pid)
+        mem.start()
+        proc.wait()
+        seconds = time.perf_counter() - t0
+        mem.done.set()
+        mem.join()
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr[-2000:]}")
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": mem.rss / MB,
+            "peak_pss_mb": mem.pss / MB, "stdout": stdout}
+
+
+def compare_trees(corpus: Path, old_tree: Path, jobs: list[int], runs: int) -> dict:
+    """`newsgrep index --json` of `corpus` by the newsgrep in `old_tree` and by this one,
+    alternately, `runs` times each per jobs value (0: the default)."""
+    n = sum(1 for p in corpus.rglob("*") if p.is_file())
+    res: dict = {"corpus": str(corpus), "files": n, "old_tree": str(old_tree), "jobs": {}}
+    for j in jobs:
+        rows: dict[str, list[dict]] = {"old": [], "new": []}
+        for _ in range(runs):
+            for name, tree in (("old", old_tree), ("new", REPO)):
+                py = tree / ".venv" / "bin" / "python"
+                with tempfile.TemporaryDirectory(prefix="newsgrep-bench-ix-") as d:
+                    cmd = [str(py if py.exists() else sys.executable), "-m", "newsgrep",
+                           "--index", d, "index", "--json", *(["-j", str(j)] if j else []),
+                           str(corpus)]
+                    load = loadavg()
+                    r = _run(cmd, tree, None)
+                r["load"] = load
+                r["indexed"] = json.loads(r.pop("stdout").strip().splitlines()[-1])["indexed"]
+                rows[name].append(r)
+                log(f"-j {j or 'default'} {name}: {r['cpu_seconds']:.1f} CPU s, "
+                    f"{r['seconds']:.1f} s, RSS {r['peak_rss_mb']:.0f} MB, "
+                    f"PSS {r['peak_pss_mb']:.0f} MB, load {load}")
+        res["jobs"][j] = rows
+    return res
+
+
+def print_compare(res: dict) -> None:
+    print(f"\n=== {res['corpus']} ({res['files']:,} files); old = {res['old_tree']}; "
+          "medians of the runs, interleaved ===")
+    print("  jobs     path  CPU s  CPU ms/art  wall s  RSS MB  PSS MB  1-min load")
+    for j, rows in res["jobs"].items():
+        for name in ("old", "new"):
+            rs = rows[name]
+            arts = rs[0]["indexed"] or 1
+
+            def med(key: str, rs: list[dict] = rs) -> float:
+                return statistics.median(r[key] for r in rs)
+            print(f"  {j or 'default':<8} {name:<4} {med('cpu_seconds'):6.1f}  "
+                  f"{1000 * med('cpu_seconds') / arts:10.2f}  {med('seconds'):6.1f}  "
+                  f"{med('peak_rss_mb'):6.0f}  {med('peak_pss_mb'):6.0f}  "
+                  f"{', '.join(str(r['load']) for r in rs)}")
 
 
 def print_size(res: dict) -> None:
@@ -122,13 +233,14 @@ def print_size(res: dict) -> None:
     print(f"\n=== {n:,} articles, corpus {res['corpus_bytes'] / MB:.1f} MB; 1-min load "
           f"{res['load']['start']} at start, {res['load']['end']} at end; old = "
           f"{res['old_tree']} ===")
-    print("  path            wall s  art/s   CPU s  CPU ms/art  RSS MB  index/corpus  segs"
-          "  wall xWhoosh  CPU xWhoosh  wall xOld  CPU xOld  load before/after")
+    print("  path            wall s  art/s   CPU s  CPU ms/art  RSS MB  PSS MB  index/corpus"
+          "  segs  wall xWhoosh  CPU xWhoosh  wall xOld  CPU xOld  load before/after")
     for name in PATHS:
         r = res[name]
         print(f"  {name:<14} {r['seconds']:7.1f}  {r['articles_per_s']:5.0f}  "
               f"{r['cpu_seconds']:6.1f}  {r['cpu_ms_per_article']:10.2f}  "
-              f"{r['peak_rss_mb']:6.0f}  {r['index_ratio']:11.2f}x  {r['segments']:4d}  "
+              f"{r['peak_rss_mb']:6.0f}  {r['peak_pss_mb']:6.0f}  "
+              f"{r['index_ratio']:11.2f}x  {r['segments']:4d}  "
               f"{r['wall_x_whoosh']:11.2f}x  {r['cpu_x_whoosh']:10.2f}x  "
               f"{r['wall_x_old']:8.2f}x  {r['cpu_x_old']:7.2f}x  "
               f"{r['load_before']}/{r['load_after']}")
@@ -145,7 +257,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--old-tree", type=Path, help="a checkout of the newsgrep to compare "
                     "with (default: this one with NEWSGREP_WHOOSH_WRITER=1)")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--corpus", type=Path, help="measure this corpus: --old-tree and this "
+                    "checkout alternately, no plain Whoosh (see the module docstring)")
+    ap.add_argument("--jobs", default="0", help="with --corpus: -j values, 0 = default")
+    ap.add_argument("--runs", type=int, default=3, help="with --corpus: runs of each")
     args = ap.parse_args(argv)
+    if args.corpus:
+        if not args.old_tree:
+            ap.error("--corpus needs --old-tree")
+        res = compare_trees(args.corpus.resolve(), args.old_tree.resolve(),
+                            [int(j) for j in args.jobs.split(",")], args.runs)
+        print_compare(res)
+        if args.out:
+            args.out.write_text(json.dumps(res, indent=1) + "\n")
+        return 0
     pool = load_pool(args.shared.resolve())
     work = Path(tempfile.mkdtemp(prefix="newsgrep-bench-bulk-"))
     out = {}

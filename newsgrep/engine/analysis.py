@@ -36,15 +36,18 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
+from itertools import compress, islice, repeat
+from operator import is_
 from typing import Any
 
 import cyrtranslit
 import iuliia
 import Stemmer
 
-from ..words import WORD, fold, has_cjk, words
+from ..words import WORD, fold, word_list
 
 # Per-process memo of token -> indexed term. News vocabulary is Zipfian, so 64k entries
 # catch nearly all lookups; 500k cost ~200 MB per parsing worker on a growing vocabulary.
@@ -291,12 +294,11 @@ def marks_for(terms: Collection[str], lang: str | None
 _TOKEN = WORD  # the analyzer's word pattern, CJK runs aside (see newsgrep/words.py)
 
 # term_positions' memo, per (language, stopwords): each word as written -> its indexed
-# term, or None for a stopword; and each Cyrillic term -> its sound key. One dict lookup
-# per word where the lru_caches took two calls (stopword fold, then the term keyed on
-# (word, lang)): analysis is most of an ingest worker's time. Bounded: all are dropped
-# once they hold TERM_CACHE words, and refill with the frequent ones at once (Zipf).
+# term, or None for a stopword. One dict lookup per word where the lru_caches took two
+# calls (stopword fold, then the term keyed on (word, lang)): analysis is most of an
+# ingest worker's time. Bounded: all are dropped once they hold TERM_CACHE words, and
+# refill with the frequent ones at once (Zipf).
 _WORD_TERMS: dict[tuple[str | None, frozenset[str]], dict[str, str | None]] = {}
-_TERM_KEYS: dict[str, str] = {}
 _cached_words = [0]
 
 
@@ -307,62 +309,90 @@ def _word_terms(lang: str | None, stops: frozenset[str]) -> dict[str, str | None
     return cache
 
 
-def _term_of(word: str, lang: str | None, stops: frozenset[str],
-             cache: dict[str, str | None]) -> str | None:
-    """A word (as written) of an article in `lang` as term_positions indexes it, cached."""
-    if _cached_words[0] >= TERM_CACHE:
+def _terms_of(missing: set[str], lang: str | None, stops: frozenset[str],
+              cache: dict[str, str | None]) -> dict[str, str | None]:
+    """Words (as written) of an article in `lang` that the memo lacks -> their terms as
+    term_positions indexes them (None: a stopword), added to the memo. ASCII words, most
+    of them, skip folding and go through the stemmer in one call (stemWords): a word
+    the memo lacks cost ~20 µs one by one, and a corpus with many rare words (names,
+    typos) has dozens per article."""
+    out: dict[str, str | None] = {}
+    plain: list[str] = []  # as written, and lower-cased: for the stemmer
+    lowered: list[str] = []
+    for word in missing:
+        token = word.lower()
+        if not word.isascii():  # fold and script rules: normalize_term's, one by one
+            out[word] = None if stops and _fold_cached(token) in stops else \
+                normalize_term(token, lang)
+        elif stops and token in stops:  # folding leaves ASCII as it is
+            out[word] = None
+        elif len(token) < 3 or not token.isalpha():  # normalize_term: folded only
+            out[word] = token
+        else:
+            plain.append(word)
+            lowered.append(token)
+    if lowered:  # Latin script: normalize_term's choice of stemmer, for all at once
+        own = LANG_STEMMERS.get(lang) if lang is not None else None
+        if own is not None and "latin" in own[1]:
+            stems = [s if s.isascii() else fold(s) for s in own[0].stemWords(lowered)]
+        elif lang in FOLD_ONLY:
+            stems = lowered
+        else:
+            stems = _STEMMERS["latin"].stemWords(lowered)
+        out.update(zip(plain, stems, strict=True))
+    room = TERM_CACHE - _cached_words[0]
+    if len(out) > room:  # bounded: emptied, and refilled with the frequent words at once
         for c in _WORD_TERMS.values():
             c.clear()
-        _TERM_KEYS.clear()
         _cached_words[0] = 0
-    _cached_words[0] += 1
-    token = word.lower()
-    if stops and _fold_cached(token) in stops:
-        term = cache[word] = None
-        return term
-    term = cache[word] = normalize_term(token, lang)
-    if "\u0400" <= term[:1] <= "\u04ff":
-        _TERM_KEYS[term] = translit_key(term)
-    return term
+        room = TERM_CACHE
+    if len(out) > room:
+        cache.update(islice(out.items(), room))
+    else:
+        cache.update(out)
+    _cached_words[0] += min(len(out), room)
+    return out
 
 
 def term_positions(text: str, stops: Iterable[str] | None = None,
-                   lang: str | None = None, keys: bool = False) -> dict[str, list[int]]:
+                   lang: str | None = None, keys: bool = False,
+                   tokens: list[str] | None = None) -> dict[str, list[int]]:
     """Indexed term -> positions of an article in language `lang` (None: the script
     defaults, as text_analyzer() produces them); with `keys`, also each Cyrillic word's
     Latin sound key (translit_key, `~...`) at the word's position, as the index holds
-    them (fastformat.analyzed).
+    them (fastformat.analyzed). `tokens`: the text's word_list(), if already made.
 
     `stops` as text_analyzer(stopwords=...): None means STOPWORDS.
     """
     stopset = STOPWORDS if stops is None else frozenset(stops)
     cache = _word_terms(lang, stopset)
-    # The words as words() finds them; findall is several times faster than its
-    # generator of (start, end, word), which only CJK text needs.
-    tokens = [w for _, _, w in words(text)] if has_cjk(text) else WORD.findall(text)
-    poses: dict[str, list[int]] = {}
-    get_key = _TERM_KEYS.get
-    pos = None
-    for i, word in enumerate(tokens):
-        term = cache.get(word, _MISSING)
-        if term is _MISSING:
-            term = _term_of(word, lang, stopset, cache)
-        if term is None:  # a stopword
-            continue
-        # Renumbered past stopwords as FoldStemFilter does.
-        pos = i if pos is None else pos + 1
-        lst = poses.get(term)
-        if lst is None:
-            poses[term] = [pos]
-        else:
-            lst.append(pos)
-        if keys and (key := get_key(term)):
-            lst = poses.get(key)
-            if lst is None:
-                poses[key] = [pos]
-            else:
-                lst.append(pos)
-    return poses
+    if tokens is None:
+        tokens = word_list(text)
+    # Every word's term in one C-level pass over the memo; the words it lacks, once each.
+    terms = list(map(cache.get, tokens, repeat(_MISSING)))
+    if _MISSING in terms:
+        missing = set(compress(tokens, map(is_, terms, repeat(_MISSING))))
+        # Taken from what _terms_of returns: the memo may have been emptied (bounded).
+        new = _terms_of(missing, lang, stopset, cache)
+        terms = list(map(new.get, tokens, terms))
+    first = 0
+    if None in terms:  # stopwords: dropped, the words after renumbered (FoldStemFilter)
+        while first < len(terms) and terms[first] is None:
+            first += 1
+        terms = [t for t in terms if t is not None]
+    kept: list[str] = terms  # type: ignore[assignment]  # no None left
+    poses: dict[str, list[int]] = defaultdict(list)
+    if keys and _CYRILLIC.search("".join(kept)):
+        # Some term is (or may be) Cyrillic: its sound key goes in after it, in order.
+        for pos, term in enumerate(kept, first):
+            poses[term].append(pos)
+            if "\u0400" <= term[:1] <= "\u04ff" and (key := translit_key(term)):
+                poses[key].append(pos)
+    else:
+        for pos, term in enumerate(kept, first):
+            poses[term].append(pos)
+    return dict(poses)
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _MISSING: Any = object()

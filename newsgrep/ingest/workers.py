@@ -4,6 +4,7 @@ segment of the index, with bounded memory."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -76,12 +77,13 @@ def _group_jobs(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
 
 
 def _warm_up() -> None:
-    # Load the language model and parsers once in the parent so forked workers share them.
+    """Import the parsers once in the parent, so that forked workers share those pages.
+    Not the language model: the parent parses nothing when workers do, and a model it
+    loaded counted again in each worker's RSS; each process that needs it maps the one
+    unpacked copy (language._load)."""
     from ..dedup import signature
-    from ..language import detect_language
     from ..normalize import normalize  # noqa: F401
 
-    detect_language("warm up the language identifier with a short english sentence")
     signature("warm up the minhash permutations")
 
 
@@ -163,6 +165,7 @@ def _parallel(jobs: Iterable[Job], n_jobs: int, chunksize: int = 8) -> Iterator[
             yield job
 
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+    gc.freeze()  # as in _pool: the workers' collector leaves the parent's pages shared
     with ctx.Pool(n_jobs, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
         try:
             for outcome in pool.imap(_process, feed(), chunksize=chunksize):
@@ -179,6 +182,9 @@ def _pool(n_jobs: int) -> Iterator:
     global _FILES_DONE
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
     _FILES_DONE = ctx.Value("q", 0)  # before the fork: the workers inherit it
+    # The objects alive now are never collected: the workers' collector then does not
+    # write to them, so their pages stay shared with the parent instead of being copied.
+    gc.freeze()
     try:
         with ctx.Pool(n_jobs, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
             yield pool  # leaving terminates the workers (and a merge or group in hand)

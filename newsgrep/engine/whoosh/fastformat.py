@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from array import array
+from operator import sub
 
 from whoosh.formats import Positions
 
@@ -28,12 +29,10 @@ def _pack(typecode: str, values: list[int]) -> bytes:
 
 
 def encode_positions(poslist: list[int]) -> bytes:
-    deltas = []
-    base = 0
-    for pos in poslist:
-        deltas.append(pos - base)
-        base = pos
-    top = max(deltas) if deltas else 0
+    if len(poslist) == 1:
+        return _single(poslist[0])
+    deltas = [poslist[0], *map(sub, poslist[1:], poslist)]
+    top = max(deltas)
     if top < 256:
         payload = b"B" + bytes(deltas)
     elif top < 65536:
@@ -41,6 +40,22 @@ def encode_positions(poslist: list[int]) -> bytes:
     else:
         payload = b"I" + _pack("I", deltas)
     return payload  # the count follows from the length: no 4-byte header per posting
+
+
+# Most postings of an article are one position: their bytes, made once per position.
+_SINGLES: dict[int, bytes] = {}
+
+
+def _single(pos: int) -> bytes:
+    enc = _SINGLES.get(pos)
+    if enc is None:
+        if pos < 256:
+            enc = b"B" + bytes((pos,))
+        else:
+            enc = (b"H" if pos < 65536 else b"I") + _pack("H" if pos < 65536 else "I", [pos])
+        if pos < 65536:  # bounded: positions past it are rare
+            _SINGLES[pos] = enc
+    return enc
 
 
 class Analyzed(str):
@@ -57,13 +72,17 @@ class Analyzed(str):
     postings: list[tuple[str, int, bytes]]
 
 
-def analyzed(text: str, lang: str | None = None) -> Analyzed:
+def analyzed(text: str, lang: str | None = None, tokens: list[str] | None = None
+             ) -> Analyzed:
     """`text` of an article in language `lang` with its postings (analysis.term_positions,
-    with the sound keys of Cyrillic words)."""
+    with the sound keys of Cyrillic words). `tokens`: the text's words.word_list(), if
+    already made."""
     out = Analyzed(text)
-    out.postings = [(word, len(poslist), encode_positions(poslist))
-                    for word, poslist in analysis.term_positions(text, lang=lang,
-                                                                 keys=True).items()]
+    single, encode = _SINGLES.get, encode_positions
+    out.postings = [(word, len(poslist),
+                     (len(poslist) == 1 and single(poslist[0])) or encode(poslist))
+                    for word, poslist in analysis.term_positions(
+                        text, lang=lang, keys=True, tokens=tokens).items()]
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -22,7 +23,7 @@ from whoosh.index import TOC
 from whoosh.util.times import long_to_datetime
 
 from ...article import Article
-from ...words import words
+from ...words import word_list
 from ..analyzers import FoldStemFilter, WordTokenizer, text_analyzer
 from .fastformat import FastPositions, analyzed
 
@@ -50,11 +51,17 @@ class ExactText(str):
     counts: dict[str, int]
 
 
-def exact_text(text: str, counted: bool = False) -> str:
+def exact_text(text: str, counted: bool = False,
+               tokens: Iterable[list[str]] | None = None) -> str:
+    """`text` for the exact field; with `counted`, its words counted now. `tokens`: the
+    word_list() of each part of `text` (title, body: no word spans the line between)."""
     if not counted:
         return text
     out = ExactText(text)
-    out.counts = dict(Counter(w for _, _, w in words(text)))
+    counts: Counter[str] = Counter()
+    for part in (word_list(text),) if tokens is None else tokens:
+        counts.update(part)  # counted in C: no generator of (start, end, word)
+    out.counts = dict(counts)
     return out
 
 
@@ -75,7 +82,7 @@ class ExactFrequency(Existence):
         fb = self.field_boost
         counts = getattr(value, "counts", None)
         if counts is None:
-            counts = Counter(w for _, _, w in words(value))
+            counts = Counter(word_list(value))
         for word, n in counts.items():
             yield (word, n, n * fb, b"")
 
@@ -141,13 +148,16 @@ def prepare_article(a: Article) -> None:
 def doc_fields(a: Article, analyze: bool = False) -> dict:
     """The keyword arguments of add_document for `a` (with `analyze`: the exact field's
     words counted now, as prepare_article does in a worker)."""
+    # Each text split into words once, for its postings and the exact field's counts
+    # (the body's split is dedup.signature's, when it just made one: words.raw_words).
+    body_words, title_words = word_list(a.body), word_list(a.title)
     fields: dict[str, Any] = {
         "id": a.id,
         "path": a.path,
         # Always analysed here: the analysis depends on the article's language, which
         # the Whoosh field analyzer does not know.
-        "title": analyzed(a.title, a.lang),
-        "body": analyzed(a.body, a.lang),
+        "title": analyzed(a.title, a.lang, title_words),
+        "body": analyzed(a.body, a.lang, body_words),
         "body_z": zlib.compress(a.body.encode("utf-8"), 6),
         "url": a.url,
     }
@@ -166,7 +176,8 @@ def doc_fields(a: Article, analyze: bool = False) -> dict:
         fields["line"] = a.line
     if a.author:
         fields["author"] = a.author
-    fields["exact"] = exact_text(f"{a.title}\n{a.body}", counted=analyze)
+    fields["exact"] = exact_text(f"{a.title}\n{a.body}", counted=analyze,
+                                 tokens=(title_words, body_words))
     if a.signature:
         # Only the signature: indexing its LSH band keys as terms (16 near-unique terms
         # per article) made the index 1.9x the text instead of 1.45x and writing 60%
