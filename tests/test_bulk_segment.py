@@ -167,6 +167,8 @@ def test_bytes_identical_in_whoosh_mode(articles, tmp_path, monkeypatch):
     monkeypatch.setattr(w3, "COMPRESS_MIN", 0)
     monkeypatch.setattr(w3, "PICKLE_PROTOCOL", 2)
     monkeypatch.setattr(w3, "HASH_TYPE", 0)
+    monkeypatch.setattr(w3, "INLINE_LIMIT", 0)
+    monkeypatch.setattr(w3, "TERM_SLOTS", 2)
     whoosh_index(tmp_path / "w", [articles])
     bulk_index(tmp_path / "b", [articles])
     fw, fb = segment_files(tmp_path / "w"), segment_files(tmp_path / "b")

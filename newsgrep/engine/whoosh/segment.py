@@ -31,7 +31,15 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from . import w3format
 from .fastformat import Analyzed, FastPositions
 from .schema import INDEX_NAME
-from .w3format import PickleWriter, TermTable, encode_postings, join_blocks, pack_extent
+from .w3format import (
+    PickleWriter,
+    TermTable,
+    encode_inline,
+    encode_postings,
+    join_blocks,
+    length_bytes,
+    pack_extent,
+)
 
 
 def _lossy(length: int) -> int:
@@ -279,6 +287,7 @@ class SegmentBuilder:
         pfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         offset = 0
         doccount = self.docnum
+        inline_limit = w3format.INLINE_LIMIT
         stream = _Peekable(iter(copied))
         own = sorted({k[0] for k in self.flat}, reverse=True)
         while own or stream.head is not None:
@@ -291,9 +300,15 @@ class SegmentBuilder:
             lens = self.lengths.get(fieldname)
             if lens is not None and len(lens) < doccount:
                 lens.extend([0] * (doccount - len(lens)))
+            lbytes = length_bytes(lens)
             add = entries.append
-            for tbytes, posting, is_copy in _interleave(self._field_terms(fieldname),
-                                                       stream.field(fieldname)):
+            terms = self._field_terms(fieldname)
+            if stream.head is not None and stream.head[0] == fieldname:  # a merge's
+                terms = _interleave(terms, stream.field(fieldname))
+            for tbytes, posting, is_copy in terms:
+                if len(entries) >= _ENTRIES:
+                    tindex.add_sorted(entries)
+                    entries.clear()
                 if not prefix:  # the field's number, once it has a term
                     fieldmap[fieldname] = len(fieldmap)
                     prefix = pack_ushort(fieldmap[fieldname])
@@ -301,13 +316,14 @@ class SegmentBuilder:
                     data, ti = join_blocks(*posting)
                 else:
                     docs, weights, values = posting
+                    if len(docs) <= inline_limit:
+                        add((prefix + tbytes,
+                             encode_inline(docs, weights, values, lbytes, fixedsize)))
+                        continue
                     data, ti = encode_postings(docs, weights, values, lens, fixedsize)
                 pfile.write(data)
                 add((prefix + tbytes, ti + pack_extent(offset, len(data))))
                 offset += len(data)
-                if len(entries) >= _ENTRIES:
-                    tindex.add_sorted(entries)
-                    entries.clear()
             # Each field's postings are written: let its arrays go before the next one's.
             for key in [k for k in self.flat if k[0] == fieldname]:
                 del self.flat[key]
