@@ -271,7 +271,7 @@ def test_encode_decode_round_trip():
     weights = [float(1 + d % 5) for d in docs]
     values = [bytes([66, d % 256]) for d in docs]
     lens = [d % 300 for d in range(3000)]
-    data, _ = w3.encode_postings(docs, weights, values, lens, None)
+    data, _ = w3.encode_postings(docs, weights, values, w3.length_bytes(lens), None)
     assert w3.decode_postings(data, None) == (docs, weights, values)
 
 

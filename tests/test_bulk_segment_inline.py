@@ -60,7 +60,8 @@ def test_inline_value_is_what_the_block_reads_back(postings, fixedsize):
     # Whoosh's reader: the term info and a ListMatcher over the inlined tuple.
     ti = W3TermInfo.from_bytes(value)
     assert ti.is_inlined()
-    data, block_ti = w3.encode_postings(docs, weights, values, lens_list, fixedsize)
+    data, block_ti = w3.encode_postings(docs, weights, values,
+                                        w3.length_bytes(lens_list), fixedsize)
     ref = W3TermInfo.from_bytes(block_ti + w3.pack_extent(0, len(data)))
     for attr in ("weight", "doc_frequency", "min_length", "max_length", "max_weight",
                  "min_id", "max_id"):

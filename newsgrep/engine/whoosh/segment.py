@@ -18,7 +18,7 @@ import os
 import secrets
 import shutil
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -30,7 +30,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import w3format
 from .fastformat import Analyzed, FastPositions
-from .schema import INDEX_NAME
+from .schema import INDEX_NAME, ExactFrequency, ExactText
 from .w3format import (
     PickleWriter,
     TermTable,
@@ -143,14 +143,25 @@ class SegmentBuilder:
                     if value.postings:
                         words, freqs, values = zip(*value.postings, strict=True)
                         fp = self._flat_postings(fieldname, fboost, True)
-                        ids = fp.ids
-                        number = ids.setdefault
-                        fp.tids.extend([number(w, len(ids)) for w in words])
+                        fp.tids.extend(_numbers(fp.ids, words))
                         fp.freqs.extend(freqs)  # type: ignore[union-attr]
                         fp.values += values  # type: ignore[operator]
                         fp.docs.extend(repeat(docnum, len(words)))
                         if fobj.scorable:
                             length = sum(freqs)
+                elif type(fobj.format) is ExactFrequency and isinstance(value, ExactText):
+                    # Words already counted in the parsing worker: the same postings as
+                    # fobj.index(value) (weight = count * field boost, no value), filed
+                    # as counts like the Analyzed fields' instead of one at a time.
+                    counts = value.counts
+                    if counts:
+                        fp = self._flat_postings(fieldname, fboost, True)
+                        fp.tids.extend(_numbers(fp.ids, list(counts)))
+                        cfreqs = list(counts.values())
+                        fp.freqs.extend(cfreqs)  # type: ignore[union-attr]
+                        fp.docs.extend(repeat(docnum, len(cfreqs)))
+                        if fobj.scorable:
+                            length = sum(cfreqs)
                 else:
                     scorable = fobj.scorable
                     fp = self._flat_postings(fieldname, fboost, False)
@@ -320,7 +331,7 @@ class SegmentBuilder:
                         add((prefix + tbytes,
                              encode_inline(docs, weights, values, lbytes, fixedsize)))
                         continue
-                    data, ti = encode_postings(docs, weights, values, lens, fixedsize)
+                    data, ti = encode_postings(docs, weights, values, lbytes, fixedsize)
                 pfile.write(data)
                 add((prefix + tbytes, ti + pack_extent(offset, len(data))))
                 offset += len(data)
@@ -334,6 +345,17 @@ class SegmentBuilder:
         shutil.rmtree(os.path.join(storage.folder, f"{segment.indexname}.tmp"),
                       ignore_errors=True)
         return segment
+
+
+def _numbers(ids: dict, words: Sequence) -> list[int]:
+    """The term numbers of one document's (distinct) words, numbering new ones as they
+    come: one C-level lookup pass, as most of a document's words are known already."""
+    out = list(map(ids.get, words))
+    if None in out:
+        for i, t in enumerate(out):
+            if t is None:
+                out[i] = ids[words[i]] = len(ids)
+    return out  # type: ignore[return-value]  # the Nones are filled
 
 
 def _merge_parts(a: tuple, b: tuple) -> tuple:

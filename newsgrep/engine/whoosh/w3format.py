@@ -152,21 +152,21 @@ pack_extent = struct.Struct("!qi").pack  # W3TermInfo.to_bytes: pack_long + pack
 
 
 def encode_postings(docs: Sequence[int], weights: Sequence[float], values: Sequence[bytes],
-                    lens: Sequence[int] | None, fixedsize: int | None
+                    lbytes: bytes | None, fixedsize: int | None
                     ) -> tuple[bytes, bytes]:
     """One term's posting list as W3PostingsWriter writes it (magic, then blocks of
     BLOCK_LIMIT postings: int length, negative for the last; pickled block info; zlib'd
     pickled ids/weights/values), and the start of its term info record (W3TermInfo.
-    to_bytes without the extent). `lens`: stored length per docnum."""
+    to_bytes without the extent). `lbytes`: length_bytes() of the field."""
     out = [WHOOSH3_HEADER_MAGIC]
     n = len(docs)
     total = 0.0
-    t_minlen = None
-    t_maxlen = 0
+    t_minb = 0
+    t_maxb = 0
     t_maxw = 0.0
     for start in range(0, n, BLOCK_LIMIT):
         stop = min(n, start + BLOCK_LIMIT)
-        if n == 1:  # most terms of a news vocabulary: skip the slicing
+        if n == 1:
             ids, wlist, vlist = docs, weights, values
         else:
             ids, wlist, vlist = docs[start:stop], weights[start:stop], values[start:stop]
@@ -175,29 +175,24 @@ def encode_postings(docs: Sequence[int], weights: Sequence[float], values: Seque
         top = max(wlist)
         if top > maxw:
             maxw = top
-        minlen = None
-        maxlen = 0
-        if lens is not None:
-            bl = [x for x in map(lens.__getitem__, ids) if x]
+        minb = maxb = 0
+        if lbytes is not None:
+            # Length bytes order as the lengths do, and only a length of 0 has byte 0.
+            bl = bytes(map(lbytes.__getitem__, ids)).replace(b"\0", b"")
             if bl:
-                minlen = min(bl)
-                maxlen = max(bl)
-        block = _block(ids, wf, vlist, maxw, length_to_byte(minlen),
-                       length_to_byte(maxlen), fixedsize)
+                minb, maxb = min(bl), max(bl)
+        block = _block(ids, wf, vlist, maxw, minb, maxb, fixedsize)
         out.append(_pack_int(-len(block) if stop == n else len(block)))
         out.append(block)
         # W3TermInfo.add_block
         total += sum(wf)
-        if start == 0:
-            t_minlen = minlen
-        elif minlen is not None:
-            t_minlen = minlen if t_minlen is None else min(t_minlen, minlen)
-        if maxlen > t_maxlen:
-            t_maxlen = maxlen
+        if minb and (not t_minb or minb < t_minb):
+            t_minb = minb
+        if maxb > t_maxb:
+            t_maxb = maxb
         t_maxw = max(t_maxw, maxw)
     # W3TermInfo.to_bytes, not inlined
-    ti = _pack_ti(False, total, n, 0 if t_minlen is None else length_to_byte(t_minlen),
-                  length_to_byte(t_maxlen), t_maxw, docs[0], docs[n - 1])
+    ti = _pack_ti(False, total, n, t_minb, t_maxb, t_maxw, docs[0], docs[n - 1])
     return b"".join(out), ti
 
 
