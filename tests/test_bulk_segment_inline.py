@@ -122,10 +122,11 @@ def test_merge_with_deletions_then_whoosh_optimize(articles, tmp_path):  # noqa:
     segs = mine.ix._segments()
     wc.commit_segments(tmp_path / "m", [wm.merge_segments(tmp_path / "m", segs[:2])])
     assert inlined_share(mine)[0] > 0
+    # Both without the deleted documents (Whoosh's field totals count them until merged).
+    ref.ix.optimize()
     assert_equivalent(ref, mine)
     # Whoosh's own merge reads the inlined lists (and writes blocks, as it does).
     mine.ix.optimize()
-    ref.ix.optimize()
     assert_equivalent(ref, mine)
 
 
