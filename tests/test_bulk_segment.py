@@ -167,6 +167,8 @@ def test_bytes_identical_in_whoosh_mode(articles, tmp_path, monkeypatch):
     monkeypatch.setattr(w3, "COMPRESS_MIN", 0)
     monkeypatch.setattr(w3, "PICKLE_PROTOCOL", 2)
     monkeypatch.setattr(w3, "HASH_TYPE", 0)
+    monkeypatch.setattr(w3, "INLINE_LIMIT", 0)
+    monkeypatch.setattr(w3, "TERM_SLOTS", 2)
     whoosh_index(tmp_path / "w", [articles])
     bulk_index(tmp_path / "b", [articles])
     fw, fb = segment_files(tmp_path / "w"), segment_files(tmp_path / "b")
@@ -269,7 +271,7 @@ def test_encode_decode_round_trip():
     weights = [float(1 + d % 5) for d in docs]
     values = [bytes([66, d % 256]) for d in docs]
     lens = [d % 300 for d in range(3000)]
-    data, _ = w3.encode_postings(docs, weights, values, lens, None)
+    data, _ = w3.encode_postings(docs, weights, values, w3.length_bytes(lens), None)
     assert w3.decode_postings(data, None) == (docs, weights, values)
 
 

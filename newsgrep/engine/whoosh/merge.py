@@ -26,14 +26,24 @@ import os
 import secrets
 import struct
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 
+from . import w3format
 from .commit import StagedSegment, commit_segments, discard, staging_storage
 from .schema import INDEX_NAME, read_toc
 from .segment import SegmentBuilder
-from .w3format import add_stats, decode_postings, split_blocks, term_stats
+from .w3format import (
+    add_stats,
+    decode_inline,
+    decode_postings,
+    inline_block,
+    join_blocks,
+    read_terminfo,
+    split_blocks,
+)
 
 _lengths = struct.Struct("!ii")  # a term-table entry's key and value lengths
 _ushort = struct.Struct("!H")  # a term key's field number
@@ -109,7 +119,7 @@ def merge_segments(index_dir: str | os.PathLike, segments: Sequence, schema=None
                 streams.append((base, _copy_dense(storage, seg, builder, fields,
                                                   scorable)))
             # split_blocks already raised the document numbers; add_stats needs `base`.
-            copied = _joined(streams)
+            copied = _joined(streams, fields)
         builder.finish(copied)
     except BaseException:
         discard([StagedSegment(staging.folder, builder.segment)])
@@ -133,7 +143,7 @@ def _copy_docs(storage, seg, builder: SegmentBuilder, fields: dict, scorable: li
 
 
 def _copy_dense(storage, seg, builder: SegmentBuilder, fields: dict, scorable: list[str]
-                ) -> Iterator[tuple[str, bytes, tuple, list[bytes]]]:
+                ) -> Iterator[tuple[str, bytes, tuple, list[bytes] | tuple]]:
     """Append a segment without deletions: its per-document data now, and an iterator
     of its posting lists, (fieldname, term bytes, term stats, blocks) in its term table's
     order, which finish() consumes. The posting lists are copied block by block
@@ -176,32 +186,71 @@ def _term_entries(tf, start: int, end: int, unmap: list) -> Iterator[tuple[str, 
 
 
 def _dense_terms(trm: str, pst: str, start: int, end: int, unmap: list, base: int,
-                 fields: dict) -> Iterator[tuple[str, bytes, tuple, list[bytes]]]:
+                 fields: dict) -> Iterator[tuple[str, bytes, tuple, list[bytes] | tuple]]:
+    """(fieldname, term bytes, term stats, part) of a segment's terms; part: the posting
+    blocks with ids raised by `base`, or an inlined list decoded (ids raised)."""
     with open(trm, "rb", buffering=1 << 20) as tf, open(pst, "rb") as pf:
         fd = pf.fileno()
         for fieldname, key, value in _term_entries(tf, start, end, unmap):
-            if fieldname not in fields:
+            fobj = fields.get(fieldname)
+            if fobj is None:
                 continue
-            stats = term_stats(value)
+            stats, inlined = read_terminfo(value)
+            if inlined is not None:
+                ids, weights, values = decode_inline(inlined,
+                                                     fobj.format.fixed_value_size())
+                yield fieldname, key[2:], stats, ([i + base for i in ids], weights, values)
+                continue
             offset, length = stats[7], stats[8]
             yield fieldname, key[2:], stats, split_blocks(os.pread(fd, length, offset), base)
 
 
-def _joined(streams: list[tuple[int, Iterator]]) -> Iterator[tuple[str, bytes, list, bool]]:
-    """(fieldname, term bytes, joined stats, blocks) over the segments' streams (with
-    each one's first docnum), terms ascending; a term's blocks in segment order."""
+def _joined(streams: list[tuple[int, Iterator]], fields: dict
+            ) -> Iterator[tuple[str, bytes, Any, bool]]:
+    """A term's parts over the segments' streams (with each one's first docnum), terms
+    ascending, in segment order: (fieldname, term bytes, [joined stats, blocks], True)
+    to copy, or (..., (ids, weights, values), False) for a list short enough to inline
+    (finish() does) or one with an inlined part turned into a block here."""
     tagged = [_tag(it, base) for base, it in streams]
     cur: list | None = None
-    for f, t, stats, blocks, base in heapq.merge(*tagged, key=_term_key):
+    for f, t, stats, part, base in heapq.merge(*tagged, key=_term_key):
         if cur is not None and cur[0] == f and cur[1] == t:
             cur[2] = add_stats(cur[2], stats, base)
-            cur[3].extend(blocks)
+            cur[3].append((stats, part))
             continue
         if cur is not None:
-            yield cur[0], cur[1], [cur[2], cur[3]], True
-        cur = [f, t, add_stats(None, stats, base), blocks]
+            yield _join_parts(cur, fields)
+        cur = [f, t, add_stats(None, stats, base), [(stats, part)]]
     if cur is not None:
-        yield cur[0], cur[1], [cur[2], cur[3]], True
+        yield _join_parts(cur, fields)
+
+
+def _join_parts(cur: list, fields: dict) -> tuple[str, bytes, Any, bool]:
+    f, t, stats, parts = cur
+    fixedsize = fields[f].format.fixed_value_size()
+    if len(parts) == 1 and isinstance(parts[0][1], tuple):  # one inlined list: stays so
+        return f, t, parts[0][1], False
+    if stats[1] <= w3format.INLINE_LIMIT:
+        # Short enough to inline once joined: decode the (one-block) parts.
+        ids: list[int] = []
+        weights: list[float] = []
+        values: list[bytes] = []
+        for pstats, part in parts:
+            if not isinstance(part, tuple):
+                part = decode_postings(join_blocks(list(pstats[:7]), part)[0], fixedsize)
+            ids += part[0]
+            weights += part[1]
+            values += part[2]
+        return f, t, (ids, weights, values), False
+    blocks: list[bytes] = []
+    for pstats, part in parts:
+        if isinstance(part, tuple):  # an inlined list: one block of its own
+            ids, weights, values = part
+            blocks.append(inline_block(ids, weights, values, pstats[2], pstats[3],
+                                       fixedsize))
+        else:
+            blocks += part
+    return f, t, [stats, blocks], True
 
 
 def _tag(it: Iterator, base: int) -> Iterator[tuple]:
@@ -250,9 +299,13 @@ def _decoded_terms(trm: str, pst: str, start: int, end: int, unmap: list, fields
             fobj = fields.get(fieldname)
             if fobj is None:
                 continue
-            stats = term_stats(value)
-            ids, weights, values = decode_postings(os.pread(fd, stats[8], stats[7]),
-                                                   fobj.format.fixed_value_size())
+            stats, inlined = read_terminfo(value)
+            fixedsize = fobj.format.fixed_value_size()
+            if inlined is not None:
+                ids, weights, values = decode_inline(inlined, fixedsize)
+            else:
+                ids, weights, values = decode_postings(os.pread(fd, stats[8], stats[7]),
+                                                       fixedsize)
             if dense:
                 ids = [base + i for i in ids]
             else:

@@ -18,7 +18,7 @@ import os
 import secrets
 import shutil
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -30,8 +30,16 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import w3format
 from .fastformat import Analyzed, FastPositions
-from .schema import INDEX_NAME
-from .w3format import PickleWriter, TermTable, encode_postings, join_blocks, pack_extent
+from .schema import INDEX_NAME, ExactFrequency, ExactText
+from .w3format import (
+    PickleWriter,
+    TermTable,
+    encode_inline,
+    encode_postings,
+    join_blocks,
+    length_bytes,
+    pack_extent,
+)
 
 
 def _lossy(length: int) -> int:
@@ -135,14 +143,25 @@ class SegmentBuilder:
                     if value.postings:
                         words, freqs, values = zip(*value.postings, strict=True)
                         fp = self._flat_postings(fieldname, fboost, True)
-                        ids = fp.ids
-                        number = ids.setdefault
-                        fp.tids.extend([number(w, len(ids)) for w in words])
+                        fp.tids.extend(_numbers(fp.ids, words))
                         fp.freqs.extend(freqs)  # type: ignore[union-attr]
                         fp.values += values  # type: ignore[operator]
                         fp.docs.extend(repeat(docnum, len(words)))
                         if fobj.scorable:
                             length = sum(freqs)
+                elif type(fobj.format) is ExactFrequency and isinstance(value, ExactText):
+                    # Words already counted in the parsing worker: the same postings as
+                    # fobj.index(value) (weight = count * field boost, no value), filed
+                    # as counts like the Analyzed fields' instead of one at a time.
+                    counts = value.counts
+                    if counts:
+                        fp = self._flat_postings(fieldname, fboost, True)
+                        fp.tids.extend(_numbers(fp.ids, list(counts)))
+                        cfreqs = list(counts.values())
+                        fp.freqs.extend(cfreqs)  # type: ignore[union-attr]
+                        fp.docs.extend(repeat(docnum, len(cfreqs)))
+                        if fobj.scorable:
+                            length = sum(cfreqs)
                 else:
                     scorable = fobj.scorable
                     fp = self._flat_postings(fieldname, fboost, False)
@@ -279,6 +298,7 @@ class SegmentBuilder:
         pfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         offset = 0
         doccount = self.docnum
+        inline_limit = w3format.INLINE_LIMIT
         stream = _Peekable(iter(copied))
         own = sorted({k[0] for k in self.flat}, reverse=True)
         while own or stream.head is not None:
@@ -291,9 +311,15 @@ class SegmentBuilder:
             lens = self.lengths.get(fieldname)
             if lens is not None and len(lens) < doccount:
                 lens.extend([0] * (doccount - len(lens)))
+            lbytes = length_bytes(lens)
             add = entries.append
-            for tbytes, posting, is_copy in _interleave(self._field_terms(fieldname),
-                                                       stream.field(fieldname)):
+            terms = self._field_terms(fieldname)
+            if stream.head is not None and stream.head[0] == fieldname:  # a merge's
+                terms = _interleave(terms, stream.field(fieldname))
+            for tbytes, posting, is_copy in terms:
+                if len(entries) >= _ENTRIES:
+                    tindex.add_sorted(entries)
+                    entries.clear()
                 if not prefix:  # the field's number, once it has a term
                     fieldmap[fieldname] = len(fieldmap)
                     prefix = pack_ushort(fieldmap[fieldname])
@@ -301,13 +327,14 @@ class SegmentBuilder:
                     data, ti = join_blocks(*posting)
                 else:
                     docs, weights, values = posting
-                    data, ti = encode_postings(docs, weights, values, lens, fixedsize)
+                    if len(docs) <= inline_limit:
+                        add((prefix + tbytes,
+                             encode_inline(docs, weights, values, lbytes, fixedsize)))
+                        continue
+                    data, ti = encode_postings(docs, weights, values, lbytes, fixedsize)
                 pfile.write(data)
                 add((prefix + tbytes, ti + pack_extent(offset, len(data))))
                 offset += len(data)
-                if len(entries) >= _ENTRIES:
-                    tindex.add_sorted(entries)
-                    entries.clear()
             # Each field's postings are written: let its arrays go before the next one's.
             for key in [k for k in self.flat if k[0] == fieldname]:
                 del self.flat[key]
@@ -318,6 +345,17 @@ class SegmentBuilder:
         shutil.rmtree(os.path.join(storage.folder, f"{segment.indexname}.tmp"),
                       ignore_errors=True)
         return segment
+
+
+def _numbers(ids: dict, words: Sequence) -> list[int]:
+    """The term numbers of one document's (distinct) words, numbering new ones as they
+    come: one C-level lookup pass, as most of a document's words are known already."""
+    out = list(map(ids.get, words))
+    if None in out:
+        for i, t in enumerate(out):
+            if t is None:
+                out[i] = ids[words[i]] = len(ids)
+    return out  # type: ignore[return-value]  # the Nones are filled
 
 
 def _merge_parts(a: tuple, b: tuple) -> tuple:
