@@ -112,8 +112,9 @@ def snapshot(eng: WhooshEngine) -> dict:
                       for d in live if base <= d < base + leaf.doc_count_all()]
         out["date_column"] = dates
         terms = {}
+        schema = ix.schema  # a property that reads the TOC file again on every access
         for (fieldname, text) in r.all_terms():
-            fmt = ix.schema[fieldname].format
+            fmt = schema[fieldname].format
             m = r.postings(fieldname, text)
             postings = []
             while m.is_active():
