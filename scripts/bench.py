@@ -458,6 +458,18 @@ def _self_cmdline() -> bytes:
 SELF_CMDLINE = _self_cmdline() if os.path.exists("/proc/self/cmdline") else b""
 
 
+def proc_bytes(path: str, *keys: str) -> tuple[int, ...]:
+    """The `Key:  N kB` lines of a /proc file (status, smaps_rollup) named by `keys`, in
+    bytes (0 for a missing key). Raises OSError when the process is gone."""
+    found = dict.fromkeys(keys, 0)
+    with open(path) as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in found:
+                found[key] = int(rest.split()[0]) * 1024
+    return tuple(found[k] for k in keys)
+
+
 def _mem(pid: int) -> tuple[int, int] | None:
     """(VmRSS, VmHWM) in bytes, or None if gone or not yet exec'd. Before exec a spawned
     child still shares this process's memory (vfork), so its figures would be ours."""
@@ -465,13 +477,7 @@ def _mem(pid: int) -> tuple[int, int] | None:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             if f.read() == SELF_CMDLINE:
                 return None
-        rss = hwm = 0
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    hwm = int(line.split()[1]) * 1024
-                elif line.startswith("VmRSS:"):
-                    rss = int(line.split()[1]) * 1024
+        rss, hwm = proc_bytes(f"/proc/{pid}/status", "VmRSS", "VmHWM")
         return rss, hwm
     except (OSError, ValueError, IndexError):
         return None

@@ -52,6 +52,7 @@ from scripts.bench import (
     load_pool,
     loadavg,
     log,
+    proc_bytes,
     tree_bytes,
 )
 
@@ -147,16 +148,10 @@ class TreeMemory(threading.Thread):
 
 def _rss_pss(pid: int) -> tuple[int, int]:
     """(Rss, Pss) of one process in bytes; (0, 0) if it is gone."""
-    rss = pss = 0
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Rss:"):
-                    rss = int(line.split()[1]) * 1024
-                elif line.startswith("Pss:"):
-                    pss = int(line.split()[1]) * 1024
+        rss, pss = proc_bytes(f"/proc/{pid}/smaps_rollup", "Rss", "Pss")
     except (OSError, ValueError, IndexError):
-        pass
+        return 0, 0
     return rss, pss
 
 
