@@ -38,6 +38,15 @@ steps = st.lists(st.tuples(st.sampled_from(["skip", "skip", "next"]),
                            st.integers(min_value=-3, max_value=400)), max_size=60)
 
 
+
+def _whoosh_replay(reader, field, text, steps):
+    """_replay with Whoosh's own skip_to (fastskip uninstalled for the call)."""
+    fastskip.uninstall()
+    try:
+        return _replay(reader, field, text, steps)
+    finally:
+        fastskip.install()
+
 @settings(max_examples=60, deadline=None)
 @given(steps, st.integers(min_value=0, max_value=7))
 def test_same_postings_as_whoosh_skip_to(demo_index, steps, which):
@@ -46,11 +55,7 @@ def test_same_postings_as_whoosh_skip_to(demo_index, steps, which):
         for r, _ in reader.leaf_readers():
             terms = _long_terms(r, "body")
             text = terms[which % len(terms)]
-            fastskip.uninstall()
-            try:
-                want = _replay(r, "body", text, steps)
-            finally:
-                fastskip.install()
+            want = _whoosh_replay(r, "body", text, steps)
             assert _replay(r, "body", text, steps) == want
 
 
@@ -92,10 +97,6 @@ def test_many_blocks(tmp_path):
             for _trial in range(20):
                 steps = [("skip", rng.choice([1, 2, 50, 127, 128, 129, 300, 1000]))
                          if rng.random() < 0.8 else ("next", 0) for _ in range(40)]
-                fastskip.uninstall()
-                try:
-                    want = _replay(reader, "body", text, steps)
-                finally:
-                    fastskip.install()
+                want = _whoosh_replay(reader, "body", text, steps)
                 assert _replay(reader, "body", text, steps) == want
                 assert want  # the lists are long enough to replay
