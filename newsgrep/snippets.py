@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Collection
 
 from .hits import Snippet
-from .words import WORD, has_cjk, words
+from .words import WORD, fold, has_cjk, words
 
 
 def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str],
@@ -30,8 +30,8 @@ def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str
     # bodies share most of their words), so the Python work is per new word, not per
     # word of the text.
     present = set(WORD.findall(text))
-    for word in present.difference(memo.seen):
-        memo.decide(word, terms, term_of, exact)
+    if new := present.difference(memo.seen):
+        memo.decide_all(new, terms, term_of, exact)
     if not memo.cjk.isdisjoint(present):  # CJK runs are split into bigrams: word by word
         return _each_word(text, terms, term_of, exact, memo)
     found = memo.marked.intersection(present)
@@ -95,6 +95,29 @@ class _Decided:
             self.cjk.add(word)
         return term
 
+    def decide_all(self, new: set[str], terms: Collection[str],
+                   term_of: Callable[[str], str], exact: Collection[str]) -> None:
+        """decide() for each of `new`: the plain ASCII words (most of any text) through
+        the stemmer in one call when `term_of` is the index's normaliser, whose result
+        for them batch_terms() reproduces (--json of thousands of hits met a quarter of a
+        million new words, one normaliser call each)."""
+        plain = [w for w in new if w.isascii() and w.isalpha() and len(w) >= 3]
+        found = batch_terms([w.lower() for w in plain], term_of) if plain else None
+        if found is None:
+            for word in new:
+                self.decide(word, terms, term_of, exact)
+            return
+        seen, marked = self.seen, self.marked
+        for word, term in zip(plain, found, strict=True):
+            if term in terms or (exact and word in exact):
+                seen[word] = term
+                marked.add(word)
+            else:
+                seen[word] = None
+        for word in new:
+            if word not in seen:  # the others, one by one
+                self.decide(word, terms, term_of, exact)
+
     def pattern(self, found: set[str]) -> re.Pattern[str]:
         key = frozenset(found)
         pat = self._patterns.get(key)
@@ -136,6 +159,31 @@ def _decisions(terms: Collection[str], term_of: Callable[[str], str],
             _shared.pop(next(iter(_shared)))
         memo = _shared[key] = _Decided()
     return memo
+
+
+def batch_terms(tokens: list[str], term_of: Callable[[str], str]) -> list[str] | None:
+    """[term_of(t) for t in tokens] in one stemmer call, for lower-cased ASCII words of
+    letters only, at least 3 long, when `term_of` is the index's normaliser
+    (analysis.normalize_term, or term_normalizer(lang)'s partial of it): for such a word
+    normalize_term only chooses a stemmer (no folding, no script rules), and that choice
+    is made here once for all. None for any other `term_of` (then one call per word)."""
+    from .engine import analysis
+
+    lang: str | None = None
+    if isinstance(term_of, functools.partial):
+        if term_of.func is not analysis.normalize_term or term_of.args or \
+                set(term_of.keywords) - {"lang"}:
+            return None
+        lang = term_of.keywords.get("lang")
+    elif term_of is not analysis.normalize_term:
+        return None
+    own = analysis.LANG_STEMMERS.get(lang) if lang is not None else None
+    if own is not None and "latin" in own[1]:
+        # Stemmed before folding, as normalize_term: a stem may gain accents (Turkish).
+        return [s if s.isascii() else fold(s) for s in own[0].stemWords(tokens)]
+    if lang is not None and lang in analysis.FOLD_ONLY:
+        return list(tokens)
+    return analysis._STEMMERS["latin"].stemWords(tokens)  # normalize_term's default
 
 
 def _matched(word: str, terms: Collection[str], term_of: Callable[[str], str],

@@ -4,11 +4,13 @@ or a term set given as a frozenset, a MatchTerms or a (unhashable) set."""
 
 from __future__ import annotations
 
+import functools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgrep.engine.analysis import MatchTerms, normalize_term, term_normalizer
-from newsgrep.snippets import find_matches
+from newsgrep.engine.analysis import QUERY_LANGS, MatchTerms, normalize_term, term_normalizer
+from newsgrep.snippets import batch_terms, find_matches
 from newsgrep.words import words
 
 
@@ -61,3 +63,40 @@ def test_a_cjk_bigram_decided_first_is_still_known_as_cjk():
         assert find_matches(text, terms, normalize_term) == \
             reference(text, terms, normalize_term)
     assert find_matches("手机", terms, normalize_term) == [(0, 2, "手机")]
+
+
+# batch_terms: the stemmer of each language, called once for many plain ASCII words,
+# must give what normalize_term gives word by word (any language the index may hold).
+ascii_words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzeiaosy"),
+                      min_size=3, max_size=14)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ascii_words, min_size=1, max_size=30),
+       st.sampled_from([None, *QUERY_LANGS, "xx"]))
+def test_batch_terms_are_normalize_terms(tokens, lang):
+    term_of = term_normalizer(lang)
+    assert batch_terms(tokens, term_of) == [term_of(t) for t in tokens]
+
+
+def test_batch_terms_only_for_the_index_normaliser():
+    assert batch_terms(["troops"], str.upper) is None
+    assert batch_terms(["troops"], functools.partial(normalize_term, lang="de")) == \
+        [normalize_term("troops", lang="de")]
+
+
+def test_many_bodies_mark_the_same_words_as_one_by_one():
+    """--json of thousands of hits: words decided in batches, over many bodies in several
+    languages, mark what the word-by-word pass marks (accents, joiners, short words)."""
+    import random
+
+    rnd = random.Random(7)
+    vocab = ["Troops", "troop", "tunnels", "TUNNEL", "governments", "governed", "Turkish",
+             "secim", "seçim", "Anušauskas", "U.S.", "abc", "ab", "x1", "riga", "Riga's"]
+    for lang in (None, "en", "de", "tr", "lv"):
+        term_of = term_normalizer(lang)
+        terms = MatchTerms({"troop", "tunnel", "govern", "sec", "anusauska", "riga"})
+        for _ in range(60):
+            body = " ".join(rnd.choice(vocab) + rnd.choice(["", "s", "ing", "ed"])
+                            for _ in range(rnd.randint(1, 30)))
+            assert find_matches(body, terms, term_of) == reference(body, terms, term_of)
