@@ -23,6 +23,7 @@ from whoosh.matching import FilterMatcher, MultiMatcher
 from whoosh.reading import TermNotFound
 
 from .feedback import feedback_terms
+from .querylang.nodes import AnyLanguage
 from .ranking import Ranking, robertson_idf
 
 
@@ -71,7 +72,77 @@ def count(searcher, q: wq.Query, flt: wq.Query | None) -> int:
     trusted: with a filter it counts the query's matches *ignoring* the filter
     (measured: 12 for a filter nothing passed), and for a query with NOT its top-k
     collector's count was off both ways (`troops NOT covid`: 12 for 11)."""
+    if (n := _set_count(searcher, q, flt)) is not None:
+        return n
     return searcher.search(q, filter=flt, limit=None, scored=False).scored_length()
+
+
+def _set_count(searcher, q: wq.Query, flt: wq.Query | None = None) -> int | None:
+    """The matches of a query of words (terms under Or, And, Require and a word's
+    languages, as `government` or `trade deal` parse), counted as sets of document
+    numbers read a posting block at a time, and so the filter (a --source: terms); None
+    for any other query or filter (a date range, a phrase, NOT...). Whoosh's unscored
+    pass steps its matcher tree one document at a time (a word is an Or of ~30 forms
+    in two fields): 34 of the 153 CPU-ms of `government --count` at 20k."""
+    n = 0
+    for sub, _offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        docs = _docs(reader, q)
+        if docs is None:
+            return None
+        if flt is not None and docs:
+            if (passed := _docs(reader, flt)) is None:
+                return None
+            docs &= passed
+        if docs and reader.has_deletions():
+            docs = docs.difference(reader.deleted_docs_set)
+        n += len(docs)
+    return n
+
+
+def _docs(reader, q: wq.Query) -> set[int] | None:
+    """The segment's documents matching `q` (live or not), or None if `q` is not made
+    of the nodes _set_count reads."""
+    kind = type(q)
+    if kind is wq.Term:
+        return _term_docs(reader, q.fieldname, q.text)
+    if kind is wq.Or or isinstance(q, AnyLanguage):
+        if getattr(q, "minmatch", 0):
+            return None
+        out: set[int] = set()
+        for c in q.subqueries:  # all of AnyLanguage's forms: those it leaves out match none
+            if (d := _docs(reader, c)) is None:
+                return None
+            out |= d
+        return out
+    if kind is wq.And or kind is wq.Require:
+        both: set[int] | None = None
+        for c in q.subqueries:
+            if (d := _docs(reader, c)) is None:
+                return None
+            both = d if both is None else both & d
+        return both if both is not None else None
+    return None
+
+
+def _term_docs(reader, field: str, text) -> set[int]:
+    m = _postings_of(reader, field, text)
+    if m is None:
+        return set()
+    if isinstance(m, FilterMatcher) and m._exclude:
+        m = m.child  # deletions are taken out by the caller
+    if not isinstance(m, W3LeafMatcher):
+        return set(m.all_ids())
+    out: set[int] = set()
+    while m.is_active():
+        if (ids := m._ids) is None:
+            if m._data is None:
+                m._read_data()
+            ids = m._data[0]
+            ids = ids if m._byteids else accumulate(ids)
+        out.update(ids)
+        m._next_block()
+    return out
 
 
 def top(searcher, q: wq.Query, flt: wq.Query | None, limit: int | None):
@@ -231,8 +302,12 @@ def _idf(searcher, field: str, term: str) -> float:
 
 def _postings(searcher, field: str, term: str):
     """The reader's posting matcher of `term` in `field` (no scorer), or None."""
+    return _postings_of(searcher.reader(), field, term)
+
+
+def _postings_of(reader, field: str, term):
     try:
-        return searcher.reader().postings(field, term)
+        return reader.postings(field, term)
     except (TermNotFound, KeyError):
         return None
 
