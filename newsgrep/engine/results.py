@@ -17,7 +17,6 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dedup import REPRINT_SIMILARITY, collapse, similarity
 from ..hits import Hit, SearchResult, Snippet
 from ..query import SearchRequest
 from ..snippets import find_matches, mark, snippets
@@ -52,6 +51,8 @@ def build(req: SearchRequest, found: Found) -> SearchResult:
     """Hits for a search: ranked from 1, with snippets when `req` asks for them and, with
     --collapse, each story once with its reprints under it."""
     if req.collapse:
+        from ..dedup import collapse  # only --collapse and `similar` read signatures
+
         hits = []
         for i, (row, dups) in enumerate(collapse(found.rows)[:req.limit]):
             hit = make_hit(row, i + 1, req.snippets, found.terms)
@@ -86,6 +87,8 @@ def split_reprints(sig: bytes | None, rows: Iterable[Row]
                    ) -> tuple[list[tuple[Row, float]], list[Row]]:
     """Candidates for `similar`, split by MinHash similarity to the article's signature:
     (reprints with their similarity, most alike first; the rest, in the order given)."""
+    from ..dedup import REPRINT_SIMILARITY, similarity
+
     reprints: list[tuple[Row, float]] = []
     others: list[Row] = []
     for row in rows:

@@ -22,12 +22,13 @@ from ..querylang.nodes import shorten
 from ..querylang.parser import parse_user_query
 from ..ranking import DEFAULT, Ranking
 from ..results import Found
-from . import fastskip, folder, summaries
+from . import fastskip, folder
 from .filters import request_filter
 from .folder import open_index
 from .schema import date_column, stored_article, stored_body, title_and_body
-from .suggest import suggest
 
+# Imported when used, not by every search: summaries (sources, stats, timelines) and
+# suggest (did-you-mean, when nothing matched).
 if TYPE_CHECKING:  # the writers load numpy and the codec: imported when writing
     from .bulk import BulkWriter
     from .classic_writer import WhooshWriter
@@ -169,14 +170,20 @@ class WhooshEngine:
         return folder.identity(self.path)
 
     def path_counts(self) -> dict[str, int]:
+        from . import summaries
+
         return summaries.path_counts(self.ix)
 
     def duplicate_ids(self) -> int:
+        from . import summaries
+
         return summaries.duplicate_ids(self.ix)
 
     def day_counts(self, req: SearchRequest | None = None, with_source: bool = False
                    ) -> Counter:
         """(day, source) -> articles passing req's filters (its query is ignored)."""
+        from . import summaries
+
         flt = request_filter(req) if req is not None else None
         return summaries.day_counts(self.ix, flt, with_source=with_source)
 
@@ -217,7 +224,11 @@ class WhooshEngine:
                 raise NewsgrepError(f"cannot run query {shorten(req.query)!r}: {e}") from None
             terms = match_terms(q, s.reader()) if req.snippets else set()
             rows = [_row(h, with_body=bool(req.snippets)) for h in ordered]
-            suggestion = suggest(s, q, req.query) if total == 0 else None
+            suggestion = None
+            if total == 0:
+                from .suggest import suggest
+
+                suggestion = suggest(s, q, req.query)
             return results.build(req, Found(rows, total, terms, suggestion))
 
     def match_dates(self, req: SearchRequest, with_source: bool = False
@@ -268,6 +279,8 @@ class WhooshEngine:
 
     # -- summaries -----------------------------------------------------------------
     def sources(self) -> list[dict]:
+        from . import summaries
+
         rows = []
         with self.ix.searcher() as s:
             date_of = date_column(s.reader())
@@ -284,6 +297,8 @@ class WhooshEngine:
         return sorted(rows, key=lambda r: (-r["articles"], r["source"] or ""))
 
     def stats(self) -> dict:
+        from . import summaries
+
         with self.ix.searcher() as s:
             reader = s.reader()
             langs = {k: len(v) for k, v in summaries.term_docs(s, "lang").items()}
