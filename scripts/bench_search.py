@@ -56,6 +56,8 @@ def cases(source: str) -> list[Case]:
         Case("--json", ["government", "--json"], "government"),
         Case("--json -n 10", ["government", "--json", "-n", "10"], "government"),
         Case("--count", ["government", "--count"], "government"),
+        # A filtered count (issue #13: filtered queries no slower than unfiltered ones).
+        Case("--source -c", ["election", "--source", source, "--count"], "election"),
         Case("-l", ["government", "-l"], "government"),
     ]
 
