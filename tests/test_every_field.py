@@ -73,3 +73,13 @@ def test_a_star_search_and_several_sources(demo_index):
     assert res.exit_code == 0
     assert len(jsonl(res.stdout)) == 1
     assert "no source called 'nosuchsource'" in res.stderr
+
+
+def test_same_with_whooshs_own_writer(tmp_path):
+    """The lengths written by Whoosh's SegmentWriter (NEWSGREP_WHOOSH_WRITER=1) say the
+    same: a field's length is the sum of its words' frequencies there."""
+    idx = tmp_path / "ix"
+    res = run("index", str(SEED_000.parent), index=idx,
+              env={"NO_COLOR": "1", "NEWSGREP_WHOOSH_WRITER": "1"})
+    assert res.exit_code == 0, res.output
+    _check_same(idx)
