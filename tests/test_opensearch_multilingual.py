@@ -86,3 +86,36 @@ def test_a_name_only_in_the_other_script_keeps_its_weight(real, tmp_path):
     q = parse_query(SearchRequest("golunov journalist", any_words=True))
     stats = OpenSearchEngine(url)._form_stats(q)
     assert stats is not None and stats.df.get(("body", "golunov"), 0) == 0
+
+
+def test_a_common_word_outranks_its_rare_stem_in_another_language_as_in_whoosh(
+        real, tmp_path):
+    # French `president` (from `président`) is in two articles, English `presid` in six:
+    # the French stem is capped at the English form's idf on both engines.
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    rows = [(f"en{i}", f"The president visited the {w}.", "en") for i, w in
+            enumerate(("harbour", "miners", "forest", "orchestra", "river", "farm"))]
+    rows += [(f"fr{i}", f"Le président a parlé de la {w} de la ville hier soir avec les "
+                        "habitants du quartier.", "fr") for i, w in enumerate(("gare", "mairie"))]
+    rows += [(f"x{i}", f"The {w} reopened on Monday after the repairs.", "en")
+             for i, w in enumerate(("museum", "bridge", "library", "stadium", "harbour"))]
+    with open(folder / "a.jsonl", "w", encoding="utf-8") as f:
+        for name, body, lang in rows:
+            f.write(json.dumps({"title": name, "body": body, "lang": lang,
+                                "url": f"https://example.org/{name}"},
+                               ensure_ascii=False) + "\n")
+    url = with_auth(real, "xlang")
+    assert run_os(url, tmp_path / "local", "index", "-q", str(folder)).exit_code == 0
+    assert run("index", "-q", str(folder), index=tmp_path / "wh").exit_code == 0
+    ours = _names(jsonl(run_os(url, tmp_path / "local", "search", "president",
+                               "--json").stdout))
+    theirs = _names(jsonl(run("search", "president", "--json", index=tmp_path / "wh").output))
+    assert set(ours[-2:]) == set(theirs[-2:]) == {"fr0", "fr1"}, (ours, theirs)
+    # Not vacuous: with its own idf the French stem puts the French articles first.
+    engine = OpenSearchEngine(url)
+    q = parse_query(SearchRequest("president"))
+    assert ("body", "president") in form_terms(q)
+    plain = engine.client.search(index="xlang", body={"query": _dsl(q), "size": 10},
+                                 params={"search_type": "dfs_query_then_fetch"})
+    assert {h["_source"]["url"][-3:] for h in plain["hits"]["hits"][:2]} == {"fr0", "fr1"}

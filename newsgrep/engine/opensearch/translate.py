@@ -49,8 +49,8 @@ class FormStats:
 
 def form_terms(q: wq.Query) -> set[tuple[str, str]]:
     """(field, term) of every word form whose frequency weigh_forms reads: the own form
-    and the forms open to every article (cross-script) of each AnyLanguage word that
-    has such forms."""
+    and the other forms (cross-script, and other languages' stems) of each AnyLanguage
+    word."""
     out: set[tuple[str, str]] = set()
 
     def walk(node: wq.Query) -> None:
@@ -58,11 +58,10 @@ def form_terms(q: wq.Query) -> set[tuple[str, str]]:
             own = node.subqueries[0]
             if type(own) is not wq.Term:
                 return
-            cross = [(c.fieldname, c.text) for c, ls in zip(node.subqueries[1:],
-                                                            node.langs[1:], strict=True)
-                     if ls is None and type(c) is wq.Term]
-            if cross:
-                out.update([(own.fieldname, own.text), *cross])
+            forms = [c.a if isinstance(c, wq.Require) else c for c in node.subqueries[1:]]
+            others = [(c.fieldname, c.text) for c in forms if type(c) is wq.Term]
+            if others:
+                out.update([(own.fieldname, own.text), *others])
             return
         for child in node.children():
             walk(child)
