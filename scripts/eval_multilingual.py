@@ -246,11 +246,13 @@ def main() -> None:
                     walls[name].append(done.get("wall", 0.0))
                     n_articles = done["articles"]
             load_avg.append(os.getloadavg()[0])
-    report(runs, costs, walls, load_avg, n_articles)
+    report(runs, costs, walls, load_avg, n_articles, args.ranking)
 
 
 def report(runs: dict, costs: dict[str, list[float]], walls: dict[str, list[float]],
-           load_avg: list[float], n_articles: int) -> None:
+           load_avg: list[float], n_articles: int, ranking: str = "default") -> None:
+    print(f"ranking: {ranking}" + (" (each revision's own default)" if ranking == "default"
+                                   else " (75e9b72's, for every analysis)"))
     groups = sorted({g for r in runs.values() for g in r},
                     key=lambda g: (g == "other", g == "ru-latin", g))
     print(f"{'group':<9} {'n':>4} {'analysis':<16} {'MRR@10 all':>10} {'S@10 all':>9} "
@@ -265,7 +267,7 @@ def report(runs: dict, costs: dict[str, list[float]], walls: dict[str, list[floa
             n = len(r[g]["all"])
             print(f"{g:<9} {n:>4} {name:<16} {mrr_a:>10.3f} {s_a:>9.3f} {mrr_o:>10.3f} "
                   f"{s_o:>9.3f}")
-            lines.append({"analysis": name, "group": g, "n": n,
+            lines.append({"analysis": name, "ranking": ranking, "group": g, "n": n,
                           "mrr_all": round(mrr_a, 4), "s10_all": round(s_a, 4),
                           "mrr_any": round(mrr_o, 4), "s10_any": round(s_o, 4)})
     if costs:
