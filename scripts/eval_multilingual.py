@@ -16,6 +16,11 @@ subprocess with this script) in the same run, so before and after are measured a
 It may be given more than once (e.g. the revision before issue #16 and main); cost
 ratios are to the first.
 
+`--ranking round1` ranks every analysis with the ranking the revision before #16
+(`75e9b72`) shipped (#14's first round: BM25F 0.9/0.6, title 1.5, RM3 from 10 hits,
+proximity), instead of each revision's own default: that revision's analysis and
+today's are then compared under one ranking (today's default came later).
+
 `--cost` also times the indexing work per article that analysis changes: the engine's
 `prepare_article` (title and body analysed into postings, body compressed, as ingest's
 parsing workers do it) over every article of the sets above with their detected language,
@@ -46,6 +51,29 @@ from pathlib import Path
 
 DEPTH = 10
 MIN_GROUP = 3  # languages with fewer known items are pooled as "other"
+# ranking.DEFAULT at 75e9b72, the revision before #16 (--ranking round1).
+ROUND1 = dict(k1=0.9, b=0.6, title_weight=1.5, fb_docs=10, fb_terms=10, fb_weight=0.5,
+              fb_min_matches=20, prox_weight=0.25, prox_window=8, prox_depth=100)
+RANKING_ENV = "NEWSGREP_EVAL_RANKING"
+
+
+def _set_ranking(name: str) -> None:
+    """Rank with the named ranking in this process: the Whoosh engine's class-wide
+    ranking, wherever the package being measured keeps that class."""
+    if name == "default":
+        return
+    import importlib
+
+    from newsgrep.engine.ranking import Ranking
+
+    for module in ("newsgrep.engine.whoosh.engine", "newsgrep.engine.whoosh_engine"):
+        try:
+            engine_class = importlib.import_module(module).WhooshEngine
+        except (ImportError, AttributeError):
+            continue
+        engine_class.ranking = Ranking(**ROUND1)
+        return
+    sys.exit("--ranking: no Whoosh engine class found in the package measured")
 
 
 def load(shared: Path) -> tuple[list[dict], list[dict]]:
@@ -87,6 +115,7 @@ def measure(shared: Path) -> dict:
     from newsgrep.errors import NewsgrepError
     from newsgrep.query import SearchRequest
 
+    _set_ranking(os.environ.get(RANKING_ENV, "default"))
     targets, distractors = load(shared)
     with tempfile.TemporaryDirectory(prefix="newsgrep-evalml-") as tmp:
         engine = open_engine(Path(tmp) / "index", create=True)
@@ -178,6 +207,9 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=Path("../shared"))
     ap.add_argument("--baseline-rev", action="append", default=[],
                     help="also measure the analysis of this git revision (repeatable)")
+    ap.add_argument("--ranking", choices=("default", "round1"), default="default",
+                    help="rank every analysis with its own default ranking, or with the "
+                         "one the revision before #16 shipped")
     ap.add_argument("--cost", action="store_true", help="also time prepare_article per article")
     ap.add_argument("--rounds", type=int, default=3, help="--cost runs per analysis")
     ap.add_argument("--ranks-only", action="store_true", help=argparse.SUPPRESS)
@@ -190,6 +222,7 @@ def main() -> None:
     if args.cost_only:
         print(json.dumps(cost_seconds(shared)))
         return
+    os.environ[RANKING_ENV] = args.ranking  # read by the --ranks-only processes
     with tempfile.TemporaryDirectory(prefix="newsgrep-baseline-") as tmp:
         # analysis name -> folder holding its extracted package (None: the one installed)
         code: dict[str, str | None] = {}
@@ -213,11 +246,13 @@ def main() -> None:
                     walls[name].append(done.get("wall", 0.0))
                     n_articles = done["articles"]
             load_avg.append(os.getloadavg()[0])
-    report(runs, costs, walls, load_avg, n_articles)
+    report(runs, costs, walls, load_avg, n_articles, args.ranking)
 
 
 def report(runs: dict, costs: dict[str, list[float]], walls: dict[str, list[float]],
-           load_avg: list[float], n_articles: int) -> None:
+           load_avg: list[float], n_articles: int, ranking: str = "default") -> None:
+    print(f"ranking: {ranking}" + (" (each revision's own default)" if ranking == "default"
+                                   else " (75e9b72's, for every analysis)"))
     groups = sorted({g for r in runs.values() for g in r},
                     key=lambda g: (g == "other", g == "ru-latin", g))
     print(f"{'group':<9} {'n':>4} {'analysis':<16} {'MRR@10 all':>10} {'S@10 all':>9} "
@@ -232,7 +267,7 @@ def report(runs: dict, costs: dict[str, list[float]], walls: dict[str, list[floa
             n = len(r[g]["all"])
             print(f"{g:<9} {n:>4} {name:<16} {mrr_a:>10.3f} {s_a:>9.3f} {mrr_o:>10.3f} "
                   f"{s_o:>9.3f}")
-            lines.append({"analysis": name, "group": g, "n": n,
+            lines.append({"analysis": name, "ranking": ranking, "group": g, "n": n,
                           "mrr_all": round(mrr_a, 4), "s10_all": round(s_a, 4),
                           "mrr_any": round(mrr_o, 4), "s10_any": round(s_o, 4)})
     if costs:

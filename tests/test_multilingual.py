@@ -175,6 +175,56 @@ def test_a_common_word_outranks_its_rare_sound_key(tmp_path):
     assert found[0] != "ru" and found.index("ru") == len(found) - 1, found
 
 
+def _write(folder, rows) -> None:
+    """(name, body, lang) rows as one .jsonl file in `folder`."""
+    folder.mkdir()
+    with open(folder / "a.jsonl", "w", encoding="utf-8") as f:
+        for name, body, lang in rows:
+            f.write(json.dumps(_record(name, name, body, lang), ensure_ascii=False) + "\n")
+
+
+FILLER = [(f"x{i}", f"The {w} reopened on Monday after the repairs.", "en") for i, w in
+          enumerate(("museum", "bridge", "library", "stadium", "harbour", "theatre",
+                     "station", "market", "airport", "school"))]
+
+
+def test_a_common_word_outranks_its_rare_stem_in_another_language(tmp_path):
+    # `president` is English `presid` in six articles, and French `president` (from
+    # `président`) in two: the French stem is rare here only because French articles
+    # are, so it is scored with the word's own idf, not its own higher one, which put
+    # every French article above every English one (docs/multilingual.md).
+    english = [(f"en{i}", f"The president visited the {w}.", "en") for i, w in
+               enumerate(("harbour", "miners", "forest", "orchestra", "river", "farm"))]
+    french = [(f"fr{i}", f"Le président a parlé de la {w} de la ville hier soir avec les "
+                         "habitants du quartier.", "fr")
+              for i, w in enumerate(("gare", "mairie"))]
+    _write(tmp_path / "articles", english + french + FILLER)
+    idx = tmp_path / "index"
+    assert run("index", str(tmp_path / "articles"), index=idx).exit_code == 0
+    found = names(idx, "president")
+    assert {"fr0", "fr1"} <= set(found)  # French articles still found by their stem
+    assert found[-2:] in (["fr0", "fr1"], ["fr1", "fr0"]), found
+    # Not vacuous: the French stem is rarer than the English one in this index.
+    with open_engine(idx).ix.searcher() as s:
+        assert s.doc_frequency("body", "president") == 2
+        assert s.doc_frequency("body", "presid") == 6
+
+
+def test_a_romanised_russian_title_still_finds_its_article(tmp_path):
+    # The romanised title's words are sound keys of the Russian article; `na`, `sto` and
+    # `lip` are also (rarer) English words here, and the Russian article stays first.
+    russian = ("ru", "Мэрия Москвы посадила на Тверской сто лип. Деревья на Тверской "
+                     "посадили в кадках.", "ru")
+    english = [("na", "The NA meeting in Leeds was cancelled.", "en"),
+               ("sto", "The STO index fell by two points.", "en"),
+               ("lip", "The boxer cut his lip in the third round.", "en")]
+    _write(tmp_path / "articles", [russian, *english, *FILLER])
+    idx = tmp_path / "index"
+    assert run("index", str(tmp_path / "articles"), index=idx).exit_code == 0
+    title = "meriya moskvy posadila na tverskoy sto lip"
+    assert names(idx, "--any", title)[0] == "ru"
+
+
 def test_phrase_in_either_script(index):
     # (the English article spells him "Alexei", not "Aleksey")
     assert names(index, '"Алексей Навальный"') == ["cyr"]

@@ -54,7 +54,7 @@ from .mapping import (
 )
 from .similar import similar_articles
 from .stats import day_counts
-from .translate import _dsl
+from .translate import FormStats, _dsl, form_terms, read_stats, stats_request
 from .writer import OpenSearchWriter
 
 MAX_WINDOW = 10_000  # index.max_result_window: beyond it, page with search_after
@@ -192,12 +192,28 @@ class OpenSearchEngine:
             after = hits[-1]["sort"]
 
     # -- searching -----------------------------------------------------------------
-    def _query(self, req: SearchRequest, q: wq.Query) -> dict:
+    def _query(self, req: SearchRequest, q: wq.Query, ranked: bool = False) -> dict:
+        """The DSL of `q` within req's filters; ranked: scores matter, so each word's
+        cross-script forms are weighed as the Whoosh engine does (_form_stats)."""
         flt = self._filter(req)
-        must = _dsl(q, self.flat_spans)
+        must = _dsl(q, self.flat_spans, self._form_stats(q) if ranked else None)
         if not flt:
             return must
         return {"bool": {"must": [must], "filter": flt}}
+
+    def _form_stats(self, q: wq.Query) -> FormStats | None:
+        """The document frequencies querylang.nodes.weigh_forms reads for `q`'s words
+        with cross-script forms (one size-0 request; none without such words). Counted
+        by a filters aggregation, so over live documents, where Lucene's idf also
+        counts deleted ones until a merge: a small difference on an index with many
+        deletions. None if the server cannot answer (the forms keep their own idf)."""
+        terms = form_terms(q)
+        if not terms:
+            return None
+        try:
+            return read_stats(terms, self._search(stats_request(terms), "weigh the words"))
+        except (NewsgrepError, KeyError, TypeError, ValueError):
+            return None
 
     def _filter(self, req: SearchRequest) -> list[dict]:
         """SearchRequest restrictions as filter clauses (as WhooshEngine._filter)."""
@@ -239,7 +255,8 @@ class OpenSearchEngine:
 
     def search(self, req: SearchRequest) -> SearchResult:
         q = parse_query(req)
-        query = self._query(req, self._with_feedback(req, q) if req.feedback else q)
+        query = self._query(req, self._with_feedback(req, q) if req.feedback else q,
+                            ranked=req.sort == "relevance")
         limit = results.fetch_limit(req)
         fields = list(SUMMARY_FIELDS)
         if req.snippets:
@@ -264,7 +281,7 @@ class OpenSearchEngine:
 
     def _with_feedback(self, req: SearchRequest, q: wq.Query) -> wq.Query:
         """`q` plus optional words from its best hits (engine/feedback.py)."""
-        body = {"query": self._query(req, q), "_source": ["title", "body"],
+        body = {"query": self._query(req, q, ranked=True), "_source": ["title", "body"],
                 "size": FEEDBACK_DOCS, "sort": self._sort(req), "track_scores": True,
                 "track_total_hits": False}
         top = [(float(h.get("_score") or 0.0),

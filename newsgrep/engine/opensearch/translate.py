@@ -3,13 +3,15 @@ DSL."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from whoosh import query as wq
 from whoosh.util.times import long_to_datetime
 
 from ...errors import NewsgrepError
-from ..querylang.nodes import FUZZY_EXPANSIONS
+from ..querylang.nodes import FUZZY_EXPANSIONS, AnyLanguage, weigh_forms
 from .mapping import _FIELDS, _iso_ms
 
 
@@ -26,6 +28,71 @@ def _boosted(clause: dict, boost: float) -> dict:
     return clause
 
 
+@dataclass
+class FormStats:
+    """What the cross-script rule (querylang.nodes.weigh_forms) reads: per query-tree
+    field, how many documents have it (Lucene's N for that field's idf) and how many
+    hold each form of the query's words. Read by one request (stats_request)."""
+
+    docs: dict[str, int] = field(default_factory=dict)
+    df: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        return self.df.get((fieldname, text), 0)
+
+    def idf(self, fieldname: str):
+        """Lucene's BM25 idf over `fieldname`'s documents, ln(1 + (N - n + 0.5) / (n + 0.5))
+        (what OpenSearch scores a term with; tests/test_opensearch_real.py)."""
+        n = self.docs.get(fieldname, 0)
+        return lambda df: math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def form_terms(q: wq.Query) -> set[tuple[str, str]]:
+    """(field, term) of every word form whose frequency weigh_forms reads: the own form
+    and the other forms (cross-script, and other languages' stems) of each AnyLanguage
+    word."""
+    out: set[tuple[str, str]] = set()
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, AnyLanguage):
+            own = node.subqueries[0]
+            if type(own) is not wq.Term:
+                return
+            forms = [c.a if isinstance(c, wq.Require) else c for c in node.subqueries[1:]]
+            others = [(c.fieldname, c.text) for c in forms if type(c) is wq.Term]
+            if others:
+                out.update([(own.fieldname, own.text), *others])
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return {t for t in out if t[0] in _FIELDS}
+
+
+def stats_request(terms: set[tuple[str, str]]) -> dict:
+    """One size-0 search counting the documents of each (field, term) of `terms` and of
+    each field (a filters aggregation: bucket `t<i>` per term in sorted order, `n:<field>`
+    per field)."""
+    filters: dict[str, dict] = {}
+    for i, (f, text) in enumerate(sorted(terms)):
+        filters[f"t{i}"] = {"term": {_FIELDS[f]: text}}
+    for f in sorted({f for f, _ in terms}):
+        filters[f"n:{f}"] = {"exists": {"field": _FIELDS[f]}}
+    return {"size": 0, "track_total_hits": False,
+            "aggs": {"forms": {"filters": {"filters": filters}}}}
+
+
+def read_stats(terms: set[tuple[str, str]], resp: dict) -> FormStats:
+    buckets = resp["aggregations"]["forms"]["buckets"]
+    stats = FormStats()
+    for i, t in enumerate(sorted(terms)):
+        stats.df[t] = int(buckets[f"t{i}"]["doc_count"])
+    for f in {f for f, _ in terms}:
+        stats.docs[f] = int(buckets[f"n:{f}"]["doc_count"])
+    return stats
+
+
 def _date_bound(value: int, excl: bool, upper: bool) -> str:
     # Whoosh dates are microseconds; OpenSearch keeps milliseconds, and every stored date
     # is a whole day, so rounding inwards keeps the same documents in range.
@@ -40,14 +107,22 @@ def _date_bound(value: int, excl: bool, upper: bool) -> str:
     return _iso_ms(dt)
 
 
-def _dsl(node: wq.Query, flat_spans: bool = False) -> dict:
+def _dsl(node: wq.Query, flat_spans: bool = False, stats: FormStats | None = None) -> dict:
     """One node of newsgrep's parsed query (a Whoosh query tree) as query DSL.
-    flat_spans: no nested span_near (for servers without it, e.g. the osmem emulator)."""
+    flat_spans: no nested span_near (for servers without it, e.g. the osmem emulator).
+    stats: the frequencies of the query's word forms (form_terms), for ranked searches:
+    each word's cross-script forms are then weighed as the Whoosh engine weighs them."""
 
     def sub(child: wq.Query) -> dict:
-        return _dsl(child, flat_spans)
+        return _dsl(child, flat_spans, stats)
 
     boost = float(getattr(node, "boost", 1.0) or 1.0)
+    if isinstance(node, AnyLanguage) and stats is not None and \
+            (own := node.subqueries[0]).fieldname in stats.docs:
+        forms = weigh_forms(list(zip(node.subqueries, node.langs, strict=True)), own,
+                            stats.doc_frequency, stats.idf(own.fieldname))
+        return _boosted({"bool": {"should": [sub(c) for c in forms],
+                                  "minimum_should_match": 1}}, boost)
     if isinstance(node, wq.Not):
         return {"bool": {"must_not": [sub(node.query)]}}
     if isinstance(node, wq.AndNot):

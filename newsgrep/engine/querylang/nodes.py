@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 
 from whoosh import matching, query
@@ -112,28 +112,48 @@ class AnyLanguage(query.Or):
 
 def _one_idf(kept: list[tuple[query.Query, frozenset[str] | None]], own: query.Query,
              searcher) -> list[query.Query]:
-    """The alternatives, a cross-script form (sound key, romanisation) that is rarer than
-    the word's own default form scored with the own form's idf: a common English word is
-    also a rare Russian sound key (`film`, `~film`), and with its own idf the key
-    outweighed the English match (docs/multilingual.md). The own form keeps its idf, so a
-    word's weight in its own language is what it was; where the word exists only in
-    the other script (`golunov`), its forms keep theirs. Forms restricted to some
-    languages keep their own; on an index of one script nothing changes."""
-    # Frequencies of the whole index (the parent of a segment's searcher), as the scorer's
-    # idf uses: decided per segment, a form's weight would depend on how it is segmented.
+    """The alternatives weighed by weigh_forms with the whole index's frequencies (the
+    parent of a segment's searcher), as the scorer's idf uses: decided per segment, a
+    form's weight would depend on how the index is segmented."""
     whole = searcher.get_parent()
-    own_df = whole.doc_frequency(own.fieldname, own.text) if type(own) is query.Term else 0
-    if not own_df:
-        return [q for q, _ in kept]
     n = whole.doc_count_all()
-    cap = robertson_idf(n, own_df)
+    return weigh_forms(kept, own, whole.doc_frequency, lambda df: robertson_idf(n, df))
+
+
+def weigh_forms(alternatives: list[tuple[query.Query, frozenset[str] | None]],
+                own: query.Query, doc_frequency: Callable[[str, str], int],
+                idf: Callable[[int], float]) -> list[query.Query]:
+    """A word's alternatives (AnyLanguage's (form, languages) pairs) with the boost each
+    is scored with, given the index's `doc_frequency(field, term)` and the engine's
+    `idf(df)` (both engines run this rule: Whoosh's matcher, OpenSearch's translation).
+
+    Every other form of the word that is rarer than its own default form is scored with
+    the own form's idf (its boost scaled by the ratio of the two idfs); the own form
+    keeps its idf, so a word's weight in its own language is what it was. Otherwise a
+    form's rarity says how few articles of its kind the index holds, not how telling
+    the word is: a common English word is also a rare Russian sound key (`film`,
+    `~film`), and `president`, English `presid`, is in nearly every French and Spanish
+    article as their stem `president`, which is rare in an archive of English ones;
+    with their own idf, the key and the French stem put Russian and French articles
+    above the English ones that have the word itself (docs/multilingual.md). Where the
+    word's own form is in no article (`golunov`, `bundeskanzler`), its forms keep
+    their idf; on an index of one language nothing changes."""
+    own_df = doc_frequency(own.fieldname, own.text) if type(own) is query.Term else 0
+    if not own_df:
+        return [q for q, _ in alternatives]
+    cap = idf(own_df)
     out = []
-    for q, ls in kept:
-        if q is not own and ls is None and type(q) is query.Term:
-            own_idf = robertson_idf(n, whole.doc_frequency(q.fieldname, q.text))
-            if own_idf > cap:
+    for q, _ in alternatives:
+        term = q.a if isinstance(q, query.Require) else q
+        if q is not own and type(term) is query.Term and \
+                (df := doc_frequency(term.fieldname, term.text)) and (form_idf := idf(df)) > cap:
+            term = copy.copy(term)
+            term.boost = term.boost * cap / form_idf
+            if isinstance(q, query.Require):
                 q = copy.copy(q)
-                q.boost = q.boost * cap / own_idf
+                q.a = term
+            else:
+                q = term
         out.append(q)
     return out
 
