@@ -16,7 +16,9 @@ COMPRESSED_SUFFIX = ".gz"
 _DOC_NAMES = ("readme", "license", "licence", "copying", "changelog")
 
 
-@dataclass(frozen=True)
+# Slotted: a run holds one per file to read, and forked workers inherit the list (no
+# per-instance dict: ~100 bytes less a file, 10 MB at 100k files in each process's RSS).
+@dataclass(frozen=True, slots=True)
 class FileInfo:
     path: str  # absolute, symlinks resolved
     size: int

@@ -50,7 +50,12 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
                 raise SkipFile(f"too large ({size:,} bytes > limit {max_bytes:,})")
             if path.lower().endswith(COMPRESSED_SUFFIX):
                 return _read_gzip(fh, max_bytes)
-            return fh.read(max_bytes + 1)
+            # Asked for what fstat says (plus one byte, to see a file that grew): a read
+            # of max_bytes + 1 allocated (and gave back) a 50 MB buffer for every file.
+            data = fh.read(size + 1)
+            if len(data) > size:  # it grew since: read on, as far as the limit allows
+                data += fh.read(max_bytes + 1 - len(data))
+            return data
     except FileNotFoundError:
         raise SkipFile("file vanished during the run") from None
     except PermissionError:

@@ -121,12 +121,15 @@ def bench_size(n: int, pool, work: Path, seed: int, old_tree: Path | None) -> di
 
 class TreeMemory(threading.Thread):
     """Polls the process tree under `pid`: the peak of its summed VmRSS and of its summed
-    Pss (/proc/PID/smaps_rollup), each the largest total seen at one moment."""
+    Pss (/proc/PID/smaps_rollup), each the largest total seen at one moment; and, to say
+    which process holds the memory, the peak Pss of the root process alone and of the
+    largest other process."""
 
     def __init__(self, pid: int, interval: float = 0.05):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.rss = self.pss = 0
+        self.root_pss = self.child_pss = 0
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -140,6 +143,10 @@ class TreeMemory(threading.Thread):
                 seen.add(p)
                 r, q = _rss_pss(p)
                 rss, pss = rss + r, pss + q
+                if p == self.pid:
+                    self.root_pss = max(self.root_pss, q)
+                else:
+                    self.child_pss = max(self.child_pss, q)
                 todo.extend(_children(p))
             self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
             if self.done.wait(self.interval):
@@ -177,7 +184,8 @@ def _run(cmd: list[str], cwd: Path, env: dict | None) -> dict:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr[-2000:]}")
     cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
     return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": mem.rss / MB,
-            "peak_pss_mb": mem.pss / MB, "stdout": stdout}
+            "peak_pss_mb": mem.pss / MB, "parent_pss_mb": mem.root_pss / MB,
+            "worker_pss_mb": mem.child_pss / MB, "stdout": stdout}
 
 
 def compare_trees(corpus: Path, old_tree: Path, jobs: list[int], runs: int) -> dict:
@@ -201,7 +209,8 @@ def compare_trees(corpus: Path, old_tree: Path, jobs: list[int], runs: int) -> d
                 rows[name].append(r)
                 log(f"-j {j or 'default'} {name}: {r['cpu_seconds']:.1f} CPU s, "
                     f"{r['seconds']:.1f} s, RSS {r['peak_rss_mb']:.0f} MB, "
-                    f"PSS {r['peak_pss_mb']:.0f} MB, load {load}")
+                    f"PSS {r['peak_pss_mb']:.0f} MB (parent {r['parent_pss_mb']:.0f}, "
+                    f"largest worker {r['worker_pss_mb']:.0f}), load {load}")
         res["jobs"][j] = rows
     return res
 
