@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from newsgrep.engine.whoosh import commit as wc
 from newsgrep.engine.whoosh import merge as wm
 
@@ -67,17 +69,51 @@ def _seg(live: int, deleted: int = 0):
                            deleted_count=lambda: deleted)
 
 
-def test_policy_bounds_segment_count():
-    # Simulate a run: a batch segment per commit, merging as the policy says.
-    segs: list = []
-    for _ in range(40):  # 100k documents in 2.5k batches
-        segs.append(_seg(2_500))
+def _run(segs: list, batches: int, final: bool = True) -> tuple[list, int, int]:
+    """Simulate a run: a batch segment per commit, merging as the policy says, then the
+    end-of-run merges. Returns the segments, the most there were at a time and how many
+    documents the merges rewrote."""
+    most = rewritten = 0
+
+    def merge(groups):
+        nonlocal segs, rewritten
+        for g in groups:
+            segs = [s for s in segs if s not in g] + [_seg(sum(s.doc_count() for s in g))]
+            rewritten += sum(s.doc_count() for s in g)
+
+    for _ in range(batches):
+        segs = segs + [_seg(2_500)]
         while groups := wm.plan_merges(segs):
-            for g in groups:
-                segs = [s for s in segs if s not in g] + [_seg(sum(s.doc_count() for s in g))]
-        assert len(segs) <= 3 * 3
-    assert len(segs) <= 6
+            merge(groups)
+        most = max(most, len(segs))
+    while final and (groups := wm.plan_merges(segs, final=True)):
+        merge(groups)
+    return segs, most, rewritten
+
+
+def test_policy_bounds_segment_count():
+    segs, most, rewritten = _run([], 40)  # 100k documents in 2.5k batches
+    assert most <= (wm.BATCH_FANOUT - 1) + (wm.FANOUT - 1) * 3
+    assert len(segs) <= 2
     assert sum(s.doc_count() for s in segs) == 100_000
+    assert rewritten <= 2 * 100_000
+
+
+@pytest.mark.parametrize("batches", range(1, 17))
+def test_a_fresh_run_ends_with_few_segments_each_document_rewritten_about_once(batches):
+    # 2.5k to 40k documents: the batch segments a run leaves are merged at its end, so a
+    # fresh index up to 8 batches (20k) is one segment, and no document is rewritten
+    # twice below that.
+    segs, _, rewritten = _run([], batches)
+    n = 2_500 * batches
+    assert sum(s.doc_count() for s in segs) == n
+    assert len(segs) == (1 if batches <= wm.BATCH_FANOUT else 2)
+    assert rewritten == (0 if batches == 1 else n if batches <= wm.BATCH_FANOUT
+                         else 20_000 + 2_500 * (batches - 8) * (batches > 9))
+    # Without the end-of-run merge the batch segments stay (what an interrupted run
+    # leaves; the next run's end merges them).
+    left, _, _ = _run([], batches, final=False)
+    assert len(left) == batches % wm.BATCH_FANOUT + batches // wm.BATCH_FANOUT
 
 
 def test_policy_rewrites_segments_with_many_deletions():
@@ -96,10 +132,15 @@ def test_small_runs_do_not_pull_batch_segments_into_a_merge():
     more = small + [_seg(120), _seg(90)]
     groups = wm.plan_merges(batch + more)
     assert groups == [sorted(more, key=lambda s: s.doc_count())]
-    # A batch-sized segment still completes its own tier.
+    # Batch-sized segments complete their own tier, and at the end of a run they are
+    # merged together, still without the small ones or the bigger one.
     fourth = _seg(2_400)
-    assert wm.plan_merges(batch + [fourth]) == [sorted(batch[:3] + [fourth],
-                                                       key=lambda s: s.doc_count())]
+    assert wm.plan_merges(batch + [fourth]) == []
+    assert wm.plan_merges(batch + [fourth], final=True) == [
+        sorted(batch[:3] + [fourth], key=lambda s: s.doc_count())]
+    assert wm.plan_merges(batch + small, final=True) == [batch[:3]]
+    eight = [_seg(2_500) for _ in range(wm.BATCH_FANOUT)]
+    assert wm.plan_merges(eight + small) == [eight]
 
 
 def test_tiers_are_ordered_by_size():
