@@ -216,7 +216,7 @@ KEYS = st.lists(st.binary(min_size=1, max_size=12), min_size=0, max_size=700, un
 
 @settings(max_examples=60, deadline=None)
 @given(keys=KEYS, absent=st.lists(st.binary(min_size=1, max_size=12), max_size=50),
-       slots=st.sampled_from([1.0, 1.5, 2]), hashtype=st.sampled_from([0, 1]),
+       slots=st.sampled_from([1.0, 1.25, 1.5, 2]), hashtype=st.sampled_from([0, 1]),
        chunk=st.integers(1, 300))
 def test_term_table_reads_back_with_fewer_slots(tmp_path_factory, keys, absent, slots,
                                                 hashtype, chunk):
