@@ -59,6 +59,10 @@ BATCH_FANOUT = 8
 DELETED_SHARE = 0.3
 
 
+# A term's parts with this many postings in all (at most a block) are decoded and
+# written as one list by a merge; longer ones are copied block by block.
+JOIN_LIMIT = w3format.BLOCK_LIMIT
+
 SMALL_TIERS = 3  # tiers below TIER_BASE: a quarter of it, a sixteenth, and the rest
 
 
@@ -251,7 +255,7 @@ def _join_parts(cur: list, fields: dict) -> tuple[str, bytes, Any, bool]:
             return f, t, part, False
         if base == 0:  # one stored list, numbered as before: copied whole
             return f, t, [stats, split_blocks(part, 0)], True
-    if stats[1] <= max(w3format.INLINE_LIMIT, w3format.BLOCK_LIMIT):
+    if stats[1] <= max(w3format.INLINE_LIMIT, JOIN_LIMIT):
         ids: list[int] = []
         weights: list[float] = []
         values: list[bytes] = []
