@@ -101,19 +101,21 @@ def test_policy_bounds_segment_count():
 
 @pytest.mark.parametrize("batches", range(1, 17))
 def test_a_fresh_run_ends_with_few_segments_each_document_rewritten_about_once(batches):
-    # 2.5k to 40k documents: the batch segments a run leaves are merged at its end, so a
-    # fresh index up to 8 batches (20k) is one segment, and no document is rewritten
-    # twice below that.
+    # 2.5k to 40k documents: batch segments merge by BATCH_FANOUT during a run and the
+    # ones left at its end by FANOUT, so a fresh index of 4 to 8 batches is one segment
+    # and no document is rewritten twice.
     segs, _, rewritten = _run([], batches)
     n = 2_500 * batches
     assert sum(s.doc_count() for s in segs) == n
-    assert len(segs) == (1 if batches <= wm.BATCH_FANOUT else 2)
-    assert rewritten == (0 if batches == 1 else n if batches <= wm.BATCH_FANOUT
-                         else 20_000 + 2_500 * (batches - 8) * (batches > 9))
-    # Without the end-of-run merge the batch segments stay (what an interrupted run
-    # leaves; the next run's end merges them).
-    left, _, _ = _run([], batches, final=False)
-    assert len(left) == batches % wm.BATCH_FANOUT + batches // wm.BATCH_FANOUT
+    full, left = divmod(batches, wm.BATCH_FANOUT)
+    assert len(segs) == full + (1 if left >= wm.FANOUT else left)
+    assert rewritten == 2_500 * (full * wm.BATCH_FANOUT + (left if left >= wm.FANOUT
+                                                           else 0))
+    assert len(segs) <= wm.FANOUT
+    # Without the end-of-run merge (an interrupted run) the batch segments stay, below
+    # BATCH_FANOUT; the next run's end merges them.
+    rest, _, _ = _run([], batches, final=False)
+    assert len(rest) == full + left
 
 
 def test_policy_rewrites_segments_with_many_deletions():
@@ -136,9 +138,9 @@ def test_small_runs_do_not_pull_batch_segments_into_a_merge():
     # merged together, still without the small ones or the bigger one.
     fourth = _seg(2_400)
     assert wm.plan_merges(batch + [fourth]) == []
-    assert wm.plan_merges(batch + [fourth], final=True) == [
+    assert wm.plan_merges(batch + [fourth] + small, final=True) == [
         sorted(batch[:3] + [fourth], key=lambda s: s.doc_count())]
-    assert wm.plan_merges(batch + small, final=True) == [batch[:3]]
+    assert wm.plan_merges(batch + small, final=True) == []
     eight = [_seg(2_500) for _ in range(wm.BATCH_FANOUT)]
     assert wm.plan_merges(eight + small) == [eight]
 

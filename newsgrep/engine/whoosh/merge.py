@@ -12,11 +12,13 @@ after a merge are the scores Whoosh's optimize gives).
 Policy: a segment's tier is how many times FANOUT its live document count exceeds
 TIER_BASE. When a tier holds FANOUT segments (the batch-sized tier 0: BATCH_FANOUT),
 they are merged into one, so an index of N documents keeps at most (FANOUT - 1) segments
-per tier. At the end of a run (`final`) the batch-sized segments it leaves are merged
-into one as well: each segment repeats the common words' term entries, and the three
-batch segments a 20k run left beside a merged one were 17 % of the index. With the
-defaults a fresh 20k index (8 batches of 2.5k) is one segment, every document rewritten
-once; 100k ends as 2. Below TIER_BASE the tiers go down by FANOUT too, so that the small
+per tier. During a run batch-sized segments wait for BATCH_FANOUT, and at its end
+(`final`) for FANOUT: each segment repeats the common words' term entries (the three
+batch segments a 20k run left beside a merged one were 17 % of the index), and one merge
+of 8 rewrites each document once where a merge of 4-5 and then of the rest rewrote 1.6x
+as many. With the defaults a fresh 10k-20k index (4-8 batches of 2.5k) is one segment;
+below that (1-3 batches: a merge would cost ~25 % more CPU at 2k) they stay; 100k ends
+as 2. Below TIER_BASE the tiers go down by FANOUT too, so that the small
 segments of incremental runs merge among themselves and never pull batch-sized ones into
 a merge. A segment with more than DELETED_SHARE of its documents deleted is rewritten
 with its tier, and a fully deleted one is dropped.
@@ -84,7 +86,8 @@ def tier(live_docs: int) -> int:
 
 def plan_merges(segments: Sequence, final: bool = False) -> list[list]:
     """Groups of segments to merge, each into one; [] when the index is settled.
-    `final`: at the end of a run, when two batch-sized segments (tier 0) are enough."""
+    `final`: at the end of a run, when batch-sized segments (tier 0) merge at FANOUT
+    as the other tiers do, not at BATCH_FANOUT."""
     tiers: dict[int, list] = {}
     groups: list[list] = []
     for seg in segments:
@@ -96,8 +99,7 @@ def plan_merges(segments: Sequence, final: bool = False) -> list[list]:
     for t in sorted(tiers):
         segs = sorted(tiers[t], key=lambda s: s.doc_count())
         dirty = [s for s in segs if s.deleted_count() > DELETED_SHARE * s.doc_count_all()]
-        if len(segs) >= (BATCH_FANOUT if t == 0 else FANOUT) or (final and t == 0
-                                                                  and len(segs) > 1):
+        if len(segs) >= (BATCH_FANOUT if t == 0 and not final else FANOUT):
             groups.append(segs)
         elif dirty and len(segs) > 1:
             groups.append(segs)
