@@ -25,6 +25,7 @@ from newsgrep.engine.whoosh.w3format import read_terminfo
 
 
 def composition(index_dir: str) -> dict:
+    """Bytes of `index_dir` per file kind, per field and per stored key (see above)."""
     storage = FileStorage(index_dir)
     toc = read_toc(storage, INDEX_NAME)
     kinds: dict[str, int] = defaultdict(int)
@@ -33,8 +34,8 @@ def composition(index_dir: str) -> dict:
         path = os.path.join(index_dir, name)
         if os.path.isdir(path):
             for root, _, files in os.walk(path):
-                for f in files:
-                    size = os.path.getsize(os.path.join(root, f))
+                for fname in files:
+                    size = os.path.getsize(os.path.join(root, fname))
                     kinds["other"] += size
                     total += size
             continue
@@ -62,19 +63,19 @@ def composition(index_dir: str) -> dict:
         trm_bytes += os.path.getsize(trm)
         with open(trm, "rb", buffering=1 << 20) as tf:
             for fieldname, key, value in _term_entries(tf, start, end, unmap):
-                f = fields[fieldname]
-                f["terms"] += 1
-                f["entry_bytes"] += 8 + len(key) + len(value)
-                f["key_bytes"] += len(key)
+                fs = fields[fieldname]
+                fs["terms"] += 1
+                fs["entry_bytes"] += 8 + len(key) + len(value)
+                fs["key_bytes"] += len(key)
                 entries_bytes += 8 + len(key) + len(value)
                 stats, inlined = read_terminfo(value)
                 if inlined is not None:
-                    f["inlined"] += 1
+                    fs["inlined"] += 1
                     if stats[1] == 1:
-                        f["df1"] += 1
+                        fs["df1"] += 1
                 else:
-                    f["postings_bytes"] += stats[8]
-                    f["postings_lists"] += 1
+                    fs["postings_bytes"] += stats[8]
+                    fs["postings_lists"] += 1
         pdr = seg.codec().per_document_reader(storage, seg)
         try:
             for d in range(seg.doc_count_all()):
