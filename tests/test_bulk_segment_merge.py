@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from newsgrep.engine.whoosh import commit as wc
 from newsgrep.engine.whoosh import merge as wm
 
@@ -67,17 +69,53 @@ def _seg(live: int, deleted: int = 0):
                            deleted_count=lambda: deleted)
 
 
-def test_policy_bounds_segment_count():
-    # Simulate a run: a batch segment per commit, merging as the policy says.
-    segs: list = []
-    for _ in range(40):  # 100k documents in 2.5k batches
-        segs.append(_seg(2_500))
+def _run(segs: list, batches: int, final: bool = True) -> tuple[list, int, int]:
+    """Simulate a run: a batch segment per commit, merging as the policy says, then the
+    end-of-run merges. Returns the segments, the most there were at a time and how many
+    documents the merges rewrote."""
+    most = rewritten = 0
+
+    def merge(groups):
+        nonlocal segs, rewritten
+        for g in groups:
+            segs = [s for s in segs if s not in g] + [_seg(sum(s.doc_count() for s in g))]
+            rewritten += sum(s.doc_count() for s in g)
+
+    for _ in range(batches):
+        segs = segs + [_seg(2_500)]
         while groups := wm.plan_merges(segs):
-            for g in groups:
-                segs = [s for s in segs if s not in g] + [_seg(sum(s.doc_count() for s in g))]
-        assert len(segs) <= 3 * 3
-    assert len(segs) <= 6
+            merge(groups)
+        most = max(most, len(segs))
+    while final and (groups := wm.plan_merges(segs, final=True)):
+        merge(groups)
+    return segs, most, rewritten
+
+
+def test_policy_bounds_segment_count():
+    segs, most, rewritten = _run([], 40)  # 100k documents in 2.5k batches
+    assert most <= (wm.BATCH_FANOUT - 1) + (wm.FANOUT - 1) * 3
+    assert len(segs) <= 2
     assert sum(s.doc_count() for s in segs) == 100_000
+    assert rewritten <= 2 * 100_000
+
+
+@pytest.mark.parametrize("batches", range(1, 17))
+def test_a_fresh_run_ends_with_few_segments_each_document_rewritten_about_once(batches):
+    # 2.5k to 40k documents: batch segments merge by BATCH_FANOUT during a run and the
+    # ones left at its end by FANOUT, so a fresh index of 4 to 8 batches is one segment
+    # and no document is rewritten twice.
+    segs, _, rewritten = _run([], batches)
+    n = 2_500 * batches
+    assert sum(s.doc_count() for s in segs) == n
+    full, left = divmod(batches, wm.BATCH_FANOUT)
+    assert len(segs) == full + (1 if left >= wm.FANOUT else left)
+    assert rewritten == 2_500 * (full * wm.BATCH_FANOUT + (left if left >= wm.FANOUT
+                                                           else 0))
+    assert len(segs) <= wm.FANOUT
+    # Without the end-of-run merge (an interrupted run) the batch segments stay, below
+    # BATCH_FANOUT; the next run's end merges them.
+    rest, _, _ = _run([], batches, final=False)
+    assert len(rest) == full + left
 
 
 def test_policy_rewrites_segments_with_many_deletions():
@@ -96,10 +134,15 @@ def test_small_runs_do_not_pull_batch_segments_into_a_merge():
     more = small + [_seg(120), _seg(90)]
     groups = wm.plan_merges(batch + more)
     assert groups == [sorted(more, key=lambda s: s.doc_count())]
-    # A batch-sized segment still completes its own tier.
+    # Batch-sized segments complete their own tier, and at the end of a run they are
+    # merged together, still without the small ones or the bigger one.
     fourth = _seg(2_400)
-    assert wm.plan_merges(batch + [fourth]) == [sorted(batch[:3] + [fourth],
-                                                       key=lambda s: s.doc_count())]
+    assert wm.plan_merges(batch + [fourth]) == []
+    assert wm.plan_merges(batch + [fourth] + small, final=True) == [
+        sorted(batch[:3] + [fourth], key=lambda s: s.doc_count())]
+    assert wm.plan_merges(batch + small, final=True) == []
+    eight = [_seg(2_500) for _ in range(wm.BATCH_FANOUT)]
+    assert wm.plan_merges(eight + small) == [eight]
 
 
 def test_tiers_are_ordered_by_size():
