@@ -51,7 +51,8 @@ def test_repeat_weight_grows_from_one_to_n(k3, n):
     r = rk.DEFAULT.with_(qtf_k3=k3)
     w, more = r.repeat_weight(n), r.repeat_weight(n + 1)
     assert 1.0 <= w <= n * (1 + 1e-9)
-    assert more >= w
+    # (k3+1)n/(k3+n) rises with n; at a k3 near 0 both are 1 within a rounding error
+    assert more >= w * (1 - 1e-12)
 
 
 @pytest.fixture(scope="module")
