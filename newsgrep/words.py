@@ -30,12 +30,30 @@ _CJK_CHARS = (
     "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
 )
-CJK = re.compile(f"[{_CJK_CHARS}]")
-_CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+
+
+# Compiled on first use: compiling these classes costs several CPU-ms, paid by every
+# process that imports this module (each search), and most never meet CJK text.
+_CJK: re.Pattern[str] | None = None
+_CJK_RUN: re.Pattern[str] | None = None
+
+
+def _compile_cjk() -> re.Pattern[str]:
+    global _CJK, _CJK_RUN
+    _CJK = re.compile(f"[{_CJK_CHARS}]")
+    _CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+    return _CJK
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    # `words.CJK` stays a module attribute, compiled only when asked for.
+    if name == "CJK":
+        return _CJK or _compile_cjk()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def has_cjk(text: str) -> bool:
-    return CJK.search(text) is not None
+    return (_CJK or _compile_cjk()).search(text) is not None
 
 
 def words(text: str) -> Iterator[tuple[int, int, str]]:
@@ -82,6 +100,7 @@ def word_list(text: str) -> list[str]:
 
 def _split_cjk(word: str, offset: int) -> Iterator[tuple[int, int, str]]:
     pos = 0
+    assert _CJK_RUN is not None  # has_cjk() compiled it: only CJK words get here
     for run in _CJK_RUN.finditer(word):
         if run.start() > pos:  # Latin letters or digits before the run: `iPhone手机`
             yield from _plain(word[pos:run.start()], offset + pos)
