@@ -78,8 +78,8 @@ def test_whoosh_behaves_as_before_with_the_stand_ins(tmp_path):
 
 
 # What else a plain search leaves alone (issue #13.5): the CJK character classes are
-# compiled only for text that needs them, and index.py's `show FILE:LINE` helpers
-# (discover, shlex) are not imported.
+# compiled only for text that needs them, index.py's `show FILE:LINE` helpers (discover,
+# shlex) are not imported, nor iuliia (romanizes Cyrillic query words only).
 LEFT_ALONE = """
 import json, runpy, sys
 sys.argv = ["newsgrep", "--index", sys.argv[1], "search", *sys.argv[2:]]
@@ -88,8 +88,8 @@ try:
 except SystemExit as e:
     assert not e.code, e.code
 import newsgrep.words
-print(json.dumps({"loaded": sorted(m for m in ("newsgrep.discover", "shlex", "newsgrep.index")
-                                   if m in sys.modules),
+print(json.dumps({"loaded": sorted(m for m in ("newsgrep.discover", "shlex", "iuliia",
+                                                "newsgrep.index") if m in sys.modules),
                   "cjk": newsgrep.words._CJK is not None}), file=sys.stderr)
 """
 
@@ -105,6 +105,9 @@ def test_a_search_compiles_no_cjk_class_and_loads_no_show_helpers(demo_index):
         out, seen = _left_alone(demo_index, *args)
         assert "troop" in out.lower() or out.strip().isdigit()
         assert seen == {"loaded": ["newsgrep.index"], "cjk": False}, args
+    # A Cyrillic query word is romanized (iuliia, loaded for it) and finds its articles.
+    out, seen = _left_alone(demo_index, "Навальный", "--count")
+    assert int(out) > 0 and "iuliia" in seen["loaded"]
 
 
 def test_cjk_classes_compile_on_first_use():

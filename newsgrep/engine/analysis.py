@@ -44,7 +44,6 @@ from operator import is_
 from typing import Any
 
 import cyrtranslit
-import iuliia
 import Stemmer
 
 from ..words import WORD, fold, word_list
@@ -249,6 +248,10 @@ def romanized(word: str) -> tuple[str, ...]:
     docs/multilingual.md)."""
     if len(word) < ROMANIZED_MIN or _script(fold(word)) != "cyrillic":
         return ()
+    # Imported here: only a Cyrillic query word needs it, and it loads json and its
+    # schemas (milliseconds) in every other search.
+    import iuliia
+
     forms = [fold(iuliia.WIKIPEDIA.translate(word)).lower()]
     stem = normalize_term(word)
     if len(stem) >= 4:
