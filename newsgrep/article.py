@@ -14,7 +14,8 @@ def article_id(path: str, part: int | None = None) -> str:
     Derived from the absolute path (plus the record number for `.jsonl`), not from the
     content, so `show ID` keeps working after the article is edited and re-indexed.
     """
-    # Imported here: hashlib loads OpenSSL (milliseconds), and searching never needs it.
+    # Imported here: hashlib loads OpenSSL (milliseconds); only ingest and `show PATH`
+    # compute an id.
     import hashlib
 
     key = path if part is None else f"{path}#{part}"
