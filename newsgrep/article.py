@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -15,6 +14,10 @@ def article_id(path: str, part: int | None = None) -> str:
     Derived from the absolute path (plus the record number for `.jsonl`), not from the
     content, so `show ID` keeps working after the article is edited and re-indexed.
     """
+    # Imported here: hashlib loads OpenSSL (milliseconds); only ingest and `show PATH`
+    # compute an id.
+    import hashlib
+
     key = path if part is None else f"{path}#{part}"
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 

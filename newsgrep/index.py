@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .article import Article, article_id, record_label
-from .discover import article_suffix
 from .engine import Engine, EngineSpec, as_spec, open_engine
 from .errors import NewsgrepError
 from .hits import SearchResult, Snippet
@@ -130,6 +128,9 @@ class Index:
 
     def _record(self, file: str, line: int) -> Article:
         """The record of `file` at `line` (a .jsonl line; a .json list's record number)."""
+        # Imported here, as shlex below: only `show FILE:LINE` needs them, not a search.
+        from .discover import article_suffix
+
         path = os.path.realpath(file)
         # The id's key (article.article_id): a .jsonl record's line, a .json record's
         # 0-based index; Article.line is 1-based for both.
@@ -169,7 +170,7 @@ class Index:
         the dates the archive has. None when the filters are not the reason."""
         if unknown := self.unknown_sources(req):
             raise NewsgrepError(unknown[0])
-        if req.paths and not self.count(SearchRequest("*", paths=req.paths)):
+        if req.paths and not self.count(SearchRequest(_EVERY, paths=req.paths)):
             raise NewsgrepError("no indexed file's path matches --path "
                                 + " or ".join(repr(p) for p in req.paths))
         st = None
@@ -189,7 +190,7 @@ class Index:
         with the closest source names (one count per source, the names only when one is
         unknown)."""
         missing = [n for n in req.sources
-                   if self.count(SearchRequest("*", sources=[n])) == 0]
+                   if self.count(SearchRequest(_EVERY, sources=[n])) == 0]
         if not missing:
             return []
         rows = self.sources()
@@ -209,6 +210,10 @@ class Index:
             self._engine = None
 
 
+# Every article, whatever its words: a filter's own count. `*` (articles with a word in
+# title or body) reads every article's field lengths, once per --source checked.
+_EVERY = "*:*"
+
 # `FILE:LINE`, as search prints a record's location.
 _LOCATION = re.compile(r"^(.+):(\d+)$", re.S)
 _LISTED = 3  # record locations an error message names
@@ -216,6 +221,8 @@ _LISTED = 3  # record locations an error message names
 
 def _several(ref: str, found: list[Article]) -> str:
     """What to say when `ref` names a file of several records."""
+    import shlex
+
     lines = sorted(a.line for a in found if a.line is not None)
     kind = record_label(found[0].path, 1).split()[0]  # "line" or "record"
     shown = ", ".join(f"{ref}:{n}" for n in lines[:_LISTED])

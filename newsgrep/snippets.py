@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Collection
 
 from .hits import Snippet
-from .words import WORD, fold, has_cjk, words
+from .words import WORD, has_cjk, words
 
 
 def find_matches(text: str, terms: Collection[str], term_of: Callable[[str], str],
@@ -166,7 +166,8 @@ def batch_terms(tokens: list[str], term_of: Callable[[str], str]) -> list[str] |
     letters only, at least 3 long, when `term_of` is the index's normaliser
     (analysis.normalize_term, or term_normalizer(lang)'s partial of it): for such a word
     normalize_term only chooses a stemmer (no folding, no script rules), and that choice
-    is made here once for all. None for any other `term_of` (then one call per word)."""
+    is made once for all (analysis.normalize_terms). None for any other `term_of` (then
+    one call per word)."""
     from .engine import analysis
 
     lang: str | None = None
@@ -177,13 +178,7 @@ def batch_terms(tokens: list[str], term_of: Callable[[str], str]) -> list[str] |
         lang = term_of.keywords.get("lang")
     elif term_of is not analysis.normalize_term:
         return None
-    own = analysis.LANG_STEMMERS.get(lang) if lang is not None else None
-    if own is not None and "latin" in own[1]:
-        # Stemmed before folding, as normalize_term: a stem may gain accents (Turkish).
-        return [s if s.isascii() else fold(s) for s in own[0].stemWords(tokens)]
-    if lang is not None and lang in analysis.FOLD_ONLY:
-        return list(tokens)
-    return analysis._STEMMERS["latin"].stemWords(tokens)  # normalize_term's default
+    return analysis.normalize_terms(tokens, lang)
 
 
 def _matched(word: str, terms: Collection[str], term_of: Callable[[str], str],

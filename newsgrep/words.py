@@ -30,12 +30,47 @@ _CJK_CHARS = (
     "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
 )
-CJK = re.compile(f"[{_CJK_CHARS}]")
-_CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+
+
+# Compiled on first use, each: compiling these classes costs milliseconds (the BMP
+# ranges become a big charset, built in Python), paid by every process that imports this
+# module (each search), and most never meet CJK text, many no non-ASCII word.
+_CJK: re.Pattern[str] | None = None
+_CJK_RUN: re.Pattern[str] | None = None
+
+
+def _cjk() -> re.Pattern[str]:
+    global _CJK
+    if _CJK is None:
+        _CJK = re.compile(f"[{_CJK_CHARS}]")
+    return _CJK
+
+
+def _cjk_run() -> re.Pattern[str]:
+    global _CJK_RUN
+    if _CJK_RUN is None:
+        _CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+    return _CJK_RUN
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    # `words.CJK` stays a module attribute, compiled only when asked for.
+    if name == "CJK":
+        return _cjk()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Every character that may be CJK, and more: all from U+1100 up but the punctuation,
+# symbols and arrows of U+2000-U+2BFF (curly quotes, dashes, in most news text). Cheap to
+# compile (few ranges, negated); a text it finds nothing in needs no _CJK.
+_MAYBE_CJK = re.compile("[^\x00-\u10ff\u2000-\u2bff]")
 
 
 def has_cjk(text: str) -> bool:
-    return CJK.search(text) is not None
+    # isascii() reads a flag of the string, without a scan.
+    if text.isascii() or _MAYBE_CJK.search(text) is None:
+        return False
+    return (_CJK or _cjk()).search(text) is not None
 
 
 def words(text: str) -> Iterator[tuple[int, int, str]]:
@@ -82,7 +117,7 @@ def word_list(text: str) -> list[str]:
 
 def _split_cjk(word: str, offset: int) -> Iterator[tuple[int, int, str]]:
     pos = 0
-    for run in _CJK_RUN.finditer(word):
+    for run in _cjk_run().finditer(word):
         if run.start() > pos:  # Latin letters or digits before the run: `iPhone手机`
             yield from _plain(word[pos:run.start()], offset + pos)
         s, chars = run.start(), run.group()

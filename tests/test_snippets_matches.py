@@ -9,7 +9,13 @@ import functools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgrep.engine.analysis import QUERY_LANGS, MatchTerms, normalize_term, term_normalizer
+from newsgrep.engine.analysis import (
+    QUERY_LANGS,
+    MatchTerms,
+    normalize_term,
+    normalize_terms,
+    term_normalizer,
+)
 from newsgrep.snippets import batch_terms, find_matches
 from newsgrep.words import words
 
@@ -77,6 +83,22 @@ ascii_words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzeiaosy
 def test_batch_terms_are_normalize_terms(tokens, lang):
     term_of = term_normalizer(lang)
     assert batch_terms(tokens, term_of) == [term_of(t) for t in tokens]
+
+
+# normalize_terms: the public batch normaliser gives normalize_term's result for any
+# words, plain ASCII (one stemmer call) or not (accents, Cyrillic, capitals, spaces,
+# short or empty words), mixed in one list.
+any_words = st.one_of(ascii_words, st.text(max_size=10),
+                      st.text(alphabet=st.sampled_from("aeçšйЖжΩω Tx1.-"), max_size=8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(ascii_words, any_words), max_size=30),
+       st.sampled_from([None, *QUERY_LANGS, "xx"]))
+def test_normalize_terms_is_normalize_term_per_word(words, lang):
+    assert normalize_terms(words, lang) == [normalize_term(w, lang) for w in words]
+    plain = [w for w in words if w.isascii() and w.isalpha() and w.islower() and len(w) >= 3]
+    assert normalize_terms(plain, lang) == [normalize_term(w, lang) for w in plain]
 
 
 def test_batch_terms_only_for_the_index_normaliser():

@@ -75,3 +75,68 @@ def test_whoosh_behaves_as_before_with_the_stand_ins(tmp_path):
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert res.stdout.split() == ["ok"]
+
+
+# What else a plain search leaves alone (issue #13.5): the CJK character classes are
+# compiled only for text that needs them, index.py's `show FILE:LINE` helpers (discover,
+# shlex) are not imported, nor iuliia (romanizes Cyrillic query words only).
+LEFT_ALONE = """
+import json, runpy, sys
+sys.argv = ["newsgrep", "--index", sys.argv[1], "search", *sys.argv[2:]]
+try:
+    runpy.run_module("newsgrep", run_name="__main__")
+except SystemExit as e:
+    assert not e.code, e.code
+import newsgrep.words
+print(json.dumps({"loaded": sorted(m for m in ("newsgrep.discover", "shlex", "iuliia",
+                                                "newsgrep.index") if m in sys.modules),
+                  "cjk": newsgrep.words._CJK is not None}), file=sys.stderr)
+"""
+
+
+def _left_alone(index_dir: Path, *args: str) -> tuple[str, dict]:
+    res = subprocess.run([sys.executable, "-c", LEFT_ALONE, str(index_dir), *args],
+                         capture_output=True, text=True, check=True)
+    return res.stdout, json.loads(res.stderr.strip().splitlines()[-1])
+
+
+def test_a_search_compiles_no_cjk_class_and_loads_no_show_helpers(demo_index):
+    for args in (["troops", "-n", "3"], ["troops", "--json"], ["troops", "--count"]):
+        out, seen = _left_alone(demo_index, *args)
+        assert "troop" in out.lower() or out.strip().isdigit()
+        assert seen == {"loaded": ["newsgrep.index"], "cjk": False}, args
+    # A Cyrillic query word is romanized (iuliia, loaded for it) and finds its articles.
+    out, seen = _left_alone(demo_index, "Навальный", "--count")
+    assert int(out) > 0 and "iuliia" in seen["loaded"]
+
+
+def test_cjk_classes_compile_on_first_use():
+    code = """
+import sys
+import newsgrep.words as w
+assert w._CJK is None and w._CJK_RUN is None
+assert [t for _, _, t in w.words("iPhone手机 x")] == ["iPhone", "手机", "x"]
+assert w.CJK.search("习近平") and w._CJK is not None and w.has_cjk("ab平") and not w.has_cjk("ab")
+try:
+    w.NOT_THERE
+except AttributeError:
+    print("ok")
+"""
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["ok"]
+
+
+def test_article_module_loads_no_hashlib_but_ids_are_unchanged():
+    code = """
+import sys
+import newsgrep.article as a
+assert "hashlib" not in sys.modules
+import hashlib
+assert a.article_id("/x/y.jsonl", 3) == hashlib.sha1(b"/x/y.jsonl#3").hexdigest()[:12]
+assert a.article_id("/x/y.txt") == hashlib.sha1(b"/x/y.txt").hexdigest()[:12]
+print("ok")
+"""
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["ok"]

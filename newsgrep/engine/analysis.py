@@ -44,7 +44,6 @@ from operator import is_
 from typing import Any
 
 import cyrtranslit
-import iuliia
 import Stemmer
 
 from ..words import WORD, fold, word_list
@@ -142,6 +141,25 @@ def normalize_term(word: str, lang: str | None = None) -> str:
     return _STEMMERS[script].stemWord(folded)
 
 
+def normalize_terms(words: list[str], lang: str | None = None) -> list[str]:
+    """[normalize_term(w, lang) for w in words], with one stemmer call for all when every
+    word is lower-case ASCII letters, at least 3 long (most words of English text, and
+    what snippets.batch_terms passes): for those, normalize_term only picks a stemmer."""
+    if not words:
+        return []
+    joined = "".join(words)  # each test below in C, over all the words at once
+    if not (joined.isascii() and joined.isalpha() and joined.islower()) or \
+            min(map(len, words)) < 3:
+        return [normalize_term(w, lang) for w in words]
+    own = LANG_STEMMERS.get(lang) if lang is not None else None
+    if own is not None and "latin" in own[1]:
+        # Stemmed before folding, as normalize_term: a stem may gain accents (Turkish).
+        return [s if s.isascii() else fold(s) for s in own[0].stemWords(words)]
+    if lang is not None and lang in FOLD_ONLY:
+        return list(words)
+    return _STEMMERS["latin"].stemWords(words)  # the script default
+
+
 def is_cyrillic(term: str) -> bool:
     """Whether the first letter of `term` is Cyrillic."""
     return _script(term) == "cyrillic"
@@ -225,6 +243,10 @@ def romanized(word: str) -> tuple[str, ...]:
     docs/multilingual.md)."""
     if len(word) < ROMANIZED_MIN or _script(fold(word)) != "cyrillic":
         return ()
+    # Imported here: only a Cyrillic query word needs it, and it loads json and its
+    # schemas (milliseconds) in every other search.
+    import iuliia
+
     forms = [fold(iuliia.WIKIPEDIA.translate(word)).lower()]
     stem = normalize_term(word)
     if len(stem) >= 4:
