@@ -209,6 +209,22 @@ def test_a_prefix_that_stands_for_too_many_words_is_refused(tmp_path, monkeypatc
     assert run("search", "pre1*", "-c", index=idx).output.strip() == "1"  # 11 words
 
 
+
+def test_a_prefix_of_an_archive_with_many_variants_still_runs(tmp_path):
+    """`elect*` stands for ~1,800 words at 100k bench articles (names, typos): more
+    than Lucene's 1,024 clauses, which newsgrep refused until the bench hit it."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    words = [f"elect{a}{b}{c}" for a in "abcdefghijk" for b in "abcdefghij" for c in "abcdefghij"]
+    assert len(words) == 1100
+    (folder / "a.txt").write_text("Many variants\n\n" + " ".join(words))
+    (folder / "b.txt").write_text("Other\n\nThe election was held; electaaa again.")
+    idx = tmp_path / "i"
+    assert run("index", "-q", str(folder), index=idx).exit_code == 0
+    res = run("search", "elect*", "-c", index=idx)
+    assert res.exit_code == 0 and res.output.strip() == "2"
+
+
 # -- #12.5 did-you-mean ---------------------------------------------------------------
 @pytest.mark.parametrize("typo, fix", [("impechment", "impeachment"), ("brexti", "brexit"),
                                        ('"hong kongg"', '"hong kong"'),
