@@ -187,17 +187,40 @@ def _term_table(storage, seg) -> tuple[str, str, int, int, list]:
 
 def _term_entries(tf, start: int, end: int, unmap: list) -> Iterator[tuple[str, bytes, bytes]]:
     """(fieldname, key, value) of the term table's entries from byte `start` to `end`,
-    read in order from the open file `tf`."""
-    unpack = _lengths.unpack
+    read in order from the open file `tf`, _READ bytes at a time (three reads per entry
+    were a tenth of a merge's CPU)."""
+    unpack = _lengths.unpack_from
+    ushort = _ushort.unpack_from
     tf.seek(start)
-    pos = start
-    while pos < end:
-        klen, vlen = unpack(tf.read(8))
-        key = tf.read(klen)
-        value = tf.read(vlen)
-        pos += 8 + klen + vlen
-        (fnum,) = _ushort.unpack_from(key)
-        yield unmap[fnum], key, value
+    buf = b""
+    at = 0  # position in buf
+    left = end - start  # bytes of the file still to read
+    while True:
+        avail = len(buf) - at
+        need = 8
+        if avail >= 8:
+            klen, vlen = unpack(buf, at)
+            need += klen + vlen
+        if avail < need:
+            if not left:
+                if avail:
+                    raise ValueError("a term table ends inside an entry")
+                return
+            more = tf.read(min(left, max(_READ, need)))
+            if not more:
+                raise ValueError("a term table ends inside an entry")
+            left -= len(more)
+            buf = buf[at:] + more
+            at = 0
+            continue
+        k = at + 8
+        v = k + klen
+        at = v + vlen
+        (fnum,) = ushort(buf, k)
+        yield unmap[fnum], buf[k:v], buf[v:at]
+
+
+_READ = 1 << 18
 
 
 def _dense_terms(trm: str, pst: str, start: int, end: int, unmap: list, base: int,
