@@ -315,9 +315,13 @@ class SegmentBuilder:
                 lens.extend([0] * (doccount - len(lens)))
             lbytes = length_bytes(lens)
             add = entries.append
-            terms = self._field_terms(fieldname)
+            terms: Iterator[tuple[bytes, Any, bool]]
             if stream.head is not None and stream.head[0] == fieldname:  # a merge's
-                terms = _interleave(terms, stream.field(fieldname))
+                terms = stream.field(fieldname)
+                if any(k[0] == fieldname for k in self.flat):  # and our own: rare
+                    terms = _interleave(self._field_terms(fieldname), terms)
+            else:
+                terms = self._field_terms(fieldname)
             for tbytes, posting, is_copy in terms:
                 if len(entries) >= _ENTRIES:
                     tindex.add_sorted(entries)
