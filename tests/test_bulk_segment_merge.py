@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from whoosh.filedb.filestore import FileStorage
 
 from newsgrep.engine.whoosh import commit as wc
 from newsgrep.engine.whoosh import merge as wm
@@ -151,3 +152,25 @@ def test_tiers_are_ordered_by_size():
     tiers = [wm.tier(n) for n in sizes]
     assert tiers == sorted(tiers)
     assert wm.tier(2_500) == 0 and wm.tier(100) < 0 and wm.tier(10_000) == 1
+
+
+@pytest.mark.parametrize("chunk", [1, 9, 100])
+def test_merge_reads_term_tables_in_pieces_that_cut_entries(articles, tmp_path,  # noqa: F811
+                                                            monkeypatch, chunk):
+    # _term_entries reads the term table _READ bytes at a time: with pieces shorter than
+    # one entry (1, 9) or cutting entries anywhere (100), every entry still comes whole.
+    parts = [articles[:60], articles[60:150]]
+    mine = bulk_index(tmp_path / "m", parts)
+    ref = bulk_index(tmp_path / "r", parts)
+    segs = mine.ix._segments()
+    storage = FileStorage(str(tmp_path / "m"))
+    trm, _, start, end, unmap = wm._term_table(storage, segs[0])
+    with open(trm, "rb") as tf:
+        whole = list(wm._term_entries(tf, start, end, unmap))
+    monkeypatch.setattr(wm, "_READ", chunk)
+    with open(trm, "rb") as tf:
+        assert list(wm._term_entries(tf, start, end, unmap)) == whole
+    assert len(whole) > 100 and all(k[2:] for _, k, _ in whole)
+    wc.commit_segments(tmp_path / "m", [wm.merge_segments(tmp_path / "m", segs)])
+    ref.ix.optimize()
+    assert_equivalent(ref, mine)

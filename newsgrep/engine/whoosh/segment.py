@@ -14,12 +14,14 @@ OrderedHashWriter's layout for the term table.
 from __future__ import annotations
 
 import heapq
+import operator
 import os
 import secrets
 import shutil
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import repeat
+from functools import partial
+from itertools import compress, count, repeat
 from typing import Any
 
 import numpy as np
@@ -313,9 +315,13 @@ class SegmentBuilder:
                 lens.extend([0] * (doccount - len(lens)))
             lbytes = length_bytes(lens)
             add = entries.append
-            terms = self._field_terms(fieldname)
+            terms: Iterator[tuple[bytes, Any, bool]]
             if stream.head is not None and stream.head[0] == fieldname:  # a merge's
-                terms = _interleave(terms, stream.field(fieldname))
+                terms = stream.field(fieldname)
+                if any(k[0] == fieldname for k in self.flat):  # and our own: rare
+                    terms = _interleave(self._field_terms(fieldname), terms)
+            else:
+                terms = self._field_terms(fieldname)
             for tbytes, posting, is_copy in terms:
                 if len(entries) >= _ENTRIES:
                     tindex.add_sorted(entries)
@@ -352,10 +358,14 @@ def _numbers(ids: dict, words: Sequence) -> list[int]:
     come: one C-level lookup pass, as most of a document's words are known already."""
     out = list(map(ids.get, words))
     if None in out:
-        for i, t in enumerate(out):
-            if t is None:
-                out[i] = ids[words[i]] = len(ids)
-    return out  # type: ignore[return-value]  # the Nones are filled
+        # The new words numbered in one C-level update (a Python loop over a document's
+        # words was a third of add_document), then looked up again.
+        ids.update(zip(compress(words, map(_is_none, out)), count(len(ids))))
+        out = list(map(ids.__getitem__, words))
+    return out  # type: ignore[return-value]  # no Nones left
+
+
+_is_none = partial(operator.is_, None)
 
 
 def _merge_parts(a: tuple, b: tuple) -> tuple:

@@ -283,6 +283,18 @@ def length_bytes(lens: Sequence[int] | None) -> bytes | None:
 
 _P_ID1 = [b"K" + bytes((i,)) + b"\x85" for i in range(256)]  # (id,)
 _f32 = struct.Struct("f")
+# A one-posting list's weight -> (its pickle as encode_inline writes it, its max weight):
+# a batch has few distinct weights (frequency times boost), so each is worked out once.
+_W1: dict[float, tuple[bytes, float]] = {}
+
+
+def _one_weight(w: float) -> tuple[bytes, float]:
+    w32 = _f32.unpack(_f32.pack(w))[0]
+    out = (b"N" if w32 == 1.0 else b"G" + _pack_double(w32) + b"\x85",
+           w if w > 0.0 else 0.0)
+    if w > 0.0 and len(_W1) < 4096:  # not 0.0 == -0.0 (their pickles differ)
+        _W1[w] = out
+    return out
 
 
 def encode_inline(docs: Sequence[int], weights: Sequence[float], values: Sequence[bytes],
@@ -296,15 +308,23 @@ def encode_inline(docs: Sequence[int], weights: Sequence[float], values: Sequenc
     if n == 1:  # most terms: no lists, no loops
         d = docs[0]
         w = weights[0]
-        w32 = _f32.unpack(_f32.pack(w))[0]
+        wp = _W1.get(w)
+        if wp is None:
+            wp = _one_weight(w)
         b = lbytes[d] if lbytes is not None else 0
-        v = values[0]
-        return b"".join((
-            _pack_ti(True, w32, 1, b, b, w if w > 0.0 else 0.0, d, d),
-            _P_ID1[d] if d < 256 else _p_int(d) + b"\x85",
-            b"N" if w32 == 1.0 else b"G" + _pack_double(w32) + b"\x85",
-            b"N\x85\x87." if fixedsize == 0 else
-            _p_bytes(v) + b"\x85\x87." if v else b")\x87."))
+        if fixedsize == 0:
+            tail = b"N\x85\x87."
+        else:
+            v = values[0]
+            if not v:
+                tail = b")\x87."
+            elif len(v) < 256:
+                tail = b"C%c%b\x85\x87." % (len(v), v)
+            else:
+                tail = _p_bytes(v) + b"\x85\x87."
+        # "f" packs w as its float32 (w32) would be packed.
+        return b"".join((_pack_ti(True, w, 1, b, b, wp[1], d, d),
+                         _P_ID1[d] if d < 256 else _p_int(d) + b"\x85", wp[0], tail))
     wf = array("f", weights)
     minb = maxb = 0
     if lbytes is not None:
