@@ -68,3 +68,59 @@ def test_deleted_articles_are_not_counted(seeds_copy, tmp_path):
         req = SearchRequest(text)
         assert engine.count(req) == _whoosh_count(engine, req)
     assert sum(engine.count(SearchRequest(t)) for t in before) < sum(before.values())
+
+
+# -- date filters read from the date column (whoosh_rank._range_docs) -----------------
+DAY = __import__("datetime").date
+RANGES = [(DAY(2020, 1, 1), None), (None, DAY(2020, 12, 31)), (DAY(2021, 5, 1), DAY(2021, 5, 1)),
+          (DAY(1990, 1, 1), DAY(1991, 1, 1)), (DAY(2019, 6, 15), DAY(2022, 2, 1)),
+          (None, DAY(2100, 1, 1))]
+RANGE_QUERIES = ["troops", "government", "москва", '"baltic states"', "troops NOT covid",
+                 "troop*"]
+
+
+def _top_with(s, q, filt) -> tuple[list[tuple[int, float]], int]:
+    c = s.collector(limit=None, optimize=False, filter=filt)
+    inner = c
+    while hasattr(inner, "child"):
+        inner = inner.child
+    inner.replace = 0
+    s.search_with_collector(q, c)
+    return [(h.docnum, h.score) for h in c.results()], c.count()
+
+
+@pytest.mark.parametrize("date_from, date_to", RANGES)
+def test_date_filters_pass_what_whooshs_range_query_passes(demo_index, date_from, date_to):
+    engine = WhooshEngine(demo_index)
+    for sources in ([], ["meduza"]):
+        req = SearchRequest("troops", date_from=date_from, date_to=date_to, sources=sources)
+        flt = request_filter(req)
+        with engine.ix.searcher() as s:
+            passed = whoosh_rank.filter_docs(s, flt)
+            expected = set(s.docs_for_query(flt))
+            if expected:
+                assert passed == expected
+            else:  # an empty set would mean "no filter" to Whoosh's collector
+                assert passed is flt
+            for text in RANGE_QUERIES:
+                q = engine._parse(SearchRequest(text))
+                assert _top_with(s, q, passed) == _top_with(s, q, flt), text
+        for text in RANGE_QUERIES:
+            r = SearchRequest(text, date_from=date_from, date_to=date_to, sources=sources)
+            assert engine.count(r) == _whoosh_count(engine, r), text
+
+
+def test_undated_articles_pass_no_date_filter(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Zorblat one\n\n2020-01-05\n\nA zorblat report.\n")
+    (folder / "b.txt").write_text("Zorblat two\n\nAn undated zorblat report.\n")
+    (folder / "c.txt").write_text("Zorblat three\n\n2022-03-01\n\nAnother zorblat report.\n")
+    idx = tmp_path / "i"
+    assert run("index", "-q", str(folder), index=idx).exit_code == 0
+    assert run("search", "zorblat", "-c", index=idx).output.strip() == "3"
+    for args, n in ((["--from", "2019-01-01"], "2"), (["--to", "2023-01-01"], "2"),
+                    (["--from", "2021-01-01"], "1"), (["--to", "2020-01-05"], "1")):
+        assert run("search", "zorblat", "-c", *args, index=idx).output.strip() == n, args
+        listed = run("search", "zorblat", "--json", *args, index=idx).output
+        assert listed.count('"title"') == int(n), args

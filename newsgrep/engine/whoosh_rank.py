@@ -115,6 +115,8 @@ def _docs(reader, q: wq.Query) -> set[int] | None:
                 return None
             out |= d
         return out
+    if isinstance(q, wq.NumericRange):  # a date filter (DateRange is one)
+        return _range_docs(reader, q)
     if kind is wq.And or kind is wq.Require:
         both: set[int] | None = None
         for c in q.subqueries:
@@ -123,6 +125,41 @@ def _docs(reader, q: wq.Query) -> set[int] | None:
             both = d if both is None else both & d
         return both if both is not None else None
     return None
+
+
+def _range_docs(reader, q: wq.NumericRange) -> set[int] | None:
+    """The segment's documents whose value of a sortable numeric field (the date) lies in
+    `q`'s range, read from the field's column. Whoosh answers a range with the union of
+    its trie terms, stepped one document at a time through a tree of union matchers:
+    `--from 2015-01-01 --to 2024-12-31` over 100k articles took 4.7 CPU-s. Articles
+    without a value hold the column's default, which no range includes (they have no
+    terms either)."""
+    field = q.fieldname
+    if not reader.has_column(field):
+        return None
+    missing = reader.schema[field].default
+    lo = -math.inf if q.start is None else q.start
+    hi = math.inf if q.end is None else q.end
+    col = reader.column_reader(field, translate=False)
+    return {d for d, v in enumerate(col)
+            if lo <= v <= hi and v != missing
+            and not (q.startexcl and v == lo) and not (q.endexcl and v == hi)}
+
+
+def filter_docs(searcher, flt: wq.Query | None):
+    """`flt` as the set of (top-level) document numbers it passes, when it is made of
+    what _docs reads (dates, sources, languages) and passes some; else `flt` itself for
+    Whoosh to run. An empty set is not returned: Whoosh's collector takes it for "no
+    filter"."""
+    if flt is None:
+        return None
+    out: set[int] = set()
+    for sub, offset in searcher.leaf_searchers():
+        docs = _docs(sub.reader(), flt)
+        if docs is None:
+            return flt
+        out.update(d + offset for d in docs)
+    return out or flt
 
 
 def _term_docs(reader, field: str, text) -> set[int]:
@@ -153,7 +190,7 @@ def top(searcher, q: wq.Query, flt: wq.Query | None, limit: int | None):
     792 NOT queries wrong on the demo corpus), and for an expanded Or it bounds the best
     score by the best single term, not the sum. Without those shortcuts the collector
     sees every match: the top k are exact and it counts as it goes."""
-    c = searcher.collector(limit=limit, optimize=False, filter=flt)
+    c = searcher.collector(limit=limit, optimize=False, filter=filter_docs(searcher, flt))
     inner = c
     while hasattr(inner, "child"):
         inner = inner.child
