@@ -124,3 +124,22 @@ def test_undated_articles_pass_no_date_filter(tmp_path):
         assert run("search", "zorblat", "-c", *args, index=idx).output.strip() == n, args
         listed = run("search", "zorblat", "--json", *args, index=idx).output
         assert listed.count('"title"') == int(n), args
+
+
+@pytest.mark.parametrize("date_from, date_to", [RANGES[0], RANGES[1], RANGES[4]])
+def test_timelines_and_date_order_use_the_same_date_filter(demo_index, date_from, date_to):
+    from newsgrep.engine.whoosh.schema import date_column
+
+    engine = WhooshEngine(demo_index)
+    req = SearchRequest("troops", date_from=date_from, date_to=date_to, sort="newest",
+                        limit=1000)
+    q = engine._parse(req)
+    with engine.ix.searcher() as s:
+        docs = list(s.search(q, filter=request_filter(req), limit=None, scored=False).docs())
+        date_of = date_column(s.reader())
+        expected = sorted(date_of(d) for d in docs)
+        ids = {s.stored_fields(d)["id"] for d in docs}
+    assert docs  # the demo corpus has dated troops articles in each range
+    assert sorted(d for d, _ in engine.match_dates(req)) == expected
+    found = engine.search(req)
+    assert found.total == len(docs) and {h.id for h in found.hits} == ids

@@ -212,7 +212,7 @@ class WhooshEngine:
                 if req.sort != "relevance":
                     # Sorted over all matches (the collector sees each one anyway), so
                     # the count is exact and the top N are the true newest/oldest.
-                    everything = s.search(q, filter=flt, limit=None,
+                    everything = s.search(q, filter=whoosh_rank.filter_docs(s, flt), limit=None,
                                           sortedby=_DateOrder(req.sort == "newest"))
                     total = everything.scored_length()
                     ordered = list(everything)[:limit]
@@ -236,7 +236,8 @@ class WhooshEngine:
         """(date, source) of every article matching the request, for timelines."""
         q = self._parse(req)
         with self.ix.searcher() as s:
-            results = s.search(q, filter=request_filter(req), limit=None, scored=False)
+            flt = whoosh_rank.filter_docs(s, request_filter(req))
+            results = s.search(q, filter=flt, limit=None, scored=False)
             if not with_source:
                 date_of = date_column(s.reader())
                 return [(date_of(docnum), None) for docnum in results.docs()]

@@ -96,6 +96,7 @@ def matching_texts(engine: WhooshEngine, req: SearchRequest, sample: int | None 
     q = parse_user_query(req, engine.ix.schema, title_boost=engine.ranking.title_weight)
     flt = request_filter(req)
     with engine.ix.searcher(weighting=whoosh_rank.weighting(engine.ranking)) as s:
+        flt = whoosh_rank.filter_docs(s, flt)
         results = s.search(q, filter=flt, limit=sample, scored=sample is not None)
         total = results.scored_length() if sample is None else \
             s.search(q, filter=flt, limit=None, scored=False).scored_length()
