@@ -115,3 +115,12 @@ def opensearch():
             pytest.fail(str(e), pytrace=False)
         yield "node", cluster.url
         cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def real(opensearch) -> str:
+    """The base URL of a real OpenSearch node (Lucene's scoring); skips on osmem."""
+    kind, url = opensearch
+    if kind == "osmem":
+        pytest.skip("needs a real OpenSearch node (osmem emulates the API, not Lucene)")
+    return url

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from newsgrep.engine.opensearch.engine import OpenSearchEngine
 from newsgrep.engine.opensearch.translate import _dsl, form_terms
 from newsgrep.engine.querylang import parse_query
@@ -17,14 +15,6 @@ from .conftest import jsonl, run
 from .opensearch_support import run_os, with_auth
 
 TOPICS = ("harbour", "miners", "election", "forest", "orchestra", "river")
-
-
-@pytest.fixture(scope="module")
-def real(opensearch) -> str:
-    kind, url = opensearch
-    if kind == "osmem":
-        pytest.skip("needs a real OpenSearch node (osmem emulates the API, not Lucene)")
-    return url
 
 
 def _films(tmp_path):

@@ -22,14 +22,6 @@ from .opensearch_support import FaultyProxy, run_os, with_auth
 BM25_K1, BM25_B = RANKING.k1, RANKING.b  # the shipped ranking's (engine/ranking.py)
 
 
-@pytest.fixture(scope="module")
-def real(opensearch) -> str:
-    kind, url = opensearch
-    if kind == "osmem":
-        pytest.skip("needs a real OpenSearch node (osmem emulates the API, not Lucene)")
-    return url
-
-
 def _create(base: str, index: str, **settings) -> OpenSearchEngine:
     """An index made as the engine makes it, with extra index settings (shards...)."""
     OpenSearch(hosts=[base]).indices.create(index=index, body={
