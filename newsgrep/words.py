@@ -18,6 +18,7 @@ dictionary and are the standard baseline for CJK search.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -35,34 +36,19 @@ _CJK_CHARS = (
 # Compiled on first use, each: compiling these classes costs milliseconds (the BMP
 # ranges become a big charset, built in Python), paid by every process that imports this
 # module (each search), and most never meet CJK text, many no non-ASCII word.
-_CJK: re.Pattern[str] | None = None
-_CJK_RUN: re.Pattern[str] | None = None
-
-
+@functools.cache
 def _cjk() -> re.Pattern[str]:
-    global _CJK
-    if _CJK is None:
-        _CJK = re.compile(f"[{_CJK_CHARS}]")
-    return _CJK
+    return re.compile(f"[{_CJK_CHARS}]")
 
 
+@functools.cache
 def _cjk_run() -> re.Pattern[str]:
-    global _CJK_RUN
-    if _CJK_RUN is None:
-        _CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
-    return _CJK_RUN
-
-
-def __getattr__(name: str) -> re.Pattern[str]:
-    # `words.CJK` stays a module attribute, compiled only when asked for.
-    if name == "CJK":
-        return _cjk()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return re.compile(f"[{_CJK_CHARS}]+")
 
 
 # Every character that may be CJK, and more: all from U+1100 up but the punctuation,
 # symbols and arrows of U+2000-U+2BFF (curly quotes, dashes, in most news text). Cheap to
-# compile (few ranges, negated); a text it finds nothing in needs no _CJK.
+# compile (few ranges, negated); a text it finds nothing in needs no _cjk().
 _MAYBE_CJK = re.compile("[^\x00-\u10ff\u2000-\u2bff]")
 
 
@@ -70,7 +56,7 @@ def has_cjk(text: str) -> bool:
     # isascii() reads a flag of the string, without a scan.
     if text.isascii() or _MAYBE_CJK.search(text) is None:
         return False
-    return (_CJK or _cjk()).search(text) is not None
+    return _cjk().search(text) is not None
 
 
 def words(text: str) -> Iterator[tuple[int, int, str]]:
